@@ -1,0 +1,177 @@
+//! Text analysis: the one analyzer shared by indexing, queries and snippets.
+//!
+//! Text is first [normalised](normalize) (NFKC, lowercase, traditional → simplified),
+//! then cut two ways:
+//!
+//! * [`words`]: jieba search-mode segmentation — whole words and the dictionary words
+//!   inside them (纯收入 gives 收入 and 纯收入) — precise, but it depends on context.
+//! * [`bigrams`]: overlapping pairs of CJK characters, and whole runs of other letters
+//!   and digits — every substring of two or more characters is findable, at the cost of
+//!   matches across word boundaries (同乡 inside 同乡村振兴).
+//!
+//! The index holds both; a query asks both and boosts the word match. Token
+//! positions are **character offsets** in the normalised text, not token ordinals:
+//! search-mode tokens overlap, and only character offsets keep phrase queries such as
+//! 南京市长江大桥 exact. Byte offsets point into the original text.
+//!
+//! This module owns what a token is; it must not know about fields or queries.
+
+mod normalize;
+mod segment;
+mod tokenizer;
+
+pub use normalize::{normalize, normalize_str, Normalized};
+pub use tokenizer::{register_tokenizers, BigramTokenizer, WordTokenizer};
+
+/// Version of the analysis. An index records it; bump it whenever a change here (or a
+/// new jieba dictionary) would cut the same text into different tokens.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Name under which [`WordTokenizer`] is registered on a tantivy index.
+pub const WORDS_TOKENIZER: &str = "baoku_words";
+/// Name under which [`BigramTokenizer`] is registered on a tantivy index.
+pub const BIGRAM_TOKENIZER: &str = "baoku_bigram";
+
+/// Tokens longer than this many characters (hashes, base64 blobs) are not indexed.
+const MAX_TOKEN_CHARS: usize = 64;
+
+/// One token of analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The normalised token text, as stored in the index.
+    pub text: String,
+    /// Character offset of the token in the normalised text (its index position).
+    pub position: usize,
+    /// Length of the token in characters of the normalised text.
+    pub char_len: usize,
+    /// Byte offset where the token starts in the original text.
+    pub byte_from: usize,
+    /// Byte offset where the token ends in the original text.
+    pub byte_to: usize,
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Han, kana,
+/// Hangul, bopomofo): such text is cut into bigrams rather than whitespace words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3005}' | '\u{3007}'
+        | '\u{3021}'..='\u{3029}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3100}'..='\u{312F}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{31A0}'..='\u{31BF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{1100}'..='\u{11FF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
+/// Whether `c` can be part of a searchable token: CJK characters, letters, digits.
+pub fn is_word_char(c: char) -> bool {
+    is_cjk(c) || c.is_alphanumeric()
+}
+
+/// Cuts `text` into jieba search-mode words, sorted by position.
+///
+/// Tokens without a letter, digit or CJK character (punctuation, spaces) are dropped.
+pub fn words(text: &str) -> Vec<Token> {
+    let normalized = normalize(text);
+    words_of(&normalized)
+}
+
+/// Cuts already normalised text into words; see [`words`].
+pub fn words_of(normalized: &Normalized) -> Vec<Token> {
+    let mut tokens: Vec<Token> = segment::search_words(normalized.text())
+        .filter(|w| w.char_len <= MAX_TOKEN_CHARS && w.text.chars().any(is_word_char))
+        .map(|w| {
+            let (byte_from, byte_to) =
+                normalized.original_byte_range(w.start, w.start + w.char_len);
+            Token {
+                text: w.text.to_string(),
+                position: w.start,
+                char_len: w.char_len,
+                byte_from,
+                byte_to,
+            }
+        })
+        .collect();
+    // Search mode emits a word's inner words before the word itself; the index needs
+    // each term's positions in increasing order.
+    tokens.sort_by_key(|t| (t.position, t.char_len));
+    tokens.dedup_by(|a, b| a.position == b.position && a.text == b.text);
+    tokens
+}
+
+/// Cuts the words of a query run with plain (not search-mode) segmentation: the
+/// coarsest words, which a search-mode index holds at the same offsets.
+pub fn query_words(normalized_text: &str) -> Vec<(usize, String)> {
+    segment::plain_words(normalized_text)
+        .filter(|w| w.char_len <= MAX_TOKEN_CHARS && w.text.chars().any(is_word_char))
+        .map(|w| (w.start, w.text.to_string()))
+        .collect()
+}
+
+/// Cuts `text` into CJK bigrams and runs of other letters and digits.
+pub fn bigrams(text: &str) -> Vec<Token> {
+    let normalized = normalize(text);
+    bigrams_of(&normalized)
+}
+
+/// Cuts already normalised text into bigrams; see [`bigrams`].
+pub fn bigrams_of(normalized: &Normalized) -> Vec<Token> {
+    let chars: Vec<char> = normalized.text().chars().collect();
+    let mut tokens = Vec::with_capacity(chars.len());
+    let mut push = |start: usize, end: usize| {
+        let (byte_from, byte_to) = normalized.original_byte_range(start, end);
+        tokens.push(Token {
+            text: chars[start..end].iter().collect(),
+            position: start,
+            char_len: end - start,
+            byte_from,
+            byte_to,
+        });
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_cjk(c) {
+            let run_end = run_end(&chars, i, is_cjk);
+            if run_end - i == 1 {
+                push(i, i + 1);
+            }
+            for start in i..run_end.saturating_sub(1) {
+                push(start, start + 2);
+            }
+            i = run_end;
+        } else if c.is_alphanumeric() {
+            let run_end = run_end(&chars, i, |c| c.is_alphanumeric() && !is_cjk(c));
+            if run_end - i <= MAX_TOKEN_CHARS {
+                push(i, run_end);
+            }
+            i = run_end;
+        } else {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+fn run_end(chars: &[char], start: usize, belongs: impl Fn(char) -> bool) -> usize {
+    chars[start..]
+        .iter()
+        .position(|&c| !belongs(c))
+        .map_or(chars.len(), |n| start + n)
+}
+
+/// Builds the jieba dictionary now rather than on the first text analysed.
+///
+/// Building it takes about a tenth of a second; a long-running program can call this
+/// at start-up so that its first query is not slower than the others.
+pub fn warm_up() {
+    segment::warm_up();
+}
+
+#[cfg(test)]
+mod tests;
