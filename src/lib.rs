@@ -75,3 +75,8 @@ pub use extract::extract_file;
 pub use index::{Archive, ArchiveWriter};
 pub use search::{Hit, SearchRequest, SearchResults};
 pub use snippet::{Snippet, SnippetOptions};
+
+// The README's examples are compiled as doctests, so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -381,7 +381,7 @@ mod tests {
             .default_search_fields()
             .map(|(spec, _)| spec.name.as_str())
             .collect();
-        assert_eq!(names, ["title", "subtitle", "body"]);
+        assert_eq!(names, ["title", "subtitle", "body", "author"]);
         assert!(schema.tantivy_schema().get_field("body_bigram").is_ok());
         assert!(schema.tantivy_schema().get_field("author_words").is_ok());
     }

@@ -1,0 +1,179 @@
+//! The archive: a tantivy index directory that baoku creates, checks and writes.
+//!
+//! [`Archive`] opens or creates the directory (refusing one built with another schema
+//! or analyzer version) and hands out an [`ArchiveWriter`] that upserts articles by
+//! id and commits atomically: a reader sees all of a commit or none of it.
+//!
+//! This module owns the index files; it must not parse inputs or queries.
+
+mod version;
+mod writer;
+
+pub use version::IndexVersion;
+pub use writer::{ArchiveWriter, Upsert};
+
+use crate::analyze::register_tokenizers;
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::schema::IndexSchema;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// An archive of articles: the index directory that `baoku index` writes.
+///
+/// Cheap to clone and safe to share between threads; every clone sees the same index.
+#[derive(Clone)]
+pub struct Archive {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    schema: &'static IndexSchema,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Archive {
+    /// Opens the archive in `dir`, checking that it is a baoku index of this version.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
+        let dir = dir.as_ref();
+        if !dir.is_dir() || is_empty_dir(dir)? {
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let Some(found) = IndexVersion::read(dir)? else {
+            return Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+            });
+        };
+        found.check(dir)?;
+        let index = Index::open_in_dir(dir)?;
+        Archive::from_index(dir, index)
+    }
+
+    /// Creates a new, empty archive in `dir`, which must not exist or be empty.
+    pub fn create(dir: impl AsRef<Path>) -> Result<Archive> {
+        let dir = dir.as_ref();
+        if dir.exists() && !is_empty_dir(dir)? {
+            return Err(if IndexVersion::read(dir)?.is_some() {
+                Error::Io {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        "an index already exists here",
+                    ),
+                }
+            } else {
+                Error::NotAnIndex {
+                    path: dir.to_path_buf(),
+                }
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let schema = IndexSchema::embedded();
+        let index = Index::create_in_dir(dir, schema.tantivy_schema().clone())?;
+        IndexVersion::current().write(dir)?;
+        Archive::from_index(dir, index)
+    }
+
+    /// Opens the archive in `dir`, creating it if the directory does not exist or is empty.
+    pub fn open_or_create(dir: impl AsRef<Path>) -> Result<Archive> {
+        let dir = dir.as_ref();
+        if dir.is_dir() && !is_empty_dir(dir)? {
+            Archive::open(dir)
+        } else {
+            Archive::create(dir)
+        }
+    }
+
+    fn from_index(dir: &Path, index: Index) -> Result<Archive> {
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Archive {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                index,
+                reader,
+                schema: IndexSchema::embedded(),
+            }),
+        })
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// The underlying tantivy index (baoku's tokenizers are registered on it).
+    pub fn tantivy_index(&self) -> &Index {
+        &self.inner.index
+    }
+
+    /// The schema the archive was built with.
+    pub fn schema(&self) -> &'static IndexSchema {
+        self.inner.schema
+    }
+
+    /// A searcher on the latest commit this handle has seen.
+    pub fn searcher(&self) -> Searcher {
+        self.inner.reader.searcher()
+    }
+
+    /// Makes this handle see the latest commit now, rather than shortly after it.
+    pub fn reload(&self) -> Result<()> {
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of articles in the archive.
+    pub fn num_articles(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Fetches one article by id.
+    pub fn get(&self, id: &str) -> Result<Option<Article>> {
+        let searcher = self.searcher();
+        let schema = self.schema();
+        let term = Term::from_field_text(schema.fields().id, id);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        debug_assert_eq!(
+            doc.get_first(schema.fields().id).and_then(|v| v.as_str()),
+            Some(id)
+        );
+        Ok(Some(schema.to_article(&doc)))
+    }
+
+    /// Starts writing: at most one writer per archive at a time (tantivy holds a lock
+    /// file, so a second process gets an error rather than a corrupt index).
+    pub fn writer(&self) -> Result<ArchiveWriter> {
+        ArchiveWriter::new(self.clone())
+    }
+}
+
+pub(crate) fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(entries.next().is_none())
+}

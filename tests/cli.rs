@@ -1,0 +1,508 @@
+//! The `baoku` binary end to end: index `sample_corpus/`, search it, decode the JSON,
+//! and check what a user would see — titles, dates, and highlights on the query words.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn baoku() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
+    command.env_remove("BAOKU_INDEX").env_remove("NO_COLOR");
+    command
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// An index of `sample_corpus/`, built once for the tests that only read it.
+fn shared_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_dir, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("index");
+        let output = baoku()
+            .arg("--index")
+            .arg(&index)
+            .arg("index")
+            .arg(corpus())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        (dir, index)
+    });
+    index
+}
+
+fn search_json(index: &Path, args: &[&str]) -> (Value, i32) {
+    let output = baoku()
+        .arg("--index")
+        .arg(index)
+        .arg("search")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap();
+    assert!(code == 0 || code == 1, "exit {code}: {}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "exactly one JSON document: {text}");
+    (serde_json::from_str(&text).expect("valid JSON"), code)
+}
+
+fn search(args: &[&str]) -> Value {
+    search_json(shared_index(), args).0
+}
+
+fn titles(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Characters of `text` in `[start, end)`.
+fn chars_of(text: &str, range: &Value) -> String {
+    let start = range[0].as_u64().unwrap() as usize;
+    let end = range[1].as_u64().unwrap() as usize;
+    assert!(start < end, "empty range {range}");
+    let chars: Vec<char> = text.chars().collect();
+    assert!(end <= chars.len(), "range {range} outside {text:?}");
+    chars[start..end].iter().collect()
+}
+
+/// Every highlight must cover query words and nothing else (after normalisation:
+/// 鄉村振興 covers 乡村振兴).
+fn assert_highlights_on(results: &Value, words: &[&str]) {
+    let mut seen = 0;
+    for hit in results["hits"].as_array().unwrap() {
+        let mut marked = Vec::new();
+        for snippet in hit["snippets"].as_array().unwrap() {
+            let text = snippet["text"].as_str().unwrap();
+            for range in snippet["highlights"].as_array().unwrap() {
+                marked.push(chars_of(text, range));
+            }
+        }
+        if let Some(title) = hit["title"].as_str() {
+            for range in hit["title_highlights"].as_array().unwrap() {
+                marked.push(chars_of(title, range));
+            }
+        }
+        for piece in marked {
+            let mut rest = baoku::analyze::normalize_str(&piece);
+            for word in words {
+                rest = rest.replace(word, "");
+            }
+            assert!(
+                rest.is_empty(),
+                "highlight {piece:?} is not made of {words:?}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no highlights at all");
+}
+
+#[test]
+fn rural_income_query_ranks_articles_with_highlights() {
+    let results = search(&["乡村振兴 收入"]);
+    assert_eq!(results["query"], "乡村振兴 收入");
+    let hits = results["hits"].as_array().unwrap();
+    assert_eq!(results["total"].as_u64().unwrap() as usize, hits.len());
+    assert!(hits.len() >= 5, "{:?}", titles(&results));
+
+    let seed = hits
+        .iter()
+        .find(|h| h["title"] == "在新起点上接续奋斗")
+        .expect("the seed article is found");
+    assert_eq!(seed["date"], "2022-05-17");
+    assert_eq!(seed["source"], "吉林日报");
+    assert_eq!(seed["author"], "孙翠翠");
+    assert_eq!(seed["url"], Value::Null);
+    assert_eq!(seed["id"].as_str().unwrap().len(), 16);
+    assert!(!seed["snippets"].as_array().unwrap().is_empty());
+    assert!(seed["snippets"].as_array().unwrap().len() <= 3);
+
+    // Ranked: scores never increase down the list; the article with 乡村振兴 in its
+    // headline and 收入 throughout comes first.
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert_eq!(hits[0]["title"], "乡村振兴让农民钱袋子鼓起来");
+    assert_eq!(hits[0]["title_highlights"], serde_json::json!([[0, 4]]));
+    // Every hit has both words somewhere: the apple article (收入 only) is not here.
+    assert!(!titles(&results).iter().any(|t| t.contains("苹果")));
+
+    assert_highlights_on(&results, &["乡村振兴", "收入"]);
+}
+
+#[test]
+fn traditional_and_simplified_find_each_other() {
+    let traditional = search(&["鄉村振興"]);
+    let titles_t = titles(&traditional);
+    assert!(
+        titles_t.contains(&"在新起点上接续奋斗".to_string()),
+        "{titles_t:?}"
+    );
+    let simplified = search(&["乡村振兴"]);
+    assert!(titles(&simplified)
+        .iter()
+        .any(|t| t.contains("鄉村振興見成效")));
+    assert_eq!(traditional["total"], simplified["total"]);
+    assert_highlights_on(&simplified, &["乡村振兴"]);
+}
+
+#[test]
+fn full_width_and_case_are_folded() {
+    let results = search(&["１２６６２元"]);
+    assert!(titles(&results).contains(&"在新起点上接续奋斗".to_string()));
+    assert_highlights_on(&results, &["12662元"]);
+
+    let ai = search(&["ＡＩ"]);
+    let lower = search(&["ai"]);
+    assert_eq!(ai["total"], lower["total"]);
+    assert!(ai["total"].as_u64().unwrap() >= 2);
+    assert_highlights_on(&ai, &["ai"]);
+}
+
+#[test]
+fn unspaced_runs_are_phrases() {
+    let bridge = search(&["南京市长江大桥"]);
+    assert!(
+        titles(&bridge).iter().any(|t| t.contains("南京长江大桥")),
+        "{bridge}"
+    );
+    let fungus = search(&["黑木耳年产值"]);
+    assert_eq!(titles(&fungus), ["在新起点上接续奋斗"]);
+    // The same characters out of order are not the phrase.
+    let (_, code) = search_json(shared_index(), &["年产值黑木耳"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn quoted_phrases_keep_their_spaces() {
+    let spaced = search(&["\"全省一盘棋 脱贫群众\""]);
+    assert_eq!(titles(&spaced), ["在新起点上接续奋斗"]);
+}
+
+#[test]
+fn gbk_articles_are_searchable() {
+    let results = search(&["蒙顶山 茶农"]);
+    assert_eq!(titles(&results), ["蒙顶山下茶香浓 茶农增收有奔头"]);
+}
+
+#[test]
+fn limit_and_offset_page_through_an_exact_total() {
+    let all = search(&["收入", "--limit", "100"]);
+    let total = all["total"].as_u64().unwrap();
+    assert_eq!(all["hits"].as_array().unwrap().len() as u64, total);
+    let page = search(&["收入", "--limit", "2", "--offset", "1"]);
+    assert_eq!(page["total"].as_u64().unwrap(), total);
+    assert_eq!(titles(&page), titles(&all)[1..3]);
+}
+
+#[test]
+fn terminal_output_marks_words_with_brackets_or_colour() {
+    let run = |extra: &[&str], no_color: bool| {
+        let mut command = baoku();
+        command
+            .arg("--index")
+            .arg(shared_index())
+            .arg("search")
+            .arg("黑木耳")
+            .args(extra);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        stdout(&command.output().unwrap())
+    };
+    let plain = run(&[], false);
+    assert!(plain.contains("【黑木耳】"), "{plain}");
+    assert!(!plain.contains('\x1b'));
+    assert!(plain.contains("2022-05-17 · 吉林日报 · 孙翠翠"), "{plain}");
+    let coloured = run(&["--color", "always"], false);
+    assert!(coloured.contains("\x1b[1;31m黑木耳\x1b[0m"), "{coloured}");
+    assert!(!run(&["--color", "never"], true).contains('\x1b'));
+}
+
+#[test]
+fn no_match_exits_1_and_errors_exit_2_with_one_line() {
+    let output = baoku()
+        .arg("--index")
+        .arg(shared_index())
+        .args(["search", "量子引力"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("No articles match"));
+
+    for (query, message) in [
+        ("乡村 \"振兴", "never closed"),
+        ("  ", "empty"),
+        ("，，", "no letters"),
+    ] {
+        let output = baoku()
+            .arg("--index")
+            .arg(shared_index())
+            .args(["search", query])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{query:?}");
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("baoku: invalid query: ") && err.contains(message),
+            "{err}"
+        );
+    }
+
+    let missing = tempfile::tempdir().unwrap();
+    let output = baoku()
+        .arg("--index")
+        .arg(missing.path().join("nothing-here"))
+        .args(["search", "收入"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no baoku index at") && err.contains("baoku index"),
+        "{err}"
+    );
+    assert!(
+        !missing.path().join("nothing-here").exists(),
+        "search must not create an index"
+    );
+}
+
+#[test]
+fn reindexing_replaces_instead_of_duplicating() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let run = || {
+        baoku()
+            .arg("--index")
+            .arg(&index)
+            .arg("index")
+            .arg(corpus())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let summary = stderr(&first);
+    assert!(
+        summary.contains("indexed 24 articles (24 new, 0 replaced) from 24 files"),
+        "{summary}"
+    );
+    let second = run();
+    let summary = stderr(&second);
+    assert!(summary.contains("(0 new, 24 replaced)"), "{summary}");
+    assert!(summary.contains("24 articles in the index"), "{summary}");
+    let (results, _) = search_json(&index, &["在新起点上接续奋斗"]);
+    assert_eq!(results["total"], 1);
+}
+
+#[test]
+fn index_location_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("from-env");
+    let seed = corpus().join("000_d3d1353f545500ab.txt");
+    let output = baoku()
+        .env("BAOKU_INDEX", &index)
+        .arg("index")
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = baoku()
+        .env("BAOKU_INDEX", &index)
+        .args(["search", "--json", "孙翠翠"])
+        .output()
+        .unwrap();
+    let results: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(titles(&results), ["在新起点上接续奋斗"]);
+}
+
+#[test]
+fn unreadable_inputs_are_reported_and_the_rest_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        corpus().join("000_d3d1353f545500ab.txt"),
+        inputs.join("seed.txt"),
+    )
+    .unwrap();
+    std::fs::write(inputs.join("broken.txt"), b"\xff\xfe\xfa\x00binary\x00").unwrap();
+    std::fs::write(inputs.join("latin1.txt"), b"caf\xe9 \xff\xfe au lait").unwrap();
+    std::fs::write(inputs.join("notes.md"), "# notes").unwrap();
+    let index = dir.path().join("index");
+    let output = baoku()
+        .arg("--index")
+        .arg(&index)
+        .arg("index")
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "some inputs failed");
+    let err = stderr(&output);
+    assert!(
+        err.contains("latin1.txt: not UTF-8 or GBK/GB18030 text"),
+        "{err}"
+    );
+    assert!(err.contains("broken.txt: "), "{err}");
+    assert!(err.contains("1 unsupported file type .md"), "{err}");
+    assert!(err.contains("indexed 1 articles"), "{err}");
+    let (results, _) = search_json(&index, &["孙翠翠"]);
+    assert_eq!(results["total"], 1);
+}
+
+#[test]
+fn an_index_of_another_version_is_refused_until_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let seed = corpus().join("000_d3d1353f545500ab.txt");
+    assert!(baoku()
+        .arg("--index")
+        .arg(&index)
+        .arg("index")
+        .arg(&seed)
+        .status()
+        .unwrap()
+        .success());
+    let version_file = index.join("baoku.json");
+    let text = std::fs::read_to_string(&version_file).unwrap();
+    let mut version: Value = serde_json::from_str(&text).unwrap();
+    version["analyzer_version"] = Value::from(0);
+    std::fs::write(&version_file, version.to_string()).unwrap();
+
+    let output = baoku()
+        .arg("--index")
+        .arg(&index)
+        .args(["search", "收入"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("analyzer v0") && err.contains("--rebuild"),
+        "{err}"
+    );
+
+    let output = baoku()
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "--rebuild"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (results, code) = search_json(&index, &["收入"]);
+    assert_eq!((results["total"].as_u64(), code), (Some(1), 0));
+}
+
+#[test]
+fn rebuild_refuses_to_replace_a_folder_that_is_not_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("thesis.docx"), "precious").unwrap();
+    let output = baoku()
+        .arg("--index")
+        .arg(dir.path())
+        .args(["index", "--rebuild"])
+        .arg(corpus())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is not a baoku index"));
+    assert!(dir.path().join("thesis.docx").exists());
+}
+
+#[test]
+fn extract_prints_what_the_indexer_stores() {
+    let output = baoku()
+        .arg("extract")
+        .arg(corpus().join("000_d3d1353f545500ab.txt"))
+        .arg(corpus().join("010_sichuan_tea_income_gbk.txt"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let seed = &lines[0];
+    for (field, value) in [
+        ("title", "在新起点上接续奋斗"),
+        ("subtitle", "我省巩固拓展脱贫攻坚成果同乡村振兴有效衔接综述"),
+        ("date", "2022-05-17"),
+        ("source", "吉林日报"),
+        ("author", "孙翠翠"),
+        ("editor", "初慧"),
+    ] {
+        assert_eq!(seed[field], value, "{field}");
+    }
+    assert_eq!(seed["url"], Value::Null);
+    let body = seed["body"].as_str().unwrap();
+    assert!(body.starts_with("5月的吉林乡村") && body.ends_with("胜利召开。"));
+    for furniture in [
+        "天气预报",
+        "吉林城乡网-",
+        "责任编辑",
+        "相关信息",
+        "版权所有",
+        "备案号",
+        "技术支持",
+    ] {
+        assert!(!body.contains(furniture), "{furniture}");
+    }
+    assert_eq!(lines[1]["source"], "四川日报");
+
+    let output = baoku()
+        .arg("extract")
+        .arg("/no/such/file.txt")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("baoku: /no/such/file.txt: "));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = baoku()
+        .arg("--index")
+        .arg(shared_index())
+        .args(["search", "收入", "--limit", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        status.code() == Some(0) || status.code() == Some(1),
+        "{status:?} {err}"
+    );
+}
