@@ -4,9 +4,12 @@
 //! 1 nothing found (`search`) or some inputs could not be read (`index`, `extract`);
 //! 2 error. A closed pipe (`baoku search … | head`) ends the program quietly.
 
-use baoku::ingest::{index_paths, rebuild_index, IndexReport, Progress};
-use baoku::output::{summary_line, write_json, write_results, Markup};
-use baoku::{extract_file, Archive, SearchRequest, SnippetOptions};
+use baoku::extract::{extract_path, FieldMap};
+use baoku::index::{WriterOptions, DEFAULT_WRITER_MEMORY};
+use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
+use baoku::output::{summary_line, write_json, write_results, write_stats, Markup};
+use baoku::source::{encoding_for_label, Format, ReadOptions};
+use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
@@ -33,32 +36,109 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Extract the articles in files and folders and add them to the index.
+    /// Read the articles in files, folders and archives and add them to the index.
     ///
-    /// Folders are walked recursively. Articles are identified by their file, so
-    /// indexing the same files again replaces their articles instead of adding copies.
-    /// Nothing is visible to searches until the whole run has committed.
+    /// Reads news pages saved as text (.txt), HTML pages (.html, .htm, .shtml),
+    /// Markdown with front matter (.md), JSON and JSON Lines (.json, .jsonl, .ndjson),
+    /// Sogou news files (.dat, .xml); any of them compressed (.gz, .zst) or in tar
+    /// archives (.tar, .tar.gz, .tgz, .tar.zst); UTF-8, UTF-16, GBK/GB18030 or Big5.
+    /// Folders are walked recursively. Inputs indexed before and unchanged since are
+    /// skipped; a changed input replaces its articles. Articles are committed in
+    /// batches, so an interrupted run loses at most one batch, and running it again
+    /// completes the work without duplicates.
+    ///
+    /// Exit status: 0 every input was indexed; 1 some inputs or records could not be
+    /// read (each is named on stderr; the rest was indexed); 2 error.
     Index(IndexArgs),
     /// Search the index: ranked articles with the query words highlighted.
     Search(SearchArgs),
-    /// Print the article extracted from each file as one JSON object per line.
+    /// Print the articles extracted from files as JSON, one object per line.
     ///
     /// Shows exactly what `baoku index` would store, without touching the index.
     Extract(ExtractArgs),
+    /// Show what the index holds: articles, dates, sources, duplicates, size.
+    Stats(StatsArgs),
+}
+
+/// How inputs are read (shared by `index` and `extract`).
+#[derive(Debug, Args)]
+struct ReadArgs {
+    /// Read every input as this format instead of recognising it by name:
+    /// text, html, markdown, json, jsonl or sogou.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<Format>,
+
+    /// Decode every input with this encoding instead of detecting it
+    /// (e.g. gbk, gb18030, big5, utf-8, utf-16le, latin1).
+    #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Take an article field from a JSON field of another name, e.g.
+    /// `--field body=content --field date=pub_time` (repeatable). Without it, common
+    /// names are recognised (content, headline, pubdate, 正文, 作者…).
+    #[arg(long = "field", value_name = "FIELD=NAME")]
+    fields: Vec<String>,
+}
+
+impl ReadArgs {
+    fn options(&self) -> anyhow::Result<(ReadOptions, FieldMap)> {
+        let mut fields = FieldMap::default();
+        for spec in &self.fields {
+            fields
+                .add(spec)
+                .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
+        }
+        Ok((
+            ReadOptions {
+                format: self.format,
+                encoding: self.encoding,
+            },
+            fields,
+        ))
+    }
+}
+
+fn parse_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_for_label(label).ok_or_else(|| format!("unknown encoding {label:?}"))
 }
 
 #[derive(Debug, Args)]
 struct IndexArgs {
-    /// Files and folders to index.
+    /// Files, folders and archives to index.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    read: ReadArgs,
 
     /// Build a fresh index from these inputs and replace the old one only when done
     /// (also the way to upgrade an index built by another baoku version).
     #[arg(long)]
     rebuild: bool,
 
-    /// No progress bar and no summary line (errors are still printed).
+    /// Remove the articles of inputs that no longer exist.
+    #[arg(long)]
+    prune: bool,
+
+    /// Stop at the first input that cannot be read (what was committed before stays).
+    #[arg(long)]
+    strict: bool,
+
+    /// Threads for reading and for indexing [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: Option<u32>,
+
+    /// Memory for the index writer's buffers, in MB.
+    #[arg(long, value_name = "MB", default_value_t = (DEFAULT_WRITER_MEMORY / 1_048_576) as u32,
+          value_parser = clap::value_parser!(u32).range(32..=65536))]
+    memory: u32,
+
+    /// Commit after this many articles.
+    #[arg(long, value_name = "N", default_value_t = 20_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    batch: u32,
+
+    /// No progress bar and no summary line (problems are still printed).
     #[arg(long, short)]
     quiet: bool,
 }
@@ -110,6 +190,16 @@ struct ExtractArgs {
     /// Files to extract.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +216,7 @@ pub fn run() -> ExitCode {
         Command::Index(args) => index(&cli.index, args),
         Command::Search(args) => search(&cli.index, args),
         Command::Extract(args) => extract(args),
+        Command::Stats(args) => stats(&cli.index, args),
     };
     match outcome {
         Ok(code) => code,
@@ -145,29 +236,43 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let (read, fields) = args.read.options()?;
+    let mut writer = WriterOptions {
+        memory_bytes: args.memory as usize * 1_048_576,
+        ..WriterOptions::default()
+    };
+    if let Some(threads) = args.threads {
+        writer.threads = threads as usize;
+    }
+    let options = IndexOptions {
+        read,
+        fields,
+        writer,
+        batch_articles: args.batch as usize,
+        prune: args.prune,
+        strict: args.strict,
+    };
     let mut progress = ProgressBarReporter::new(args.quiet);
-    let report = if args.rebuild {
-        rebuild_index(dir, &args.paths, &mut progress)?
+    let result = if args.rebuild {
+        rebuild_index(dir, &args.paths, &options, &mut progress)
     } else {
-        let archive = Archive::open_or_create(dir)?;
-        index_paths(&archive, &args.paths, &mut progress)?
+        Archive::open_or_create(dir)
+            .and_then(|archive| index_paths(&archive, &args.paths, &options, &mut progress))
     };
     progress.finish();
-    report_failures(&report);
+    let report = result?;
     if !args.quiet {
-        eprintln!("baoku: {} → {}", summary_line(&report), dir.display());
+        warn(&format!(
+            "baoku: {} → {}",
+            summary_line(&report),
+            dir.display()
+        ));
     }
-    Ok(if report.failures().next().is_some() {
-        ExitCode::from(1)
-    } else {
+    Ok(if report.complete() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
-}
-
-fn report_failures(report: &IndexReport) {
-    for failure in report.failures() {
-        eprintln!("baoku: {}: {}", failure.path.display(), failure.reason);
-    }
 }
 
 fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
@@ -209,33 +314,74 @@ fn markup(choice: ColorChoice, is_terminal: bool) -> Markup {
 }
 
 fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
+    let (read, fields) = args.read.options()?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut failed = 0;
+    let (mut printed, mut failed) = (0u64, 0u64);
+    let mut write_error: Option<io::Error> = None;
     for file in &args.files {
-        match extract_file(file) {
-            Ok(article) => {
-                serde_json::to_writer(&mut out, &article)?;
-                writeln!(out)?;
+        let outcome = extract_path(file, &read, &fields, &mut |item| {
+            match item {
+                Ok(article) => {
+                    let written = serde_json::to_writer(&mut out, &article)
+                        .map_err(io::Error::from)
+                        .and_then(|()| writeln!(out));
+                    if let Err(e) = written {
+                        write_error = Some(e);
+                        return false;
+                    }
+                    printed += 1;
+                }
+                Err(problem) => {
+                    let _ = out.flush();
+                    warn(&format!("baoku: {problem}"));
+                    failed += 1;
+                }
             }
-            Err(error) => {
-                out.flush()?;
-                eprintln!("baoku: {error}");
-                failed += 1;
-            }
+            true
+        });
+        if let Some(e) = write_error.take() {
+            return Err(e.into());
+        }
+        if let Err(problem) = outcome {
+            out.flush()?;
+            warn(&format!("baoku: {problem}"));
+            failed += 1;
         }
     }
     out.flush()?;
-    Ok(match failed {
-        0 => ExitCode::SUCCESS,
-        n if n == args.files.len() => ExitCode::from(2),
+    Ok(match (printed, failed) {
+        (_, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(2),
         _ => ExitCode::from(1),
     })
 }
 
-/// Draws an indicatif progress bar on stderr, only when stderr is a terminal.
+fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let stats = archive.stats()?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        write_stats(&mut out, &stats, dir)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a line to stderr; a closed stderr (`2>&1 | head`) must not stop the work.
+fn warn(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// Draws an indicatif progress bar on stderr, only when stderr is a terminal; prints
+/// problems above it (or plainly, without a bar).
 struct ProgressBarReporter {
     bar: Option<ProgressBar>,
+    inputs: usize,
 }
 
 impl ProgressBarReporter {
@@ -246,13 +392,14 @@ impl ProgressBarReporter {
                 let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
                 bar.set_style(
                     ProgressStyle::with_template(
-                        "{spinner} {elapsed_precise} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}) {wide_msg}",
+                        "{spinner} {elapsed_precise} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} · {wide_msg}",
                     )
                     .expect("valid template")
                     .progress_chars("=> "),
                 );
                 bar
             }),
+            inputs: 0,
         }
     }
 
@@ -264,17 +411,32 @@ impl ProgressBarReporter {
 }
 
 impl Progress for ProgressBarReporter {
-    fn start(&mut self, files: usize, bytes: u64) {
+    fn start(&mut self, inputs: usize, bytes: u64) {
+        self.inputs = inputs;
         if let Some(bar) = &self.bar {
             bar.set_length(bytes);
-            bar.set_message(format!("{files} files"));
+            bar.set_message(format!("0/{inputs} files · 0 articles"));
         }
     }
 
-    fn advance(&mut self, path: &Path, bytes: u64) {
+    fn update(&mut self, bytes: u64, articles: u64, inputs_done: usize) {
         if let Some(bar) = &self.bar {
-            bar.inc(bytes);
-            bar.set_message(path.display().to_string());
+            bar.set_position(bytes);
+            bar.set_message(format!(
+                "{inputs_done}/{} files · {articles} articles",
+                self.inputs
+            ));
+        }
+    }
+
+    fn problem(&mut self, problem: &Problem) {
+        if problem.kind == baoku::ingest::ProblemKind::Unsupported {
+            // Counted in the summary; a folder of photos need not fill the screen.
+            return;
+        }
+        match &self.bar {
+            Some(bar) => bar.println(format!("baoku: {problem}")),
+            None => warn(&format!("baoku: {problem}")),
         }
     }
 

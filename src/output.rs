@@ -6,11 +6,11 @@
 //! with 【】. This module writes to the writer it is given and never decides by itself
 //! whether colour is wanted.
 
+use crate::index::Stats;
 use crate::ingest::IndexReport;
 use crate::search::SearchResults;
-use crate::source::SkipReason;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// How query words are marked in terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,43 +132,81 @@ fn write_marked(
 /// The one-line summary of an indexing run.
 pub fn summary_line(report: &IndexReport) -> String {
     let seconds = report.elapsed.as_secs_f64();
-    let megabytes = report.bytes as f64 / 1_000_000.0;
+    let megabytes = report.text_bytes as f64 / 1_000_000.0;
     let rate = if seconds > 0.0 {
         megabytes / seconds
     } else {
         0.0
     };
-    let mut line = format!(
-        "indexed {} articles ({} new, {} replaced) from {} files",
+    let mut parts = vec![format!(
+        "indexed {} articles ({} new, {} replaced)",
         report.indexed(),
         report.added,
-        report.replaced,
-        report.files
-    );
-    if !report.skipped.is_empty() {
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        for skipped in &report.skipped {
-            let key = match &skipped.reason {
-                SkipReason::Unsupported(_) => skipped.reason.to_string(),
-                SkipReason::Failed(_) => "unreadable or no article".to_string(),
-            };
-            *reasons.entry(key).or_default() += 1;
+        report.replaced
+    )];
+    for (count, what) in [
+        (report.unchanged, "unchanged"),
+        (report.duplicates, "duplicates not stored"),
+        (report.failed, "inputs or records failed"),
+        (report.unsupported, "files of other types skipped"),
+        (report.pruned, "pruned"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {what}"));
         }
-        let reasons: Vec<String> = reasons
-            .into_iter()
-            .map(|(reason, count)| format!("{count} {reason}"))
-            .collect();
-        line.push_str(&format!(
-            "; skipped {} ({})",
-            report.skipped.len(),
-            reasons.join(", ")
-        ));
     }
-    line.push_str(&format!(
-        "; {megabytes:.2} MB in {seconds:.2} s ({rate:.1} MB/s); {} articles in the index",
+    let mut inputs = format!("{} inputs read", report.inputs_read);
+    if report.inputs_unchanged > 0 {
+        inputs.push_str(&format!(", {} unchanged", report.inputs_unchanged));
+    }
+    let compressed = if report.bytes < report.text_bytes {
+        format!(" ({:.1} MB compressed)", report.bytes as f64 / 1_000_000.0)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}; {inputs}; {megabytes:.1} MB of text{compressed} in {seconds:.2} s ({rate:.1} MB/s); {} articles in the index",
+        parts.join(", "),
         report.total_articles
-    ));
-    line
+    )
+}
+
+/// Writes index statistics for a person.
+pub fn write_stats(out: &mut impl Write, stats: &Stats, dir: &Path) -> io::Result<()> {
+    writeln!(out, "index      {}", dir.display())?;
+    writeln!(out, "articles   {}", stats.articles)?;
+    match (stats.first_date, stats.last_date) {
+        (Some(first), Some(last)) => writeln!(
+            out,
+            "dates      {first} .. {last} ({} undated)",
+            stats.undated
+        )?,
+        _ => writeln!(out, "dates      none")?,
+    }
+    writeln!(
+        out,
+        "sources    {} ({} articles without one)",
+        stats.sources, stats.without_source
+    )?;
+    for source in &stats.top_sources {
+        writeln!(out, "  {:>8}  {}", source.count, source.value)?;
+    }
+    writeln!(
+        out,
+        "reprints   {} articles share a body fingerprint with another",
+        stats.near_duplicates
+    )?;
+    writeln!(
+        out,
+        "size       {:.1} MB in {} segments",
+        stats.index_bytes as f64 / 1_000_000.0,
+        stats.segments
+    )?;
+    writeln!(
+        out,
+        "versions   schema v{}, analyzer v{}",
+        stats.schema_version, stats.analyzer_version
+    )
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 //! This module decides how each article field is indexed; it must not know how
 //! queries are built or results shown.
 
+use crate::analyze::fingerprint::{content_hash, simhash};
 use crate::analyze::{BIGRAM_TOKENIZER, WORDS_TOKENIZER};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use std::sync::OnceLock;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, OwnedValue, Schema,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, OwnedValue, Schema,
     TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::{DateTime, TantivyDocument};
@@ -30,6 +31,8 @@ pub enum FieldKind {
     Keyword,
     /// A calendar date.
     Date,
+    /// A number derived from the article (a fingerprint).
+    U64,
     /// Stored for display only.
     Stored,
 }
@@ -77,6 +80,9 @@ pub struct FieldSpec {
     /// Whether the value is a fast field (sorting, facets).
     #[serde(default)]
     pub fast: bool,
+    /// Whether a number is indexed for exact lookups.
+    #[serde(default)]
+    pub indexed: bool,
     /// Weight in default searches; fields without a boost are only searched when named.
     pub boost: Option<f32>,
 }
@@ -121,6 +127,12 @@ pub struct Fields {
     pub url: Field,
     /// Input path.
     pub path: Field,
+    /// The input an article was read from (exact).
+    pub input: Field,
+    /// Exact fingerprint of the title and body.
+    pub content_hash: Field,
+    /// SimHash of the body.
+    pub simhash: Field,
 }
 
 /// The schema of a baoku index: the parsed schema file and the tantivy schema built from it.
@@ -152,9 +164,11 @@ impl IndexSchema {
         let mut builder = Schema::builder();
         let mut analyzed = Vec::with_capacity(file.field.len());
         for spec in &file.field {
-            if !ARTICLE_FIELDS.contains(&spec.name.as_str()) {
+            if !ARTICLE_FIELDS.contains(&spec.name.as_str())
+                && !DERIVED_FIELDS.contains(&spec.name.as_str())
+            {
                 return Err(Error::Schema(format!(
-                    "field {:?} is not a field of Article",
+                    "field {:?} is neither a field of Article nor one baoku derives",
                     spec.name
                 )));
             }
@@ -208,6 +222,19 @@ impl IndexSchema {
                     }
                     builder.add_date_field(&spec.name, options);
                 }
+                FieldKind::U64 => {
+                    let mut options = NumericOptions::default();
+                    if spec.indexed {
+                        options = options.set_indexed();
+                    }
+                    if spec.fast {
+                        options = options.set_fast();
+                    }
+                    if spec.stored {
+                        options = options.set_stored();
+                    }
+                    builder.add_u64_field(&spec.name, options);
+                }
                 FieldKind::Stored => {
                     builder.add_text_field(&spec.name, TextOptions::default().set_stored());
                 }
@@ -231,6 +258,9 @@ impl IndexSchema {
             editor: field("editor")?,
             url: field("url")?,
             path: field("path")?,
+            input: field("input")?,
+            content_hash: field("content_hash")?,
+            simhash: field("simhash")?,
         };
         Ok(IndexSchema {
             version: file.version,
@@ -271,11 +301,18 @@ impl IndexSchema {
         self.word_boost
     }
 
-    /// Builds the tantivy document that stores and indexes `article`.
-    pub fn to_document(&self, article: &Article) -> TantivyDocument {
+    /// Builds the tantivy document that stores and indexes `article`, read from
+    /// `input` (the file it came from, if any).
+    pub fn to_document(&self, article: &Article, input: Option<&str>) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         for (spec, analyzed) in self.specs.iter().zip(&self.analyzed) {
-            let Some(value) = article_field(article, &spec.name) else {
+            let value = match spec.name.as_str() {
+                "input" => input.map(FieldValue::Text),
+                "content_hash" => Some(FieldValue::U64(content_hash(article))),
+                "simhash" => Some(FieldValue::U64(simhash(&article.body))),
+                name => article_field(article, name),
+            };
+            let Some(value) = value else {
                 continue;
             };
             let field = self.schema.get_field(&spec.name).expect("checked in parse");
@@ -294,6 +331,7 @@ impl IndexSchema {
                         DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400),
                     );
                 }
+                FieldValue::U64(number) => doc.add_u64(field, number),
             }
         }
         doc
@@ -347,9 +385,13 @@ const ARTICLE_FIELDS: &[&str] = &[
     "id", "title", "subtitle", "date", "source", "author", "editor", "url", "body", "path",
 ];
 
+/// Fields baoku computes when it stores an article.
+const DERIVED_FIELDS: &[&str] = &["input", "content_hash", "simhash"];
+
 enum FieldValue<'a> {
     Text(&'a str),
     Date(Date),
+    U64(u64),
 }
 
 fn article_field<'a>(article: &'a Article, name: &str) -> Option<FieldValue<'a>> {
@@ -401,8 +443,12 @@ mod tests {
             body: "5月的吉林乡村".into(),
             path: Some("sample_corpus/000.txt".into()),
         };
-        let doc = schema.to_document(&article);
+        let doc = schema.to_document(&article, Some("/archive/a.txt"));
         assert_eq!(schema.to_article(&doc), article);
+        let input = doc
+            .get_first(schema.fields().input)
+            .and_then(|v| v.as_str());
+        assert_eq!(input, Some("/archive/a.txt"));
     }
 
     #[test]

@@ -303,13 +303,29 @@ fn reindexing_replaces_instead_of_duplicating() {
     assert!(first.status.success(), "{}", stderr(&first));
     let summary = stderr(&first);
     assert!(
-        summary.contains("indexed 24 articles (24 new, 0 replaced) from 24 files"),
+        summary.contains("indexed 24 articles (24 new, 0 replaced); 24 inputs read"),
         "{summary}"
     );
     let second = run();
     let summary = stderr(&second);
-    assert!(summary.contains("(0 new, 24 replaced)"), "{summary}");
+    assert!(
+        summary.contains("(0 new, 0 replaced), 24 unchanged"),
+        "{summary}"
+    );
     assert!(summary.contains("24 articles in the index"), "{summary}");
+    // --rebuild reads everything again into a fresh index.
+    let rebuilt = baoku()
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "--rebuild"])
+        .arg(corpus())
+        .output()
+        .unwrap();
+    let summary = stderr(&rebuilt);
+    assert!(
+        summary.contains("indexed 24 articles (24 new, 0 replaced)"),
+        "{summary}"
+    );
     let (results, _) = search_json(&index, &["在新起点上接续奋斗"]);
     assert_eq!(results["total"], 1);
 }
@@ -347,7 +363,7 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
     .unwrap();
     std::fs::write(inputs.join("broken.txt"), b"\xff\xfe\xfa\x00binary\x00").unwrap();
     std::fs::write(inputs.join("latin1.txt"), b"caf\xe9 \xff\xfe au lait").unwrap();
-    std::fs::write(inputs.join("notes.md"), "# notes").unwrap();
+    std::fs::write(inputs.join("notes.pdf"), "%PDF").unwrap();
     let index = dir.path().join("index");
     let output = baoku()
         .arg("--index")
@@ -359,11 +375,11 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
     assert_eq!(output.status.code(), Some(1), "some inputs failed");
     let err = stderr(&output);
     assert!(
-        err.contains("latin1.txt: not UTF-8 or GBK/GB18030 text"),
+        err.contains("latin1.txt: not UTF-8, GBK/GB18030 or Big5 text"),
         "{err}"
     );
     assert!(err.contains("broken.txt: "), "{err}");
-    assert!(err.contains("1 unsupported file type .md"), "{err}");
+    assert!(err.contains("1 files of other types skipped"), "{err}");
     assert!(err.contains("indexed 1 articles"), "{err}");
     let (results, _) = search_json(&index, &["孙翠翠"]);
     assert_eq!(results["total"], 1);

@@ -16,6 +16,7 @@
 //!
 //! This module owns what a token is; it must not know about fields or queries.
 
+pub mod fingerprint;
 mod normalize;
 mod segment;
 mod tokenizer;

@@ -54,6 +54,38 @@ pub fn parse_date_value(text: &str) -> Option<Date> {
     )
 }
 
+/// The date of a Unix timestamp (seconds, or milliseconds when it has 13 digits) in
+/// China time (UTC+8), where the news was dated.
+pub fn date_from_epoch(timestamp: i64) -> Option<Date> {
+    let seconds = if timestamp.abs() >= 100_000_000_000 {
+        timestamp / 1000
+    } else {
+        timestamp
+    };
+    Date::from_days_since_epoch((seconds + 8 * 3600).div_euclid(86_400))
+}
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(20\d{2}|19\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_.-]|$)|/(20\d{2}|19\d{2})[-_]?(\d{2})/(\d{2})/")
+        .expect("valid regex")
+});
+
+/// The date written in a news URL: `/20120706/`, `/2022-05/17/`, `/2019/07/20/`,
+/// `/2022-05-17/`.
+pub fn date_from_url(url: &str) -> Option<Date> {
+    for caps in URL_DATE.captures_iter(url) {
+        let (y, m, d) = if caps.get(1).is_some() {
+            (&caps[1], &caps[2], &caps[3])
+        } else {
+            (&caps[4], &caps[5], &caps[6])
+        };
+        if let Some(date) = Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?) {
+            return Some(date);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +109,44 @@ mod tests {
         ] {
             assert_eq!(date(text).as_deref(), Some(expected), "{text}");
         }
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        for (url, expected) in [
+            (
+                "http://gongyi.sohu.com/20120706/n347457739.shtml",
+                "2012-07-06",
+            ),
+            (
+                "http://www.xinhuanet.com/2022-05/17/c_1128659123.htm",
+                "2022-05-17",
+            ),
+            (
+                "https://tv.cctv.com/2012/07/02/VIDE1355098166246193.shtml",
+                "2012-07-02",
+            ),
+            (
+                "https://example.com/news/2021-03-08/item.html",
+                "2021-03-08",
+            ),
+        ] {
+            assert_eq!(
+                date_from_url(url).map(|d| d.to_string()).as_deref(),
+                Some(expected),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            date_from_url("https://example.com/news/12345678.html"),
+            None
+        );
+        assert_eq!(
+            date_from_url("http://culture.people.com.cn/n1/2019/0720/c1013-31245678.html")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2019-07-20")
+        );
     }
 
     #[test]

@@ -153,7 +153,7 @@ const AGENCIES: &[&str] = &[
 
 /// A dateline: agency, optional place, date, 电/讯, and an optional (记者 …).
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:([\p{Han}]{2,14}?)(?:\d{1,2}月)?\d{1,2}日(?:电|讯)|本报讯)\s*(?:\(\s*([^)]{1,40})\))?")
+    Regex::new(r"^(?:([\p{Han}]{2,14}?)(?:\d{1,2}月)?\d{1,2}日(?:电|讯|消息)|本报讯)\s*(?:\(\s*([^)]{1,40})\))?")
         .expect("valid regex")
 });
 

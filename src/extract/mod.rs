@@ -1,42 +1,145 @@
-//! Extraction: the text of an input → an [`Article`].
+//! Extraction: a document read from an input → an [`Article`].
 //!
-//! [`extract_file`] reads and decodes a file (see [`crate::source`]), recognises its
-//! layout and returns the article with a stable id. The `baoku extract` command
-//! prints exactly what this returns, so users can see what the indexer will store.
+//! Each format has its reader: saved text pages ([`extract_text_page`]), HTML pages,
+//! Markdown with front matter, JSON records with field aliases, Sogou records.
+//! [`extract_document`] picks the right one and gives the article its stable id:
+//! the record's own id, else its URL, else where it came from (file, archive member,
+//! line). The `baoku extract` command prints exactly what this returns.
 //!
-//! This module owns the reading of page layouts; it must not index or search.
+//! This module owns the reading of layouts and fields; it must not index or search.
 
 mod boilerplate;
 mod date;
+mod json;
+mod markup;
 mod meta;
+mod sogou;
 mod text;
 
-pub use date::parse_date_value;
+pub use date::{date_from_url, parse_date_value};
+pub use json::{ArticleField, FieldMap};
 pub use text::extract_text_page;
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::source;
+use crate::source::{read_documents, Content, Format, Origin, RawDoc, ReadCounters, ReadOptions};
 use std::path::Path;
 
-/// Reads, decodes and extracts the article in the file at `path`.
-///
-/// The id is derived from the file's canonical path, so indexing the same file again
-/// replaces its article rather than adding a second one.
-pub fn extract_file(path: &Path) -> Result<Article> {
-    let decoded = source::read_text(path)?;
-    let mut article = extract_text_page(&decoded.text).map_err(|reason| Error::Extract {
-        path: path.to_path_buf(),
-        reason,
+/// Where an article could not be extracted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractError {
+    /// `path`, `path:line` or `archive:member`.
+    pub place: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.reason)
+    }
+}
+
+/// Reads every article in the file at `path` (any format baoku reads, compressed or
+/// in a tar archive), handing each, or why it could not be extracted, to `emit`,
+/// which returns `false` to stop. An error that ends the whole file is returned.
+pub fn extract_path(
+    path: &Path,
+    read: &ReadOptions,
+    fields: &FieldMap,
+    emit: &mut dyn FnMut(std::result::Result<Article, ExtractError>) -> bool,
+) -> std::result::Result<(), ExtractError> {
+    let canonical = path.canonicalize().map_err(|e| ExtractError {
+        place: path.display().to_string(),
+        reason: e.to_string(),
     })?;
-    let canonical = path.canonicalize().map_err(|e| Error::io(path, e))?;
-    article.id = article_id(canonical.as_os_str().as_encoded_bytes());
-    article.path = Some(canonical.to_string_lossy().into_owned());
+    let counters = ReadCounters::default();
+    let mut on_document = |doc: std::result::Result<RawDoc, crate::source::SourceError>| {
+        let item = match doc {
+            Ok(doc) => extract_document(&doc, fields).map_err(|reason| ExtractError {
+                place: doc.origin.to_string(),
+                reason,
+            }),
+            Err(e) => Err(ExtractError {
+                place: e.origin.to_string(),
+                reason: e.reason,
+            }),
+        };
+        emit(item)
+    };
+    read_documents(&canonical, read, &counters, &mut on_document).map_err(|e| ExtractError {
+        place: e.origin.to_string(),
+        reason: e.reason,
+    })
+}
+
+/// Every article in the file at `path`, with formats and encodings detected; the
+/// first problem is an error.
+pub fn extract_file(path: &Path) -> Result<Vec<Article>> {
+    let mut articles = Vec::new();
+    let mut failure = None;
+    let outcome = extract_path(
+        path,
+        &ReadOptions::default(),
+        &FieldMap::default(),
+        &mut |item| {
+            match item {
+                Ok(article) => articles.push(article),
+                Err(e) => failure = Some(e),
+            }
+            failure.is_none()
+        },
+    );
+    match failure.map_or(outcome, Err) {
+        Ok(()) => Ok(articles),
+        Err(e) => Err(Error::Extract {
+            path: std::path::PathBuf::from(e.place),
+            reason: e.reason,
+        }),
+    }
+}
+
+/// Extracts the article in a document read from an input, with its id and path set.
+pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, String> {
+    let (mut article, record_id) = match (&doc.content, doc.format) {
+        (Content::Json(record), _) => json::extract_json_record(record, fields)?,
+        (Content::Text(text), Format::Markdown) => markup::extract_markdown(text)?,
+        (Content::Text(text), Format::Sogou) => sogou::extract_sogou_record(text)?,
+        (Content::Text(text), Format::Html) => {
+            let mut article = extract_text_page(&markup::html_to_text(text))?;
+            if article.date.is_none() {
+                article.date = article.url.as_deref().and_then(date_from_url);
+            }
+            (article, None)
+        }
+        (Content::Text(text), _) => (extract_text_page(text)?, None),
+    };
+    article.id = match (record_id, &article.url) {
+        (Some(id), _) => id,
+        (None, Some(url)) => article_id(url.as_bytes()),
+        (None, None) => article_id(origin_key(&doc.origin).as_bytes()),
+    };
+    article.path = Some(doc.origin.to_string());
     Ok(article)
 }
 
-/// The stable id of an article whose identity is `key` (a path, a URL, a record id):
-/// 16 hex digits of its XXH3 hash.
+/// The stable id of an article whose identity is `key` (a URL, a path): 16 hex digits
+/// of its XXH3 hash.
 pub fn article_id(key: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key))
+}
+
+/// What identifies a document by its place: the file (as given, made absolute by the
+/// caller), the archive member and the record within it.
+fn origin_key(origin: &Origin) -> String {
+    let mut key = origin.path.to_string_lossy().into_owned();
+    if let Some(member) = &origin.member {
+        key.push_str("::");
+        key.push_str(member);
+    }
+    if let Some(record) = &origin.record {
+        key.push('#');
+        key.push_str(record);
+    }
+    key
 }

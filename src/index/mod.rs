@@ -6,11 +6,13 @@
 //!
 //! This module owns the index files; it must not parse inputs or queries.
 
+mod stats;
 mod version;
 mod writer;
 
+pub use stats::{SourceCount, Stats};
 pub use version::IndexVersion;
-pub use writer::{ArchiveWriter, Upsert};
+pub use writer::{ArchiveWriter, Upsert, WriterOptions, DEFAULT_WRITER_MEMORY};
 
 use crate::analyze::register_tokenizers;
 use crate::article::Article;
@@ -169,7 +171,12 @@ impl Archive {
     /// Starts writing: at most one writer per archive at a time (tantivy holds a lock
     /// file, so a second process gets an error rather than a corrupt index).
     pub fn writer(&self) -> Result<ArchiveWriter> {
-        ArchiveWriter::new(self.clone())
+        ArchiveWriter::new(self.clone(), WriterOptions::default())
+    }
+
+    /// Starts writing with the given threads and memory budget.
+    pub fn writer_with(&self, options: WriterOptions) -> Result<ArchiveWriter> {
+        ArchiveWriter::new(self.clone(), options)
     }
 }
 

@@ -1,22 +1,49 @@
-//! Writing articles: upsert by id, then one atomic commit.
+//! Writing articles: upsert by id, exact duplicates stored once, then atomic commits.
 
 use super::Archive;
+use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
 use crate::error::Result;
-use std::collections::HashSet;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, IndexWriter, Searcher, TantivyDocument, Term, TERMINATED};
+use std::collections::{HashMap, HashSet};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TantivyDocument, Term, TERMINATED};
 
-/// Memory the tantivy writer may use for its in-memory segments, in total.
-const WRITER_MEMORY_BYTES: usize = 192 * 1024 * 1024;
+/// Memory the tantivy writer may use for its in-memory segments, in total, by default.
+pub const DEFAULT_WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// What an upsert did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Upsert {
     /// The id was not in the archive: the article was added.
     Added,
     /// An article with this id existed (or was added earlier in this batch): it is replaced.
     Replaced,
+    /// Another article (`of`, its id) has exactly this title and body: it was not
+    /// stored again.
+    Duplicate {
+        /// The id of the article already stored with this body.
+        of: String,
+    },
+}
+
+/// How a writer works.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    /// Indexing threads (tantivy analyses documents on them).
+    pub threads: usize,
+    /// Memory budget of the in-memory segments, in bytes, for all threads together.
+    pub memory_bytes: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, 8),
+            memory_bytes: DEFAULT_WRITER_MEMORY,
+        }
+    }
 }
 
 /// Adds, replaces and deletes articles; nothing is visible until [`ArchiveWriter::commit`].
@@ -27,34 +54,55 @@ pub struct ArchiveWriter {
     writer: IndexWriter<TantivyDocument>,
     committed: Searcher,
     ids_in_batch: HashSet<String>,
+    bodies_in_batch: HashMap<u64, String>,
+    deleted_ids: HashSet<String>,
+    deleted_inputs: HashSet<String>,
 }
 
 impl ArchiveWriter {
-    pub(super) fn new(archive: Archive) -> Result<ArchiveWriter> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
+    pub(super) fn new(archive: Archive, options: WriterOptions) -> Result<ArchiveWriter> {
+        // tantivy needs at least 15 MB per thread.
+        let threads = options.threads.max(1);
+        let memory = options.memory_bytes.max(threads * 16 * 1024 * 1024);
         let writer = archive
             .tantivy_index()
-            .writer_with_num_threads(threads, WRITER_MEMORY_BYTES)?;
+            .writer_with_num_threads(threads, memory)?;
         let committed = archive.searcher();
         Ok(ArchiveWriter {
             archive,
             writer,
             committed,
             ids_in_batch: HashSet::new(),
+            bodies_in_batch: HashMap::new(),
+            deleted_ids: HashSet::new(),
+            deleted_inputs: HashSet::new(),
         })
     }
 
-    /// Adds `article`, replacing any article with the same id.
+    /// Adds `article`, replacing any article with the same id. An article whose title
+    /// and body another article already has is not stored (see [`Upsert::Duplicate`]).
     pub fn upsert(&mut self, article: &Article) -> Result<Upsert> {
+        self.upsert_from(article, None)
+    }
+
+    /// Like [`ArchiveWriter::upsert`], recording the input the article was read from.
+    pub fn upsert_from(&mut self, article: &Article, input: Option<&str>) -> Result<Upsert> {
         let schema = self.archive.schema();
+        let hash = content_hash(article);
+        if let Some(of) = self.duplicate_of(hash, &article.id)? {
+            return Ok(Upsert::Duplicate { of });
+        }
         let id_term = Term::from_field_text(schema.fields().id, &article.id);
-        let existed =
-            self.ids_in_batch.contains(&article.id) || is_live(&self.committed, &id_term)?;
-        self.writer.delete_term(id_term);
-        self.writer.add_document(schema.to_document(article))?;
+        let live = self.is_live(&id_term)?;
+        let existed = self.ids_in_batch.contains(&article.id)
+            || (live && !self.deleted_ids.contains(&article.id));
+        if existed || live {
+            self.writer.delete_term(id_term);
+        }
+        self.writer
+            .add_document(schema.to_document(article, input))?;
         self.ids_in_batch.insert(article.id.clone());
+        self.bodies_in_batch.insert(hash, article.id.clone());
         Ok(if existed {
             Upsert::Replaced
         } else {
@@ -67,6 +115,54 @@ impl ArchiveWriter {
         let term = Term::from_field_text(self.archive.schema().fields().id, id);
         self.writer.delete_term(term);
         self.ids_in_batch.remove(id);
+        self.deleted_ids.insert(id.to_string());
+    }
+
+    /// Deletes every article read from `input` (before re-reading a changed input,
+    /// or when it has disappeared).
+    pub fn delete_input(&mut self, input: &str) {
+        let term = Term::from_field_text(self.archive.schema().fields().input, input);
+        self.writer.delete_term(term);
+        self.deleted_inputs.insert(input.to_string());
+    }
+
+    /// Whether the last commit holds articles read from `input`.
+    pub fn has_input(&self, input: &str) -> Result<bool> {
+        let term = Term::from_field_text(self.archive.schema().fields().input, input);
+        Ok(!live_docs(&self.committed, &term, 1)?.is_empty())
+    }
+
+    /// The id of a stored article with this content hash, other than `id` itself and
+    /// not deleted in this batch.
+    fn duplicate_of(&self, hash: u64, id: &str) -> Result<Option<String>> {
+        if let Some(other) = self.bodies_in_batch.get(&hash) {
+            if other != id && self.ids_in_batch.contains(other) {
+                return Ok(Some(other.clone()));
+            }
+        }
+        let fields = self.archive.schema().fields();
+        let term = Term::from_field_u64(fields.content_hash, hash);
+        for address in live_docs(&self.committed, &term, 16)? {
+            let doc: TantivyDocument = self.committed.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            let Some(other) = text(fields.id) else {
+                continue;
+            };
+            let input_deleted =
+                text(fields.input).is_some_and(|i| self.deleted_inputs.contains(&i));
+            if other != id && !self.deleted_ids.contains(&other) && !input_deleted {
+                return Ok(Some(other));
+            }
+        }
+        Ok(None)
+    }
+
+    fn is_live(&self, term: &Term) -> Result<bool> {
+        Ok(!live_docs(&self.committed, term, 1)?.is_empty())
     }
 
     /// Makes every change since the writer was made (or since the last commit)
@@ -76,6 +172,9 @@ impl ArchiveWriter {
         self.archive.reload()?;
         self.committed = self.archive.searcher();
         self.ids_in_batch.clear();
+        self.bodies_in_batch.clear();
+        self.deleted_ids.clear();
+        self.deleted_inputs.clear();
         Ok(())
     }
 
@@ -83,6 +182,9 @@ impl ArchiveWriter {
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
         self.ids_in_batch.clear();
+        self.bodies_in_batch.clear();
+        self.deleted_ids.clear();
+        self.deleted_inputs.clear();
         Ok(())
     }
 
@@ -95,10 +197,11 @@ impl ArchiveWriter {
     }
 }
 
-/// Whether a live (not deleted) document holds `term`. Unlike `doc_freq`, this does not
-/// count documents that were replaced but not yet merged away.
-fn is_live(searcher: &Searcher, term: &Term) -> Result<bool> {
-    for segment in searcher.segment_readers() {
+/// Up to `limit` live (not deleted) documents holding `term`. Unlike `doc_freq`, this
+/// does not count documents that were replaced but not yet merged away.
+fn live_docs(searcher: &Searcher, term: &Term, limit: usize) -> Result<Vec<DocAddress>> {
+    let mut found = Vec::new();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let index = segment.inverted_index(term.field())?;
         let postings = index
             .read_postings(term, IndexRecordOption::Basic)
@@ -109,10 +212,13 @@ fn is_live(searcher: &Searcher, term: &Term) -> Result<bool> {
         let mut doc = postings.doc();
         while doc != TERMINATED {
             if !segment.is_deleted(doc) {
-                return Ok(true);
+                found.push(DocAddress::new(ordinal as u32, doc));
+                if found.len() >= limit {
+                    return Ok(found);
+                }
             }
             doc = postings.advance();
         }
     }
-    Ok(false)
+    Ok(found)
 }

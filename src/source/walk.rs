@@ -3,17 +3,20 @@
 //! silently, like version-control folders; everything else that is not indexed is
 //! reported with a reason.
 
+use super::format::kind_of_name;
 use crate::error::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// An input file to extract.
+/// An input file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
     /// Where it is.
     pub path: PathBuf,
     /// Its size in bytes.
     pub size: u64,
+    /// Its modification time, in nanoseconds since the Unix epoch (0 if unknown).
+    pub mtime_ns: u64,
 }
 
 /// Why an input was not indexed.
@@ -62,17 +65,15 @@ impl Inputs {
     }
 }
 
-/// Extensions of the files baoku extracts.
-const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "text"];
-
 /// Finds the input files under `paths`. A path that does not exist is an error; a
-/// file inside a folder that cannot be read is skipped with its reason.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<Inputs> {
+/// file inside a folder that cannot be read is skipped with its reason. With
+/// `any_name`, every file is taken whatever its name (the user forced a format).
+pub fn collect_inputs(paths: &[PathBuf], any_name: bool) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for root in paths {
         let metadata = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
         if metadata.is_file() {
-            add_file(&mut inputs, root.clone(), metadata.len());
+            add_file(&mut inputs, root.clone(), &metadata, any_name);
             continue;
         }
         let walker = walkdir::WalkDir::new(root)
@@ -82,10 +83,13 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Inputs> {
             .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
         for entry in walker {
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let size = entry.metadata().map_or(0, |m| m.len());
-                    add_file(&mut inputs, entry.into_path(), size);
-                }
+                Ok(entry) if entry.file_type().is_file() => match entry.metadata() {
+                    Ok(metadata) => add_file(&mut inputs, entry.into_path(), &metadata, any_name),
+                    Err(error) => inputs.skipped.push(Skipped {
+                        path: entry.into_path(),
+                        reason: SkipReason::Failed(error.to_string()),
+                    }),
+                },
                 Ok(_) => {}
                 Err(error) => {
                     let path = error.path().unwrap_or(root).to_path_buf();
@@ -107,20 +111,33 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Inputs> {
     Ok(inputs)
 }
 
-fn add_file(inputs: &mut Inputs, path: PathBuf, size: u64) {
-    let extension = extension_of(&path);
-    if SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
-        inputs.files.push(InputFile { path, size });
+fn add_file(inputs: &mut Inputs, path: PathBuf, metadata: &std::fs::Metadata, any_name: bool) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if any_name || kind_of_name(&name).is_some() {
+        let mtime_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        inputs.files.push(InputFile {
+            path,
+            size: metadata.len(),
+            mtime_ns,
+        });
     } else {
         inputs.skipped.push(Skipped {
             path,
-            reason: SkipReason::Unsupported(extension),
+            reason: SkipReason::Unsupported(extension_of(&name)),
         });
     }
 }
 
-fn extension_of(path: &Path) -> String {
-    path.extension()
+fn extension_of(name: &str) -> String {
+    Path::new(name)
+        .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default()
 }
@@ -144,7 +161,7 @@ mod tests {
         std::fs::write(root.join("notes.pdf"), "x").unwrap();
         std::fs::write(root.join(".hidden.txt"), "x").unwrap();
 
-        let inputs = collect_inputs(&[root.to_path_buf()]).unwrap();
+        let inputs = collect_inputs(&[root.to_path_buf()], false).unwrap();
         let files: Vec<_> = inputs
             .files
             .iter()
@@ -161,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_missing_path_is_an_error() {
-        let err = collect_inputs(&[PathBuf::from("/no/such/folder")]).unwrap_err();
+        let err = collect_inputs(&[PathBuf::from("/no/such/folder")], false).unwrap_err();
         assert!(err.to_string().starts_with("/no/such/folder: "), "{err}");
     }
 }

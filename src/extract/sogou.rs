@@ -1,0 +1,85 @@
+//! Sogou news records (SogouCA / SogouCS): `<doc><url><docno><contenttitle><content></doc>`.
+//!
+//! The records carry no date or outlet fields: the date comes from the URL
+//! (`/20120706/`), the reporter and outlet from a dateline at the start of the text
+//! (`中广网唐山６月１２日消息（记者汤一亮）`) when there is one.
+
+use super::date::date_from_url;
+use super::meta::parse_dateline;
+use crate::article::Article;
+
+/// Extracts the article of one `<doc>` record; also returns its `docno`.
+pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), String> {
+    let url = tag(record, "url");
+    let body: Vec<String> = tag(record, "content")
+        .unwrap_or_default()
+        // The corpus marks paragraph breaks with a private-use character.
+        .split(['\u{e40c}', '\n'])
+        .map(|p| p.trim_matches(|c: char| c.is_whitespace()).to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let title = tag(record, "contenttitle");
+    // A headline without text is still worth finding (SogouCA has many).
+    if body.is_empty() && title.is_none() {
+        return Err("record has neither <contenttitle> nor <content> text".to_string());
+    }
+    let dateline = body
+        .first()
+        .and_then(|first| parse_dateline(first))
+        .unwrap_or_default();
+    let article = Article {
+        title,
+        date: url.as_deref().and_then(date_from_url),
+        source: dateline.source,
+        author: dateline.author,
+        url,
+        body: body.join("\n"),
+        ..Article::default()
+    };
+    Ok((article, tag(record, "docno")))
+}
+
+/// The text between `<name>` and `</name>`, entities decoded, or `None` if empty.
+fn tag(record: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = record.find(&open)? + open.len();
+    let end = record[start..]
+        .find(&close)
+        .map_or(record.len(), |e| start + e);
+    let text = unescape(record[start..end].trim());
+    (!text.is_empty()).then_some(text)
+}
+
+fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sogou_record() {
+        let record = "<doc>\n<url>http://news.sohu.com/20120612/n345428229.shtml</url>\n<docno>c172394d49da2142-69713306c0bb3300</docno>\n<contenttitle>公安机关销毁１０余万非法枪支</contenttitle>\n<content>中广网唐山６月１２日消息（记者汤一亮　庄胜春）据中国之声报道 &amp; 其他。</content>\n</doc>";
+        let (a, id) = extract_sogou_record(record).unwrap();
+        assert_eq!(id.as_deref(), Some("c172394d49da2142-69713306c0bb3300"));
+        assert_eq!(a.title.as_deref(), Some("公安机关销毁１０余万非法枪支"));
+        assert_eq!(a.date.unwrap().to_string(), "2012-06-12");
+        assert_eq!(a.author.as_deref(), Some("汤一亮　庄胜春"));
+        assert!(a.body.ends_with("& 其他。"));
+        assert!(extract_sogou_record("<doc><content></content></doc>").is_err());
+        let (title_only, _) =
+            extract_sogou_record("<doc><contenttitle>标题</contenttitle><content></content></doc>")
+                .unwrap();
+        assert_eq!(title_only.body, "");
+    }
+}

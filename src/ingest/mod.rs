@@ -1,0 +1,220 @@
+//! Ingestion: the whole path from the files a user names to a committed index.
+//!
+//! [`index_paths`] walks the inputs ([`crate::source`]), skips those already indexed
+//! and unchanged, reads and extracts the others on worker threads
+//! ([`crate::extract`]), and upserts the articles ([`crate::index`]), committing in
+//! batches: an interruption loses at most the current batch, and running again
+//! completes the work without duplicates. Bad inputs are reported one by one through
+//! [`Progress::problem`] and counted in the [`IndexReport`], never silently dropped.
+//!
+//! This module does not print.
+
+mod manifest;
+mod pipeline;
+
+pub use manifest::{InputState, Manifest};
+
+use crate::error::{Error, Result};
+use crate::extract::FieldMap;
+use crate::index::{is_empty_dir, Archive, IndexVersion, WriterOptions};
+use crate::source::{ReadOptions, SkipReason};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How an indexing run reads and writes.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Format and encoding overrides.
+    pub read: ReadOptions,
+    /// Field-name mapping for JSON records.
+    pub fields: FieldMap,
+    /// Threads and memory of the index writer; also the number of reader threads.
+    pub writer: WriterOptions,
+    /// Commit after this many articles (a crash loses at most one batch).
+    pub batch_articles: usize,
+    /// Remove the articles of inputs that no longer exist.
+    pub prune: bool,
+    /// Stop at the first bad input, keeping only what was committed before it.
+    pub strict: bool,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            read: ReadOptions::default(),
+            fields: FieldMap::default(),
+            writer: WriterOptions::default(),
+            batch_articles: 20_000,
+            prune: false,
+            strict: false,
+        }
+    }
+}
+
+/// Something wrong with an input, or a document in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: `path`, `path:line`, `archive:member`.
+    pub place: String,
+    /// What, in words.
+    pub reason: String,
+    /// How bad.
+    pub kind: ProblemKind,
+}
+
+/// How bad a [`Problem`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A file baoku does not read (a photo in the folder): skipped, not an error.
+    Unsupported,
+    /// An input or record that should have been read and was not.
+    Failed,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.reason)
+    }
+}
+
+/// Receives progress while [`index_paths`] runs (the CLI draws a progress bar).
+pub trait Progress {
+    /// The inputs to read are known: `inputs` files, `bytes` bytes in all.
+    fn start(&mut self, inputs: usize, bytes: u64);
+    /// Progress so far: bytes read from the inputs, articles indexed, inputs done.
+    fn update(&mut self, bytes: u64, articles: u64, inputs_done: usize);
+    /// A problem was found (already counted in the report).
+    fn problem(&mut self, problem: &Problem);
+    /// A batch is being committed.
+    fn committing(&mut self);
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&mut self, _inputs: usize, _bytes: u64) {}
+    fn update(&mut self, _bytes: u64, _articles: u64, _inputs_done: usize) {}
+    fn problem(&mut self, _problem: &Problem) {}
+    fn committing(&mut self) {}
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Default)]
+pub struct IndexReport {
+    /// Inputs read (changed or new).
+    pub inputs_read: usize,
+    /// Inputs skipped because they are indexed and unchanged.
+    pub inputs_unchanged: usize,
+    /// Articles that were not in the archive before.
+    pub added: u64,
+    /// Articles that replaced one with the same id.
+    pub replaced: u64,
+    /// Articles of unchanged inputs, left as they were.
+    pub unchanged: u64,
+    /// Articles not stored because another article has exactly the same body.
+    pub duplicates: u64,
+    /// Inputs or records that failed.
+    pub failed: u64,
+    /// Files (or archive members) of a type baoku does not read.
+    pub unsupported: u64,
+    /// Articles removed because their input disappeared (`--prune`).
+    pub pruned: u64,
+    /// Bytes read from inputs (compressed size for compressed inputs).
+    pub bytes: u64,
+    /// Bytes of text processed (after decompression).
+    pub text_bytes: u64,
+    /// Commits made.
+    pub commits: u64,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+    /// Articles in the archive after the run.
+    pub total_articles: u64,
+}
+
+impl IndexReport {
+    /// Articles indexed by this run (added or replaced).
+    pub fn indexed(&self) -> u64 {
+        self.added + self.replaced
+    }
+
+    /// Whether every input baoku reads was read without a problem.
+    pub fn complete(&self) -> bool {
+        self.failed == 0
+    }
+}
+
+/// Indexes every article found under `paths` into `archive`, committing in batches.
+pub fn index_paths(
+    archive: &Archive,
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn Progress,
+) -> Result<IndexReport> {
+    pipeline::run(archive, paths, options, progress)
+}
+
+/// Builds a new archive from `paths` beside `dir`, then puts it in place of `dir`.
+///
+/// The old archive stays searchable, untouched, until the new one is complete; if the
+/// run fails, the old one is kept and the partial new one removed. This is also how an
+/// archive built by another baoku version is upgraded. `dir` must be a baoku archive,
+/// empty, or absent: any other folder is refused rather than replaced.
+pub fn rebuild_index(
+    dir: &Path,
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn Progress,
+) -> Result<IndexReport> {
+    if dir.exists() && IndexVersion::read(dir)?.is_none() && !is_empty_dir(dir)? {
+        return Err(Error::NotAnIndex {
+            path: dir.to_path_buf(),
+        });
+    }
+    let name = dir.file_name().map_or_else(
+        || "baoku-index".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fresh = parent.join(format!(".{name}.rebuild-{}", std::process::id()));
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
+    }
+    let built =
+        Archive::create(&fresh).and_then(|archive| index_paths(&archive, paths, options, progress));
+    let report = match built {
+        Ok(report) => report,
+        Err(error) => {
+            // Best effort: the error that stopped the rebuild is the one to report.
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(error);
+        }
+    };
+    if dir.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+        std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    } else {
+        std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(report)
+}
+
+impl From<&crate::source::Skipped> for Problem {
+    fn from(skipped: &crate::source::Skipped) -> Problem {
+        Problem {
+            place: skipped.path.display().to_string(),
+            reason: skipped.reason.to_string(),
+            kind: match skipped.reason {
+                SkipReason::Unsupported(_) => ProblemKind::Unsupported,
+                SkipReason::Failed(_) => ProblemKind::Failed,
+            },
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! The indexing pipeline: reader threads read and extract inputs and send articles in
+//! chunks over a bounded channel; this thread upserts them and commits in batches.
+//! tantivy's own threads analyse the documents, so on N cores there are N readers
+//! and N indexing threads, and memory is bounded by the channel and the writer budget.
+
+use super::manifest::{InputState, Manifest};
+use super::{IndexOptions, IndexReport, Problem, ProblemKind, Progress};
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::extract::extract_document;
+use crate::index::{Archive, ArchiveWriter, Upsert};
+use crate::source::{collect_inputs, read_documents, InputFile, ReadCounters, SourceError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::time::Instant;
+
+/// Articles per message from a reader.
+const CHUNK: usize = 256;
+
+enum Message {
+    /// A reader starts on input `index`.
+    Begin { index: usize },
+    /// Articles (or per-document problems) of input `index`, in order.
+    Chunk {
+        index: usize,
+        items: Vec<std::result::Result<Article, Problem>>,
+    },
+    /// Input `index` is done; `fatal` if it ended in an error.
+    End {
+        index: usize,
+        fatal: Option<Problem>,
+    },
+}
+
+/// An input about to be read, with the key it is known by in the index.
+struct Pending {
+    file: InputFile,
+    key: String,
+}
+
+pub(super) fn run(
+    archive: &Archive,
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn Progress,
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let mut report = IndexReport::default();
+    let inputs = collect_inputs(paths, options.read.format.is_some())?;
+    for skipped in &inputs.skipped {
+        let problem = Problem::from(skipped);
+        count_problem(&mut report, &problem);
+        progress.problem(&problem);
+        if options.strict && problem.kind == ProblemKind::Failed {
+            return Err(strict_error(&problem));
+        }
+    }
+
+    let mut manifest = Manifest::load(archive.dir());
+    let mut pending = Vec::new();
+    for file in inputs.files {
+        let key = match file.path.canonicalize() {
+            Ok(canonical) => canonical.to_string_lossy().into_owned(),
+            Err(e) => {
+                let problem = Problem {
+                    place: file.path.display().to_string(),
+                    reason: e.to_string(),
+                    kind: ProblemKind::Failed,
+                };
+                count_problem(&mut report, &problem);
+                progress.problem(&problem);
+                continue;
+            }
+        };
+        match manifest.get(&key) {
+            Some(state) if state.size == file.size && state.mtime_ns == file.mtime_ns => {
+                report.inputs_unchanged += 1;
+                report.unchanged += state.articles;
+            }
+            _ => pending.push(Pending { file, key }),
+        }
+    }
+    let total_bytes: u64 = pending.iter().map(|p| p.file.size).sum();
+    progress.start(pending.len(), total_bytes);
+
+    let mut writer = archive.writer_with(options.writer)?;
+    let outcome = if pending.is_empty() {
+        Ok(())
+    } else {
+        read_all(
+            &pending,
+            options,
+            &mut writer,
+            &mut manifest,
+            &mut report,
+            progress,
+        )
+    };
+    if let Err(error) = outcome {
+        // Nothing of the unfinished batch is kept; earlier batches are committed.
+        writer.rollback()?;
+        return Err(error);
+    }
+    if options.prune {
+        prune(archive, &mut writer, &mut manifest, &mut report)?;
+    }
+    progress.committing();
+    writer.finish()?;
+    report.commits += 1;
+    manifest.save()?;
+    archive.reload()?;
+    report.total_articles = archive.num_articles();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Reads every pending input on reader threads and upserts what they send.
+fn read_all(
+    pending: &[Pending],
+    options: &IndexOptions,
+    writer: &mut ArchiveWriter,
+    manifest: &mut Manifest,
+    report: &mut IndexReport,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let readers = options.writer.threads.clamp(1, pending.len());
+    let (sender, receiver) = sync_channel::<Message>(readers * 4);
+    let next = AtomicUsize::new(0);
+    let counters = ReadCounters::default();
+    let stop = AtomicBool::new(false);
+
+    std::thread::scope(|scope| {
+        for _ in 0..readers {
+            let sender = sender.clone();
+            let (next, counters, stop) = (&next, &counters, &stop);
+            scope.spawn(move || reader(pending, options, next, counters, stop, &sender));
+        }
+        drop(sender);
+        // Owned here, so that if this thread unwinds the channel closes and the
+        // readers' sends fail instead of blocking the join forever.
+        let receiver = receiver;
+        let result = consume(
+            &receiver, pending, options, writer, manifest, report, progress, &counters,
+        );
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            // Let blocked readers finish their send and see the stop flag.
+            while receiver.recv().is_ok() {}
+        }
+        report.bytes = counters.file_bytes.load(Ordering::Relaxed);
+        report.text_bytes = counters.text_bytes.load(Ordering::Relaxed);
+        result
+    })
+}
+
+/// One reader thread: takes inputs until there are none left or it is told to stop.
+fn reader(
+    pending: &[Pending],
+    options: &IndexOptions,
+    next: &AtomicUsize,
+    counters: &ReadCounters,
+    stop: &AtomicBool,
+    sender: &SyncSender<Message>,
+) {
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(input) = pending.get(index) else {
+            return;
+        };
+        if stop.load(Ordering::Relaxed) || sender.send(Message::Begin { index }).is_err() {
+            return;
+        }
+        let path = PathBuf::from(&input.key);
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut emit = |doc: std::result::Result<crate::source::RawDoc, SourceError>| {
+            let item = match doc {
+                Ok(doc) => extract_document(&doc, &options.fields).map_err(|reason| Problem {
+                    place: doc.origin.to_string(),
+                    reason,
+                    kind: ProblemKind::Failed,
+                }),
+                Err(error) => Err(source_problem(&error)),
+            };
+            chunk.push(item);
+            if chunk.len() >= CHUNK {
+                let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                if sender.send(Message::Chunk { index, items }).is_err() {
+                    return false;
+                }
+            }
+            !stop.load(Ordering::Relaxed)
+        };
+        let fatal = read_documents(&path, &options.read, counters, &mut emit).err();
+        let items = std::mem::take(&mut chunk);
+        if !items.is_empty() && sender.send(Message::Chunk { index, items }).is_err() {
+            return;
+        }
+        let fatal = fatal.map(|e| source_problem(&e));
+        if sender.send(Message::End { index, fatal }).is_err() {
+            return;
+        }
+    }
+}
+
+fn source_problem(error: &SourceError) -> Problem {
+    Problem {
+        place: error.origin.to_string(),
+        reason: error.reason.clone(),
+        kind: if error.unsupported {
+            ProblemKind::Unsupported
+        } else {
+            ProblemKind::Failed
+        },
+    }
+}
+
+/// Per input, while it is being read.
+#[derive(Default)]
+struct InputTally {
+    articles: u64,
+    failed: bool,
+}
+
+/// The writer side: upserts articles, reports problems, commits batches, and records
+/// inputs in the manifest once all their articles are committed.
+#[allow(clippy::too_many_arguments)]
+fn consume(
+    receiver: &Receiver<Message>,
+    pending: &[Pending],
+    options: &IndexOptions,
+    writer: &mut ArchiveWriter,
+    manifest: &mut Manifest,
+    report: &mut IndexReport,
+    progress: &mut dyn Progress,
+    counters: &ReadCounters,
+) -> Result<()> {
+    let mut open: HashMap<usize, InputTally> = HashMap::new();
+    let mut finished: Vec<(String, InputState)> = Vec::new();
+    let mut since_commit = 0usize;
+    let mut inputs_done = 0usize;
+    for message in receiver {
+        match message {
+            Message::Begin { index } => {
+                let key = &pending[index].key;
+                // A changed input replaces all of its articles; an input cut short by
+                // an interrupted run has some of them committed.
+                if manifest.remove(key).is_some() || writer.has_input(key)? {
+                    writer.delete_input(key);
+                }
+                open.insert(index, InputTally::default());
+            }
+            Message::Chunk { index, items } => {
+                let key = pending[index].key.as_str();
+                let tally = open.entry(index).or_default();
+                for item in items {
+                    match item {
+                        Ok(article) => {
+                            match writer.upsert_from(&article, Some(key))? {
+                                Upsert::Added => report.added += 1,
+                                Upsert::Replaced => report.replaced += 1,
+                                Upsert::Duplicate { .. } => report.duplicates += 1,
+                            }
+                            tally.articles += 1;
+                            since_commit += 1;
+                        }
+                        Err(problem) => {
+                            tally.failed |= problem.kind == ProblemKind::Failed;
+                            handle_problem(&problem, options, report, progress)?;
+                        }
+                    }
+                }
+            }
+            Message::End { index, fatal } => {
+                let mut tally = open.remove(&index).unwrap_or_default();
+                if let Some(problem) = fatal {
+                    tally.failed |= problem.kind == ProblemKind::Failed;
+                    handle_problem(&problem, options, report, progress)?;
+                }
+                report.inputs_read += 1;
+                inputs_done += 1;
+                // An input with problems is read again next time, so they are reported again.
+                if !tally.failed {
+                    let file = &pending[index].file;
+                    finished.push((
+                        pending[index].key.clone(),
+                        InputState {
+                            size: file.size,
+                            mtime_ns: file.mtime_ns,
+                            articles: tally.articles,
+                        },
+                    ));
+                }
+            }
+        }
+        progress.update(
+            counters.file_bytes.load(Ordering::Relaxed),
+            report.indexed() + report.duplicates,
+            inputs_done,
+        );
+        if since_commit >= options.batch_articles {
+            progress.committing();
+            writer.commit()?;
+            report.commits += 1;
+            since_commit = 0;
+            for (key, state) in finished.drain(..) {
+                manifest.set(key, state);
+            }
+            manifest.save()?;
+        }
+    }
+    for (key, state) in finished {
+        manifest.set(key, state);
+    }
+    Ok(())
+}
+
+fn handle_problem(
+    problem: &Problem,
+    options: &IndexOptions,
+    report: &mut IndexReport,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    count_problem(report, problem);
+    progress.problem(problem);
+    if options.strict && problem.kind == ProblemKind::Failed {
+        return Err(strict_error(problem));
+    }
+    Ok(())
+}
+
+fn count_problem(report: &mut IndexReport, problem: &Problem) {
+    match problem.kind {
+        ProblemKind::Unsupported => report.unsupported += 1,
+        ProblemKind::Failed => report.failed += 1,
+    }
+}
+
+fn strict_error(problem: &Problem) -> Error {
+    Error::Extract {
+        path: PathBuf::from(&problem.place),
+        reason: format!("{} (stopped: --strict)", problem.reason),
+    }
+}
+
+/// Removes the articles of inputs that no longer exist. Every input the index holds
+/// is found in the `input` field's terms, so inputs missing from the manifest (read
+/// with problems, or cut short) are pruned too.
+fn prune(
+    archive: &Archive,
+    writer: &mut ArchiveWriter,
+    manifest: &mut Manifest,
+    report: &mut IndexReport,
+) -> Result<()> {
+    let searcher = archive.searcher();
+    let field = archive.schema().fields().input;
+    let mut keys: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field)?;
+        let mut terms = index
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            keys.push(String::from_utf8_lossy(terms.key()).into_owned());
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        if Path::new(&key).exists() {
+            continue;
+        }
+        let term = tantivy::Term::from_field_text(field, &key);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        report.pruned += searcher.search(&query, &tantivy::collector::Count)? as u64;
+        writer.delete_input(&key);
+        manifest.remove(&key);
+    }
+    Ok(())
+}
