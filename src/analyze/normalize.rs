@@ -98,6 +98,34 @@ pub fn normalize(original: &str) -> Normalized {
     Normalized { text, spans }
 }
 
+/// Like [`normalize`], but remembers the last long text normalised on this thread.
+///
+/// tantivy analyses each text field twice (word field and bigram field) one right
+/// after the other on the same thread; the second analysis then reuses the first
+/// normalisation instead of repeating it.
+pub fn normalize_cached(original: &str) -> std::rc::Rc<Normalized> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        static LAST: RefCell<Option<(u64, usize, Rc<Normalized>)>> = const { RefCell::new(None) };
+    }
+    if original.len() < 256 {
+        return Rc::new(normalize(original));
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(original.as_bytes());
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((h, len, normalized)) = last.as_ref() {
+            if *h == hash && *len == original.len() {
+                return normalized.clone();
+            }
+        }
+        let normalized = Rc::new(normalize(original));
+        *last = Some((hash, original.len(), normalized.clone()));
+        normalized
+    })
+}
+
 /// Normalises a short string without keeping the map (queries, needles, keywords).
 pub fn normalize_str(text: &str) -> String {
     normalize(text).text

@@ -1,7 +1,8 @@
 //! The analyzer as tantivy tokenizers, so that tantivy indexes exactly the tokens
 //! [`words`](super::words) and [`bigrams`](super::bigrams) produce.
 
-use super::{bigrams_of, normalize, words_of, Token, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
+use super::normalize::normalize_cached;
+use super::{bigrams_of, words_of, Token, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
 
 /// tantivy tokenizer for jieba search-mode words (registered as `baoku_words`).
@@ -25,7 +26,7 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(words_of(&normalize(text)))
+        VecTokenStream::new(words_of(&normalize_cached(text)))
     }
 }
 
@@ -33,7 +34,7 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(bigrams_of(&normalize(text)))
+        VecTokenStream::new(bigrams_of(&normalize_cached(text)))
     }
 }
 

@@ -86,12 +86,13 @@ const LABELS: &[(&str, Key)] = &[
     ("网络编辑", Key::Editor),
     ("编辑", Key::Editor),
     ("责编", Key::Editor),
+    // Only labels that name the article's own address: a bare 网址/链接 in a footer
+    // is usually the publisher's home page.
     ("原文链接", Key::Url),
     ("原文地址", Key::Url),
     ("原文网址", Key::Url),
-    ("网址", Key::Url),
-    ("链接", Key::Url),
-    ("url", Key::Url),
+    ("本文链接", Key::Url),
+    ("本文地址", Key::Url),
     ("字号", Key::Ignore),
     ("字体", Key::Ignore),
     ("浏览次数", Key::Ignore),

@@ -116,8 +116,8 @@ pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, Stri
     };
     article.id = match (record_id, &article.url) {
         (Some(id), _) => id,
-        (None, Some(url)) => article_id(url.as_bytes()),
-        (None, None) => article_id(origin_key(&doc.origin).as_bytes()),
+        (None, Some(url)) if is_article_url(url) => article_id(url.as_bytes()),
+        _ => article_id(origin_key(&doc.origin).as_bytes()),
     };
     article.path = Some(doc.origin.to_string());
     Ok(article)
@@ -127,6 +127,15 @@ pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, Stri
 /// of its XXH3 hash.
 pub fn article_id(key: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key))
+}
+
+/// Whether a URL can identify one article: it has a path beyond the site's root
+/// (`https://site.com/` is a home page many articles link to).
+fn is_article_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split_once('/')
+        .map(|(_, path)| path.trim_end_matches('/'))
+        .is_some_and(|path| !path.is_empty() && !path.starts_with("index."))
 }
 
 /// What identifies a document by its place: the file (as given, made absolute by the
@@ -142,4 +151,20 @@ fn origin_key(origin: &Origin) -> String {
         key.push_str(record);
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_article_urls_identify_articles() {
+        assert!(is_article_url(
+            "http://www.xinhuanet.com/2022-05/17/c_1128659123.htm"
+        ));
+        assert!(is_article_url("https://example.com/a"));
+        assert!(!is_article_url("http://www.uppublications.biz"));
+        assert!(!is_article_url("https://example.com/"));
+        assert!(!is_article_url("https://example.com/index.html"));
+    }
 }
