@@ -8,10 +8,12 @@
 
 mod boilerplate;
 mod date;
+mod html;
 mod meta;
 mod text;
 
 pub use date::parse_date_value;
+pub use html::extract_html_page;
 pub use text::extract_text_page;
 
 use crate::article::Article;

@@ -1,0 +1,1774 @@
+//! Extraction from HTML news pages.
+//!
+//! This module owns reading one HTML page: the headline, the date, the outlet, the
+//! writers, the page's address and the article text without the site around it. It
+//! reads text that is already decoded (charsets are [`crate::source`]'s job), never
+//! fetches anything, and has no rules for particular sites: everything it decides comes
+//! from the page's own structure and from how Chinese news pages are written.
+//!
+//! How it works:
+//!
+//! 1. The page is parsed (html5ever, through `scraper`) and copied into a flat tree
+//!    without scripts, styles, forms and hidden elements. Elements whose tag or
+//!    class/id says they are site furniture (navigation, share bars, related articles,
+//!    comments, footers) are marked, not deleted: their text still counts when looking
+//!    for the date or the byline.
+//! 2. The visible text is cut into blocks, the paragraphs a reader sees (block-level
+//!    elements and `<br>` separate them).
+//! 3. The article's container is found by scoring, in the manner of Readability and
+//!    GNE: each block of prose credits its container and, less, the containers above
+//!    it; prose is long text with sentence punctuation (Chinese punctuation counts);
+//!    link text, furniture class names and lists of links count against. The best
+//!    container's blocks, filtered line by line with the same furniture rules as plain
+//!    text pages, are the body.
+//! 4. Metadata is taken from the strongest evidence available: `<meta>` tags and
+//!    JSON-LD first, then the lines between the headline and the body, then the
+//!    address, then weaker hints (see [`extract_html_page`]).
+
+use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget, strip_end_marker};
+use super::date::{find_date, parse_date_value};
+use super::meta::{clean_people, parse_dateline, parse_meta_line, Meta};
+use crate::analyze::normalize_str;
+use crate::article::{Article, Date};
+use regex::Regex;
+use scraper::{Html, Node, Selector};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Elements whose content is never page text.
+const SKIPPED_TAGS: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+    "canvas", "math", "select", "option", "textarea", "button", "input", "video", "audio", "map",
+    "title", "meta", "link", "frameset", "frame", "dialog",
+];
+
+/// Elements that start and end a paragraph. Everything else is inline.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "legend",
+];
+
+/// Block elements that hold one paragraph: their prose credits the element around them,
+/// as Readability credits the parent of a `<p>`.
+const PARAGRAPH_TAGS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "pre",
+    "figcaption",
+    "caption",
+    "th",
+    "address",
+    "summary",
+    "legend",
+];
+
+/// Elements that are site furniture by their tag alone.
+/// A `<figcaption>` describes an image rather than telling the story; captions written
+/// as paragraphs of the text stay.
+const FURNITURE_TAGS: &[&str] = &["nav", "footer", "aside", "header", "menu", "figcaption"];
+
+/// Class/id fragments of furniture, matched inside a class or id (`share-bar`,
+/// `relatedNews`). Pinyin names are common on Chinese sites (分享 fenxiang, 推荐
+/// tuijian, 评论 pinglun, 相关 xiangguan, 热门 remen).
+const NEGATIVE_FRAGMENTS: &[&str] = &[
+    "comment",
+    "footer",
+    "copyright",
+    "share",
+    "social",
+    "related",
+    "recommend",
+    "sidebar",
+    "breadcrumb",
+    "crumb",
+    "advert",
+    "sponsor",
+    "popup",
+    "subscribe",
+    "toolbar",
+    "pagination",
+    "pager",
+    "qrcode",
+    "hotnews",
+    "navbar",
+    "menu",
+    "banner",
+    "login",
+    "fenxiang",
+    "tuijian",
+    "pinglun",
+    "xiangguan",
+    "remen",
+    "ranking",
+    "guess",
+    "disclaimer",
+    "masthead",
+    "logo",
+    "search",
+    "header",
+    "widget",
+    "bottom",
+    "topbar",
+    "weixin",
+    "weibo",
+    "caption",
+    "loading",
+    "player",
+];
+
+/// Whole class/id words of furniture, too short to match inside other words.
+const NEGATIVE_WORDS: &[&str] = &[
+    "nav", "ad", "ads", "adv", "gg", "foot", "side", "tag", "tags", "hot", "more", "top", "tool",
+    "tools", "links", "rank", "xgxw", "xgwz", "ewm", "fx", "tj", "print", "zan",
+];
+
+/// Class/id fragments of article containers (正文 zhengwen, 文章 wenzhang, 内容 neirong;
+/// `TRS_Editor` is the body of pages made with the TRS CMS, common in China).
+const POSITIVE_FRAGMENTS: &[&str] = &[
+    "article",
+    "content",
+    "main",
+    "text",
+    "entry",
+    "story",
+    "detail",
+    "zhengwen",
+    "wenzhang",
+    "neirong",
+    "trs_editor",
+    "post",
+];
+
+/// Whole class/id words of article containers.
+const POSITIVE_WORDS: &[&str] = &["art", "con", "cont", "body", "nr", "zw", "txt"];
+
+/// Class/id fragments of headline elements (标题 biaoti).
+const TITLE_FRAGMENTS: &[&str] = &["title", "headline", "biaoti", "tit"];
+
+/// Prose shorter than this (non-space characters) does not vote for a container.
+const MIN_PROSE_CHARS: usize = 10;
+/// How many containers above a paragraph its score reaches.
+const SCORE_LEVELS: usize = 5;
+/// Headlines longer than this are paragraphs.
+const MAX_TITLE_CHARS: usize = 120;
+/// How many blocks after the headline may still be its metadata lines.
+const HEADER_SCAN_BLOCKS: usize = 30;
+/// How many blocks after the body may still hold its editor or source line.
+const FOOTER_SCAN_BLOCKS: usize = 6;
+
+/// Extracts the article from an HTML news page. `url` is the page's address when known
+/// (from a crawl record or archive member name); it helps find the date.
+///
+/// The article's `id` is left empty and its `path` unset: they depend on where the page
+/// came from. The body's paragraphs are separated by `\n`.
+///
+/// Where the fields come from, strongest evidence first:
+/// - title: a visible heading that the `<title>` confirms (it contains it), else
+///   `og:title`/JSON-LD `headline`, else the first `<h1>`, else `<title>`; site suffixes
+///   (`_新华网`, ` - 人民网`, `|…`) and media markers (`[视频]`, `(组图)`) removed;
+/// - date: published-time `<meta>` tags and JSON-LD/microdata `datePublished`, then a
+///   date stated between the headline and the body (`发布时间：…`, a bare date line),
+///   then a date in the address (`/2022-05/17/`, `/20220517/`, `/2022/0517/`), then
+///   `<time>` elements and update times;
+/// - source: `来源` stated on the page, then `<meta name="source">`, then the agency of a
+///   dateline (`新华社北京5月17日电`), then the site's own name (`og:site_name`, JSON-LD
+///   publisher), since the site that publishes an article is its outlet when the page
+///   names no other;
+/// - author: a byline stated on the page (`作者：`, `记者 …`), then the dateline's
+///   reporter, then JSON-LD or `<meta name="author">` (unless it names a site);
+/// - url: `<link rel="canonical">`, then `og:url`, then `url`.
+pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, String> {
+    let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let parsed = Html::parse_document(html);
+    let head = HeadMeta::read(&parsed);
+    let doc = Doc::build(&parsed);
+    drop(parsed);
+    let blocks = doc.blocks();
+
+    let content = find_content(&doc, &blocks);
+    let title = choose_title(&blocks, &head);
+    let title_key = title.text.as_deref().map(key);
+
+    let body = assemble_body(&doc, &blocks, &content, title_key.as_deref());
+    if body.paragraphs.is_empty() {
+        return Err("no article text found".to_string());
+    }
+
+    let first_body_block = body.first_block.unwrap_or(blocks.len());
+    let header = header_meta(&blocks, title.block, first_body_block);
+    let footer = footer_meta(&blocks, body.last_block);
+    let dateline = body.paragraphs.first().and_then(|p| parse_dateline(p));
+
+    let page_url = choose_url(&head, url);
+    let date = head
+        .published_date()
+        .or(header.date)
+        .or(body.meta.date)
+        .or_else(|| url.and_then(date_in_url))
+        .or_else(|| page_url.as_deref().and_then(date_in_url))
+        .or(head.time_element_date)
+        .or(header.updated)
+        .or_else(|| head.modified_date());
+
+    let source = header
+        .meta
+        .source
+        .clone()
+        .or(body.meta.source.clone())
+        .or(footer.source.clone())
+        .or_else(|| head.stated_source())
+        .or_else(|| dateline.as_ref().and_then(|d| d.source.clone()))
+        .or_else(|| head.site_name());
+
+    let author = header
+        .meta
+        .author
+        .clone()
+        .or(body.meta.author.clone())
+        .or_else(|| dateline.as_ref().and_then(|d| d.author.clone()))
+        .or(footer.author.clone())
+        .or_else(|| head.stated_author(source.as_deref()));
+
+    let editor = body
+        .meta
+        .editor
+        .clone()
+        .or(footer.editor.clone())
+        .or(header.meta.editor.clone());
+
+    Ok(Article {
+        id: String::new(),
+        title: title.text,
+        subtitle: None,
+        date,
+        source,
+        author,
+        editor,
+        url: page_url,
+        body: body.paragraphs.join("\n"),
+        path: None,
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// The document: a flat copy of the parsed tree, in document order.
+
+struct Element {
+    tag: String,
+    /// Lowercased `id` and `class`, for the furniture and content hints.
+    hints: String,
+    /// Marked as site furniture by its tag or its class/id.
+    furniture: bool,
+}
+
+enum Data {
+    Root,
+    Element(Element),
+    Text(String),
+}
+
+struct DocNode {
+    parent: Option<usize>,
+    children: Vec<usize>,
+    data: Data,
+}
+
+/// The page's elements and texts in document (pre-)order, so that a subtree is the
+/// index range `i..=end[i]` and children always come after their parent.
+struct Doc {
+    nodes: Vec<DocNode>,
+    /// The last index inside each node's subtree.
+    end: Vec<usize>,
+}
+
+impl Doc {
+    fn build(parsed: &Html) -> Doc {
+        let mut nodes = vec![DocNode {
+            parent: None,
+            children: Vec::new(),
+            data: Data::Root,
+        }];
+        let mut index = HashMap::new();
+        let root = parsed.tree.root();
+        index.insert(root.id(), 0usize);
+        // `descendants` walks without recursion, so deeply nested markup cannot
+        // overflow the stack; skipped elements drop out because their children find
+        // no parent.
+        for node in root.descendants().skip(1) {
+            let Some(parent) = node.parent().and_then(|p| index.get(&p.id()).copied()) else {
+                continue;
+            };
+            let data = match node.value() {
+                Node::Element(e) => {
+                    let tag = e.name().to_ascii_lowercase();
+                    if SKIPPED_TAGS.contains(&tag.as_str()) || is_hidden(e) {
+                        continue;
+                    }
+                    let mut hints = String::new();
+                    for value in [e.id(), e.attr("class")].into_iter().flatten() {
+                        hints.push_str(&value.to_ascii_lowercase());
+                        hints.push(' ');
+                    }
+                    let furniture = FURNITURE_TAGS.contains(&tag.as_str())
+                        || (hint_weight(&hints) < 0
+                            && !["html", "body", "article", "main"].contains(&tag.as_str()));
+                    Data::Element(Element {
+                        tag,
+                        hints,
+                        furniture,
+                    })
+                }
+                Node::Text(t) => Data::Text(t.to_string()),
+                _ => continue,
+            };
+            let is_element = matches!(data, Data::Element(_));
+            let at = nodes.len();
+            nodes.push(DocNode {
+                parent: Some(parent),
+                children: Vec::new(),
+                data,
+            });
+            nodes[parent].children.push(at);
+            if is_element {
+                index.insert(node.id(), at);
+            }
+        }
+        let mut end: Vec<usize> = (0..nodes.len()).collect();
+        let mut punct: Vec<usize> = nodes
+            .iter()
+            .map(|n| match &n.data {
+                Data::Text(t) => t.chars().filter(|&c| is_sentence_punct(c)).count(),
+                _ => 0,
+            })
+            .collect();
+        for i in (1..nodes.len()).rev() {
+            if let Some(p) = nodes[i].parent {
+                end[p] = end[p].max(end[i]);
+                punct[p] += punct[i];
+            }
+        }
+        // Broken markup (an unclosed <div class="top-nav">) can put the whole page
+        // inside a furniture element. Real furniture never holds most of the page's
+        // sentences, so such an element is not furniture.
+        let total = punct[0];
+        for (i, node) in nodes.iter_mut().enumerate() {
+            if let Data::Element(e) = &mut node.data {
+                if e.furniture && total >= 10 && punct[i] * 2 >= total {
+                    e.furniture = false;
+                }
+            }
+        }
+        Doc { nodes, end }
+    }
+
+    fn element(&self, i: usize) -> Option<&Element> {
+        match &self.nodes[i].data {
+            Data::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn tag(&self, i: usize) -> &str {
+        self.element(i).map_or("", |e| e.tag.as_str())
+    }
+
+    fn contains(&self, ancestor: usize, node: usize) -> bool {
+        ancestor <= node && node <= self.end[ancestor]
+    }
+
+    /// Cuts the visible text into blocks, in document order. The walk keeps its own
+    /// stack, so no input can overflow the call stack.
+    fn blocks(&self) -> Vec<Block> {
+        let mut builder = BlockBuilder::default();
+        let mut stack: Vec<(usize, bool)> = vec![(0, true)];
+        let mut owners: Vec<usize> = vec![0];
+        let mut furniture_depth = 0usize;
+        let mut link_depth = 0usize;
+        let mut pre_depth = 0usize;
+        let mut headings: Vec<u8> = Vec::new();
+        let mut titled_depth = 0usize;
+
+        while let Some((i, entering)) = stack.pop() {
+            match &self.nodes[i].data {
+                Data::Root => {
+                    if entering {
+                        stack.push((i, false));
+                        stack.extend(self.nodes[i].children.iter().rev().map(|&c| (c, true)));
+                    }
+                }
+                Data::Text(text) => {
+                    if entering {
+                        builder.push_text(text, link_depth > 0, pre_depth > 0);
+                    }
+                }
+                Data::Element(e) => {
+                    let tag = e.tag.as_str();
+                    let is_block = BLOCK_TAGS.contains(&tag);
+                    let heading = heading_level(tag);
+                    let titled = is_title_hint(&e.hints);
+                    if entering {
+                        if tag == "img" || tag == "hr" {
+                            // Empty elements; they hold no text.
+                            if is_block {
+                                builder.flush(self.context(
+                                    &owners,
+                                    furniture_depth,
+                                    &headings,
+                                    titled_depth,
+                                ));
+                            }
+                            continue;
+                        }
+                        if tag == "br" {
+                            builder.flush(self.context(
+                                &owners,
+                                furniture_depth,
+                                &headings,
+                                titled_depth,
+                            ));
+                            continue;
+                        }
+                        if is_block {
+                            builder.flush(self.context(
+                                &owners,
+                                furniture_depth,
+                                &headings,
+                                titled_depth,
+                            ));
+                            owners.push(i);
+                        } else {
+                            builder.segment_break();
+                        }
+                        furniture_depth += usize::from(e.furniture);
+                        link_depth += usize::from(tag == "a");
+                        pre_depth += usize::from(tag == "pre");
+                        titled_depth += usize::from(titled);
+                        if let Some(level) = heading {
+                            headings.push(level);
+                        }
+                        stack.push((i, false));
+                        stack.extend(self.nodes[i].children.iter().rev().map(|&c| (c, true)));
+                    } else {
+                        if is_block {
+                            builder.flush(self.context(
+                                &owners,
+                                furniture_depth,
+                                &headings,
+                                titled_depth,
+                            ));
+                            owners.pop();
+                        } else {
+                            builder.segment_break();
+                        }
+                        furniture_depth -= usize::from(e.furniture);
+                        link_depth -= usize::from(tag == "a");
+                        pre_depth -= usize::from(tag == "pre");
+                        titled_depth -= usize::from(titled);
+                        if heading.is_some() {
+                            headings.pop();
+                        }
+                    }
+                }
+            }
+        }
+        builder.flush(self.context(&owners, furniture_depth, &headings, titled_depth));
+        builder.blocks
+    }
+
+    fn context(
+        &self,
+        owners: &[usize],
+        furniture_depth: usize,
+        headings: &[u8],
+        titled_depth: usize,
+    ) -> BlockContext {
+        BlockContext {
+            owner: owners.last().copied().unwrap_or(0),
+            furniture: furniture_depth > 0,
+            heading: headings.last().copied(),
+            titled: titled_depth > 0,
+        }
+    }
+}
+
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+fn heading_level(tag: &str) -> Option<u8> {
+    match tag {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+fn hint_words(hints: &str) -> impl Iterator<Item = &str> {
+    hints
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// +1 for a content hint, -1 for a furniture hint, 0 for neither. Content wins a tie
+/// (`article-footer` belongs to the article), except against comments.
+fn hint_weight(hints: &str) -> i32 {
+    if hints.trim().is_empty() {
+        return 0;
+    }
+    // Comments are furniture even when named like content (`comment-text`,
+    // `user-post`): they are prose, so nothing else would tell them apart.
+    if ["comment", "pinglun", "reply", "replies"]
+        .iter()
+        .any(|f| hints.contains(f))
+    {
+        return -1;
+    }
+    let positive = POSITIVE_FRAGMENTS.iter().any(|f| hints.contains(f))
+        || hint_words(hints).any(|w| POSITIVE_WORDS.contains(&w));
+    if positive {
+        return 1;
+    }
+    let negative = NEGATIVE_FRAGMENTS.iter().any(|f| hints.contains(f))
+        || hint_words(hints).any(|w| NEGATIVE_WORDS.contains(&w));
+    if negative {
+        -1
+    } else {
+        0
+    }
+}
+
+fn is_title_hint(hints: &str) -> bool {
+    !hints.contains("sub")
+        && hint_words(hints).any(|w| TITLE_FRAGMENTS.iter().any(|f| w.contains(f)))
+}
+
+// ---------------------------------------------------------------------------------
+// Blocks: the paragraphs a reader sees.
+
+#[derive(Clone, Copy)]
+struct BlockContext {
+    /// The innermost block element around the text.
+    owner: usize,
+    furniture: bool,
+    heading: Option<u8>,
+    /// Inside an element whose class/id says "title".
+    titled: bool,
+}
+
+struct Block {
+    text: String,
+    /// The text with ` | ` where inline elements begin and end, so that fields set in
+    /// separate `<span>`s stay apart when the line is read as metadata.
+    meta_text: String,
+    /// Non-space characters, and how many of them are link text.
+    chars: usize,
+    link_chars: usize,
+    /// Sentence punctuation, Chinese or Western.
+    punct: usize,
+    context: BlockContext,
+}
+
+impl Block {
+    fn link_density(&self) -> f64 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / self.chars as f64
+        }
+    }
+}
+
+#[derive(Default)]
+struct BlockBuilder {
+    text: String,
+    meta_text: String,
+    chars: usize,
+    link_chars: usize,
+    punct: usize,
+    /// Whitespace seen since the last character: `Some(true)` when it held a line
+    /// break.
+    pending_space: Option<bool>,
+    blocks: Vec<Block>,
+}
+
+impl BlockBuilder {
+    fn push_text(&mut self, text: &str, in_link: bool, preformatted: bool) {
+        for c in text.chars() {
+            if matches!(
+                c,
+                '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+            ) {
+                continue;
+            }
+            if preformatted && c == '\n' {
+                self.pending_space = None;
+                self.text.push('\n');
+                self.meta_text.push('\n');
+                continue;
+            }
+            if c.is_whitespace() || c.is_control() {
+                let newline = c == '\n' || c == '\r';
+                self.pending_space = Some(self.pending_space.unwrap_or(false) || newline);
+                continue;
+            }
+            if let Some(newline) = self.pending_space.take() {
+                let last = self.text.chars().next_back();
+                // A line break in the source between two Chinese characters is not a
+                // space a reader sees; a typed space is kept.
+                let joins_cjk = newline && last.is_some_and(is_cjk) && is_cjk(c);
+                if last.is_some_and(|l| l != '\n') && !joins_cjk {
+                    self.text.push(' ');
+                    self.meta_text.push(' ');
+                }
+            }
+            self.text.push(c);
+            self.meta_text.push(c);
+            self.chars += 1;
+            if in_link {
+                self.link_chars += 1;
+            }
+            if is_sentence_punct(c) {
+                self.punct += 1;
+            }
+        }
+    }
+
+    fn segment_break(&mut self) {
+        if !self.meta_text.is_empty() && !self.meta_text.ends_with(" | ") {
+            self.meta_text.push_str(" | ");
+        }
+    }
+
+    fn flush(&mut self, context: BlockContext) {
+        self.pending_space = None;
+        if self.chars > 0 {
+            let text = std::mem::take(&mut self.text);
+            let text = text
+                .lines()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let meta_text = std::mem::take(&mut self.meta_text);
+            self.blocks.push(Block {
+                text,
+                meta_text: meta_text.trim_matches([' ', '|']).to_string(),
+                chars: self.chars,
+                link_chars: self.link_chars,
+                punct: self.punct,
+                context,
+            });
+        }
+        self.text.clear();
+        self.meta_text.clear();
+        self.chars = 0;
+        self.link_chars = 0;
+        self.punct = 0;
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'
+        | '\u{3000}'..='\u{303F}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '\u{201C}'..='\u{201D}'
+        | '\u{2018}'..='\u{2019}')
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '！' | '？' | '；' | '：' | '、' | ',' | ';' | '!' | '?' | '.' | '．'
+    )
+}
+
+// ---------------------------------------------------------------------------------
+// Finding the article's container.
+
+/// The containers that hold the article, in document order.
+struct Content {
+    roots: Vec<usize>,
+    /// Elements inside the roots that are mostly links: lists of other articles.
+    link_lists: std::collections::HashSet<usize>,
+}
+
+/// What a block of prose is worth to the containers above it: one for being prose,
+/// one per punctuation mark (sentences make articles), and up to six more for length.
+fn prose_score(block: &Block) -> f64 {
+    let prose = block.chars - block.link_chars;
+    if prose < MIN_PROSE_CHARS || block.context.furniture {
+        return 0.0;
+    }
+    1.0 + block.punct as f64 + (prose as f64 / 50.0).min(6.0)
+}
+
+fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
+    let n = doc.nodes.len();
+    let mut score = vec![0.0f64; n];
+    let mut scored = vec![false; n];
+    // Text and link characters in each subtree, furniture left out.
+    let mut chars = vec![0usize; n];
+    let mut link_chars = vec![0usize; n];
+
+    for block in blocks {
+        if !block.context.furniture {
+            chars[block.context.owner] += block.chars;
+            link_chars[block.context.owner] += block.link_chars;
+        }
+        let s = prose_score(block);
+        if s <= 0.0 {
+            continue;
+        }
+        let owner = block.context.owner;
+        let mut at = if PARAGRAPH_TAGS.contains(&doc.tag(owner)) {
+            doc.nodes[owner].parent
+        } else {
+            Some(owner)
+        };
+        for level in 0..SCORE_LEVELS {
+            let Some(node) = at else { break };
+            if node == 0 {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            score[node] += s / divider;
+            scored[node] = true;
+            at = doc.nodes[node].parent;
+        }
+    }
+    for i in (1..n).rev() {
+        if let Some(p) = doc.nodes[i].parent {
+            chars[p] += chars[i];
+            link_chars[p] += link_chars[i];
+        }
+    }
+
+    let final_score = |i: usize| -> f64 {
+        let Some(e) = doc.element(i) else {
+            return 0.0;
+        };
+        if !scored[i] || e.furniture {
+            return 0.0;
+        }
+        let base = match e.tag.as_str() {
+            "div" | "article" | "section" | "main" => 5.0,
+            "td" | "blockquote" | "pre" => 3.0,
+            "ul" | "ol" | "dl" | "dd" | "dt" | "li" | "form" | "address" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        // A class name is a hint, not evidence: it scales what the text earned, so a
+        // `text_box` holding two labels cannot beat an unnamed box of paragraphs.
+        let hint = match hint_weight(&e.hints) {
+            1 => 1.3,
+            -1 => 0.5,
+            _ => 1.0,
+        };
+        let density = if chars[i] == 0 {
+            0.0
+        } else {
+            link_chars[i] as f64 / chars[i] as f64
+        };
+        (score[i] + base) * hint * (1.0 - density)
+    };
+
+    let mut best: Option<(usize, f64)> = None;
+    for i in 1..n {
+        let s = final_score(i);
+        if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
+        }
+    }
+    let Some((top, top_score)) = best else {
+        // No prose anywhere: take the whole page and let the line filters decide.
+        return Content {
+            roots: vec![0],
+            link_lists: link_lists(doc, &[0], &chars, &link_chars),
+        };
+    };
+
+    // The article may be split over sibling containers (a lead box and the text, or
+    // pages of text around an advertisement).
+    let Some(parent) = doc.nodes[top].parent else {
+        return Content {
+            roots: vec![top],
+            link_lists: link_lists(doc, &[top], &chars, &link_chars),
+        };
+    };
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_hints = doc.element(top).map_or("", |e| e.hints.as_str());
+    let mut roots = Vec::new();
+    for &sibling in &doc.nodes[parent].children {
+        if sibling == top {
+            roots.push(top);
+            continue;
+        }
+        let Some(e) = doc.element(sibling) else {
+            continue;
+        };
+        if e.furniture {
+            continue;
+        }
+        let bonus = if !top_hints.trim().is_empty() && e.hints == top_hints {
+            top_score * 0.2
+        } else {
+            0.0
+        };
+        let s = final_score(sibling) + bonus;
+        let mut keep = s >= threshold;
+        if !keep && e.tag == "p" {
+            let density = if chars[sibling] == 0 {
+                1.0
+            } else {
+                link_chars[sibling] as f64 / chars[sibling] as f64
+            };
+            let own: Vec<&Block> = blocks
+                .iter()
+                .filter(|b| doc.contains(sibling, b.context.owner))
+                .collect();
+            let long_prose = chars[sibling] >= 80 && density < 0.25;
+            let short_sentence = chars[sibling] >= 20
+                && density == 0.0
+                && own
+                    .iter()
+                    .any(|b| b.text.ends_with(['。', '！', '？', '.']));
+            keep = long_prose || short_sentence;
+        }
+        if keep {
+            roots.push(sibling);
+        }
+    }
+    let link_lists = link_lists(doc, &roots, &chars, &link_chars);
+    Content { roots, link_lists }
+}
+
+/// Elements inside the roots whose text is mostly links and holds at least three of
+/// them: related articles, tags, share bars that carry no furniture class name.
+fn link_lists(
+    doc: &Doc,
+    roots: &[usize],
+    chars: &[usize],
+    link_chars: &[usize],
+) -> std::collections::HashSet<usize> {
+    let mut anchors = vec![0usize; doc.nodes.len()];
+    for i in (1..doc.nodes.len()).rev() {
+        if doc.tag(i) == "a" {
+            anchors[i] += 1;
+        }
+        if let Some(p) = doc.nodes[i].parent {
+            anchors[p] += anchors[i];
+        }
+    }
+    let mut lists = std::collections::HashSet::new();
+    for &root in roots {
+        for i in root + 1..=doc.end[root] {
+            if doc.element(i).is_none() || chars[i] == 0 {
+                continue;
+            }
+            let density = link_chars[i] as f64 / chars[i] as f64;
+            if density > 0.5 && anchors[i] >= 3 {
+                lists.insert(i);
+            }
+        }
+    }
+    lists
+}
+
+// ---------------------------------------------------------------------------------
+// The body: the content's blocks, filtered line by line.
+
+struct Body {
+    paragraphs: Vec<String>,
+    /// Index in the page's blocks of the first and last paragraph kept.
+    first_block: Option<usize>,
+    last_block: Option<usize>,
+    /// Metadata lines found inside the content (a header above the text, an editor
+    /// line below it).
+    meta: Meta,
+}
+
+fn assemble_body(doc: &Doc, blocks: &[Block], content: &Content, title_key: Option<&str>) -> Body {
+    let mut body = Body {
+        paragraphs: Vec::new(),
+        first_block: None,
+        last_block: None,
+        meta: Meta::default(),
+    };
+    for (index, block) in blocks.iter().enumerate() {
+        if block.context.furniture || !content.holds(doc, block) {
+            continue;
+        }
+        let text = block.text.as_str();
+        let norm = normalize_str(text);
+        let compact_text = compact(&norm);
+        if compact_text.is_empty() || is_widget(&compact_text) {
+            continue;
+        }
+        let started = !body.paragraphs.is_empty();
+        if !started && title_key.is_some_and(|t| is_title_repeat(&compact_text, t)) {
+            continue;
+        }
+        if is_footer_start(&compact_text) || is_end_marker(&compact_text) {
+            if started {
+                break;
+            }
+            continue;
+        }
+        if let Some(line_meta) = parse_meta_line(text) {
+            let ends_article = started && line_meta.editor.is_some();
+            body.meta.fill_from(line_meta);
+            if ends_article {
+                break;
+            }
+            continue;
+        }
+        if block.link_density() > 0.5 && block.chars - block.link_chars < 20 {
+            continue;
+        }
+        if body.first_block.is_none() {
+            body.first_block = Some(index);
+        }
+        body.last_block = Some(index);
+        body.paragraphs.push(text.to_string());
+    }
+    strip_trailing_metadata(&mut body);
+    body
+}
+
+impl Content {
+    /// Whether the block belongs to the content: inside one of its roots, and not
+    /// inside a list of links within it (a related-articles box in the text column).
+    fn holds(&self, doc: &Doc, block: &Block) -> bool {
+        let owner = block.context.owner;
+        let Some(&root) = self.roots.iter().find(|&&r| doc.contains(r, owner)) else {
+            return false;
+        };
+        let mut at = Some(owner);
+        let mut steps = 0;
+        while let Some(node) = at {
+            if node == root || steps > 64 {
+                break;
+            }
+            if self.link_lists.contains(&node) {
+                return false;
+            }
+            steps += 1;
+            at = doc.nodes[node].parent;
+        }
+        true
+    }
+}
+
+/// Drops `(完)` and a trailing `（责任编辑：…）` from the last paragraph, and
+/// paragraphs left empty by that.
+fn strip_trailing_metadata(body: &mut Body) {
+    while let Some(last) = body.paragraphs.last_mut() {
+        let normalized = normalize_str(last);
+        let chars: Vec<char> = last.chars().collect();
+        let norm_chars: Vec<char> = normalized.chars().collect();
+        // Cut the original through character counts: normalisation keeps them for
+        // all but rare compatibility characters.
+        if chars.len() != norm_chars.len() {
+            break;
+        }
+        if let Some(cut) = strip_end_marker(&normalized) {
+            let keep = normalized[..cut].chars().count();
+            *last = chars[..keep]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .to_string();
+        }
+        let chars: Vec<char> = last.chars().collect();
+        let norm_chars: Vec<char> = normalize_str(last).chars().collect();
+        if let Some(open) = norm_chars
+            .iter()
+            .rposition(|&c| c == '(' || c == '【' || c == '[')
+        {
+            let tail: String = chars[open..].iter().collect();
+            if let Some(tail_meta) =
+                parse_meta_line(&tail).filter(|m| m.editor.is_some() || m.source.is_some())
+            {
+                body.meta.fill_from(tail_meta);
+                *last = chars[..open]
+                    .iter()
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string();
+            }
+        }
+        if last.is_empty() || is_widget(&compact(&normalize_str(last))) {
+            body.paragraphs.pop();
+            continue;
+        }
+        break;
+    }
+}
+
+/// The key headlines are compared by: normalised, without whitespace.
+fn key(text: &str) -> String {
+    compact(&normalize_str(text))
+}
+
+/// A block repeating the headline (maybe with a site name or media marker around it).
+fn is_title_repeat(compact_text: &str, title_key: &str) -> bool {
+    !title_key.is_empty()
+        && compact_text.contains(title_key)
+        && compact_text.chars().count() <= title_key.chars().count() + 20
+}
+
+// ---------------------------------------------------------------------------------
+// The headline.
+
+struct TitleChoice {
+    text: Option<String>,
+    /// The block that shows the headline on the page, when one does.
+    block: Option<usize>,
+}
+
+/// Chooses the headline. Most news sites write `<title>` as the headline plus site
+/// and channel names, and show the headline alone in a heading: a heading that the
+/// `<title>` contains is the headline, without any guessing about suffixes.
+fn choose_title(blocks: &[Block], head: &HeadMeta) -> TitleChoice {
+    let doc_title = head
+        .title
+        .as_deref()
+        .map(collapse_spaces)
+        .unwrap_or_default();
+    let doc_key = key(&strip_media_markers(&doc_title));
+    let cleaned_doc_title = clean_headline(&doc_title);
+    let cleaned_key_len = key(&cleaned_doc_title).chars().count();
+    let cleaned_key = key(&cleaned_doc_title);
+
+    let mut best: Option<(usize, String, usize)> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        let heading = block.context.heading.is_some_and(|level| level <= 3);
+        if !(heading || block.context.titled) || block.chars > MAX_TITLE_CHARS {
+            continue;
+        }
+        let text = strip_media_markers(&collapse_spaces(&block.text));
+        let k = key(&text);
+        let len = k.chars().count();
+        if len < 2 || doc_key.is_empty() {
+            continue;
+        }
+        let confirmed = doc_key.contains(&k)
+            || (cleaned_key_len >= 6 && k.contains(&cleaned_key) && len <= 2 * cleaned_key_len);
+        // A site logo in an <h1> is contained in <title> too, but is short.
+        if confirmed && len * 2 >= cleaned_key_len && best.as_ref().is_none_or(|b| len > b.2) {
+            best = Some((i, text, len));
+        }
+    }
+    if let Some((block, text, _)) = best {
+        return TitleChoice {
+            text: Some(text),
+            block: Some(block),
+        };
+    }
+
+    let site = head.site_name().map(|s| key(&s));
+    let stated = head
+        .headline()
+        .map(|t| clean_headline(&t))
+        .filter(|t| key(t).chars().count() >= 2 && site.as_deref() != Some(key(t).as_str()));
+    if let Some(text) = stated {
+        let k = key(&text);
+        let block = blocks
+            .iter()
+            .position(|b| b.chars <= MAX_TITLE_CHARS && is_title_repeat(&key(&b.text), &k));
+        return TitleChoice {
+            text: Some(text),
+            block,
+        };
+    }
+
+    let h1 = blocks.iter().position(|b| {
+        b.context.heading == Some(1) && !b.context.furniture && (2..=80).contains(&b.chars)
+    });
+    if let Some(i) = h1 {
+        return TitleChoice {
+            text: Some(strip_media_markers(&collapse_spaces(&blocks[i].text))),
+            block: Some(i),
+        };
+    }
+    if !cleaned_doc_title.is_empty() {
+        let k = key(&cleaned_doc_title);
+        let block = blocks
+            .iter()
+            .position(|b| b.chars <= MAX_TITLE_CHARS && is_title_repeat(&key(&b.text), &k));
+        return TitleChoice {
+            text: Some(cleaned_doc_title),
+            block,
+        };
+    }
+    TitleChoice {
+        text: None,
+        block: None,
+    }
+}
+
+/// `[视频]`, `【组图】`, `(图)`: what kind of page it is, not part of the headline.
+static MEDIA_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[\[【(（]\s*(?:视频|組圖|组图|图文|圖文|图|圖|多图|高清组图|高清|音频|直播|图表)\s*[\]】)）]\s*")
+        .expect("valid regex")
+});
+static MEDIA_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[\[【(（]\s*(?:视频|組圖|组图|图文|圖文|图|圖|多图|附视频|高清组图|音频)\s*[\]】)）]\s*$")
+        .expect("valid regex")
+});
+
+fn strip_media_markers(title: &str) -> String {
+    let title = MEDIA_PREFIX.replace(title, "");
+    let title = MEDIA_SUFFIX.replace(&title, "");
+    title.trim().to_string()
+}
+
+/// Separators between a headline and the site and channel names after it.
+const TITLE_SEPARATORS: &[&str] = &["_", "|", "｜", " - ", " – ", " — ", "-", "–", "::"];
+
+/// A headline from `<title>` or `og:title`: media markers and the trailing site and
+/// channel names removed (`标题_科技_腾讯网`, `标题 - BBC中文网 - 两岸三地`).
+fn clean_headline(title: &str) -> String {
+    let title = strip_media_markers(&collapse_spaces(title));
+    for separator in TITLE_SEPARATORS {
+        let parts: Vec<&str> = title.split(separator).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        // The first part after the headline that names a site ends the headline; the
+        // short parts between them are channel names.
+        let Some(site_at) = (1..parts.len()).find(|&i| looks_like_site(parts[i].trim())) else {
+            continue;
+        };
+        let mut keep = site_at;
+        while keep > 1 {
+            let part = parts[keep - 1].trim();
+            if part.chars().count() <= 8 && !part.contains(['，', '。', '：', ':', '？', '！'])
+            {
+                keep -= 1;
+            } else {
+                break;
+            }
+        }
+        let head = parts[..keep].join(separator).trim().to_string();
+        if head.chars().count() >= 2 {
+            return head;
+        }
+    }
+    title
+}
+
+fn looks_like_site(name: &str) -> bool {
+    let n = name.chars().count();
+    if n == 0 || n > 16 {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.is_ascii()
+        && [".com", ".cn", ".net", ".org", ".gov"]
+            .iter()
+            .any(|d| lower.contains(d))
+    {
+        return true;
+    }
+    [
+        "网",
+        "網",
+        "报",
+        "報",
+        "社",
+        "台",
+        "新闻",
+        "新聞",
+        "频道",
+        "頻道",
+        "客户端",
+        "网站",
+        "在线",
+        "周刊",
+        "杂志",
+        "广播",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s))
+}
+
+fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------------
+// Metadata stated around the article.
+
+struct HeaderMeta {
+    meta: Meta,
+    /// When the page was updated (`更新时间`), the date of last resort.
+    updated: Option<Date>,
+    /// The publication date stated near the headline.
+    date: Option<Date>,
+}
+
+static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:更新时间|最后更新|更新于|修改时间|更新日期)\s*[:]?\s*").expect("valid regex")
+});
+
+/// The lines between the headline and the body: date, source, byline.
+fn header_meta(blocks: &[Block], title_block: Option<usize>, first_body: usize) -> HeaderMeta {
+    let first_body = first_body.min(blocks.len());
+    let range = match title_block {
+        Some(t) if t < first_body => t + 1..first_body.min(t + 1 + HEADER_SCAN_BLOCKS),
+        Some(t) => t + 1..(t + 1 + 10).min(blocks.len()),
+        None => first_body.saturating_sub(10)..first_body,
+    };
+    let mut header = HeaderMeta {
+        meta: Meta::default(),
+        updated: None,
+        date: None,
+    };
+    for block in &blocks[range] {
+        if block.chars > 200 {
+            continue;
+        }
+        let line_meta = read_meta_block(block);
+        header.meta.fill_from(line_meta);
+        if header.updated.is_none() {
+            let norm = normalize_str(&block.text);
+            if let Some(m) = UPDATED.find(&norm) {
+                header.updated = find_date(&norm[m.end()..]).map(|(d, _)| d);
+            }
+        }
+    }
+    header.date = header.meta.date;
+    header
+}
+
+/// The lines just after the body: `责任编辑：…`, `（来源：…）`.
+fn footer_meta(blocks: &[Block], last_body: Option<usize>) -> Meta {
+    let mut meta = Meta::default();
+    let Some(last) = last_body else {
+        return meta;
+    };
+    for block in blocks.iter().skip(last + 1).take(FOOTER_SCAN_BLOCKS) {
+        if block.chars > 100 {
+            continue;
+        }
+        let mut line_meta = read_meta_block(block);
+        // Dates below the text belong to the related articles listed there.
+        line_meta.date = None;
+        meta.fill_from(line_meta);
+    }
+    meta
+}
+
+/// Reads a short block as metadata: each inline piece on its own first (fields often sit
+/// in separate `<span>`s), then the whole line (a label and its value may be split).
+fn read_meta_block(block: &Block) -> Meta {
+    let mut meta = Meta::default();
+    for piece in block.meta_text.split(" | ") {
+        if let Some(m) = parse_meta_line(piece) {
+            meta.fill_from(m);
+        }
+    }
+    for line in [block.meta_text.as_str(), block.text.as_str()] {
+        if let Some(m) = parse_meta_line(line) {
+            meta.fill_from(m);
+        }
+    }
+    meta.source = meta.source.and_then(|s| clean_source(&s));
+    meta.author = meta.author.and_then(|a| clean_people(cut_at_separator(&a)));
+    meta.editor = meta.editor.and_then(|e| clean_people(cut_at_separator(&e)));
+    meta
+}
+
+/// Ends a value at the next field: a `|`, a wide gap, or a date.
+fn cut_at_separator(value: &str) -> &str {
+    let mut end = value.len();
+    for separator in ["|", "｜", "  ", "\u{3000}", "\u{a0}"] {
+        if let Some(at) = value.find(separator) {
+            end = end.min(at);
+        }
+    }
+    let value = &value[..end];
+    let norm = normalize_str(value);
+    match find_date(&norm) {
+        // Normalisation keeps character counts, so the cut maps back through them.
+        Some((_, range)) if norm.chars().count() == value.chars().count() => {
+            let chars = norm[..range.start].chars().count();
+            let at = value
+                .char_indices()
+                .nth(chars)
+                .map_or(value.len(), |(i, _)| i);
+            &value[..at]
+        }
+        _ => value,
+    }
+}
+
+fn clean_source(value: &str) -> Option<String> {
+    let value = cut_at_separator(value)
+        .trim_matches(|c: char| c.is_whitespace() || "|｜:：,，;；、。()（）[]【】".contains(c));
+    let n = value.chars().count();
+    let plausible = (1..=30).contains(&n) && !value.contains(['。', '！', '？', '!', '?']);
+    plausible.then(|| value.to_string())
+}
+
+// ---------------------------------------------------------------------------------
+// Metadata in the markup: <title>, <meta>, <link rel=canonical>, JSON-LD, microdata.
+
+#[derive(Default)]
+struct HeadMeta {
+    title: Option<String>,
+    /// `(name, content)` of every `<meta>`, names lowercased, in page order.
+    metas: Vec<(String, String)>,
+    canonical: Option<String>,
+    json_ld: JsonLd,
+    /// `itemprop` values: headline, datePublished, author.
+    microdata: Vec<(String, String)>,
+    time_element_date: Option<Date>,
+}
+
+#[derive(Default)]
+struct JsonLd {
+    headline: Option<String>,
+    date_published: Option<String>,
+    date_modified: Option<String>,
+    author: Option<String>,
+    publisher: Option<String>,
+}
+
+/// Selectors are constants; parsing them cannot fail.
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("valid selector")
+}
+
+static TITLE_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("title"));
+static META_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
+static LINK_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("link[rel][href]"));
+static SCRIPT_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("script"));
+static TIME_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("time"));
+static ITEMPROP_SELECTOR: LazyLock<Selector> = LazyLock::new(|| selector("[itemprop]"));
+
+impl HeadMeta {
+    fn read(parsed: &Html) -> HeadMeta {
+        let mut head = HeadMeta {
+            title: parsed
+                .select(&TITLE_SELECTOR)
+                .map(|t| collapse_spaces(&t.text().collect::<String>()))
+                .find(|t| !t.is_empty()),
+            ..HeadMeta::default()
+        };
+        for meta in parsed.select(&META_SELECTOR) {
+            let Some(content) = meta.attr("content") else {
+                continue;
+            };
+            let content = collapse_spaces(content);
+            if content.is_empty() {
+                continue;
+            }
+            for attr in ["name", "property", "itemprop", "http-equiv"] {
+                if let Some(name) = meta.attr(attr) {
+                    head.metas
+                        .push((name.trim().to_lowercase(), content.clone()));
+                }
+            }
+        }
+        for link in parsed.select(&LINK_SELECTOR) {
+            let rel = link.attr("rel").unwrap_or_default().to_ascii_lowercase();
+            if head.canonical.is_none() && rel.split_whitespace().any(|r| r == "canonical") {
+                head.canonical = link.attr("href").map(|h| h.trim().to_string());
+            }
+        }
+        for script in parsed.select(&SCRIPT_SELECTOR) {
+            let is_json_ld = script
+                .attr("type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+            if is_json_ld {
+                let text: String = script.text().collect();
+                if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim()) {
+                    head.json_ld.read(&value);
+                }
+            }
+        }
+        for time in parsed.select(&TIME_SELECTOR) {
+            let value = time
+                .attr("datetime")
+                .map(str::to_string)
+                .unwrap_or_else(|| time.text().collect());
+            if let Some(date) = parse_date_text(&value) {
+                head.time_element_date = Some(date);
+                break;
+            }
+        }
+        for item in parsed.select(&ITEMPROP_SELECTOR) {
+            let Some(prop) = item.attr("itemprop") else {
+                continue;
+            };
+            let prop = prop.trim().to_ascii_lowercase();
+            if !["headline", "datepublished", "author", "name"].contains(&prop.as_str()) {
+                continue;
+            }
+            if prop == "name" {
+                // Only the name of an author object.
+                continue;
+            }
+            let value = item
+                .attr("content")
+                .or_else(|| item.attr("datetime"))
+                .map(str::to_string)
+                .unwrap_or_else(|| collapse_spaces(&item.text().collect::<String>()));
+            if !value.is_empty() && value.chars().count() <= 200 {
+                head.microdata.push((prop, value));
+            }
+        }
+        head
+    }
+
+    fn meta(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|name| {
+            self.metas
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, c)| c.as_str())
+        })
+    }
+
+    fn microdata(&self, prop: &str) -> Option<&str> {
+        self.microdata
+            .iter()
+            .find(|(p, _)| p == prop)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn headline(&self) -> Option<String> {
+        self.meta(&["og:title", "twitter:title"])
+            .map(str::to_string)
+            .or_else(|| self.json_ld.headline.clone())
+            .or_else(|| self.microdata("headline").map(str::to_string))
+            .or_else(|| {
+                self.meta(&["title", "headline", "articletitle"])
+                    .map(str::to_string)
+            })
+    }
+
+    /// The publication date the markup states.
+    fn published_date(&self) -> Option<Date> {
+        const PUBLISHED: &[&str] = &[
+            "article:published_time",
+            "og:article:published_time",
+            "og:published_time",
+            "article:published",
+            "published_time",
+            "publish_time",
+            "publishdate",
+            "publish_date",
+            "publish-date",
+            "pubdate",
+            "pubtime",
+            "publishtime",
+            "datepublished",
+            "dc.date.issued",
+            "dcterms.issued",
+            "dc.date",
+            "dcterms.date",
+            "dc.date.created",
+            "sailthru.date",
+            "parsely-pub-date",
+            "og:release_date",
+            "release_date",
+            "weibo:article:create_at",
+            "date",
+        ];
+        PUBLISHED
+            .iter()
+            .find_map(|name| self.meta(&[name]).and_then(parse_date_text))
+            .or_else(|| {
+                self.json_ld
+                    .date_published
+                    .as_deref()
+                    .and_then(parse_date_text)
+            })
+            .or_else(|| self.microdata("datepublished").and_then(parse_date_text))
+    }
+
+    fn modified_date(&self) -> Option<Date> {
+        const MODIFIED: &[&str] = &[
+            "article:modified_time",
+            "og:updated_time",
+            "datemodified",
+            "dc.date.modified",
+            "lastmod",
+            "last-modified",
+        ];
+        MODIFIED
+            .iter()
+            .find_map(|name| self.meta(&[name]).and_then(parse_date_text))
+            .or_else(|| {
+                self.json_ld
+                    .date_modified
+                    .as_deref()
+                    .and_then(parse_date_text)
+            })
+    }
+
+    /// The outlet the markup names for this article (`<meta name="source">`).
+    fn stated_source(&self) -> Option<String> {
+        let value = self.meta(&["source", "article:source", "contentsource", "来源"])?;
+        if let Some(source) = parse_meta_line(value).and_then(|m| m.source) {
+            return clean_source(&source);
+        }
+        if value.starts_with("http") {
+            return None;
+        }
+        clean_source(value)
+    }
+
+    /// The site's own name.
+    fn site_name(&self) -> Option<String> {
+        self.meta(&["og:site_name"])
+            .map(str::to_string)
+            .or_else(|| self.json_ld.publisher.clone())
+            .and_then(|s| clean_source(&s))
+    }
+
+    /// The writer the markup names, unless it names the site or the outlet.
+    fn stated_author(&self, source: Option<&str>) -> Option<String> {
+        let candidates = [
+            self.json_ld.author.as_deref(),
+            self.microdata("author"),
+            self.meta(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "byl",
+                "sailthru.author",
+            ]),
+        ];
+        let site = self.site_name();
+        candidates.into_iter().flatten().find_map(|value| {
+            let value = value.trim();
+            if value.contains("://") || value.starts_with("www.") || looks_like_site(value) {
+                return None;
+            }
+            let people = clean_people(value)?;
+            let same_as = |other: Option<&str>| other.is_some_and(|o| key(o) == key(&people));
+            (!same_as(source) && !same_as(site.as_deref())).then_some(people)
+        })
+    }
+}
+
+impl JsonLd {
+    /// Reads the article fields from JSON-LD: the first object of an article type
+    /// (or any object, for the date and headline) found in the value, `@graph` and
+    /// arrays included. The walk keeps its own stack and stops at a fixed depth.
+    fn read(&mut self, value: &serde_json::Value) {
+        let mut stack: Vec<(&serde_json::Value, usize)> = vec![(value, 0)];
+        while let Some((value, depth)) = stack.pop() {
+            if depth > 6 {
+                continue;
+            }
+            match value {
+                serde_json::Value::Array(items) => {
+                    stack.extend(items.iter().rev().map(|v| (v, depth + 1)));
+                }
+                serde_json::Value::Object(object) => {
+                    let text = |name: &str| {
+                        object
+                            .get(name)
+                            .and_then(|v| v.as_str())
+                            .map(collapse_spaces)
+                            .filter(|s| !s.is_empty())
+                    };
+                    if self.headline.is_none() {
+                        self.headline = text("headline");
+                    }
+                    if self.date_published.is_none() {
+                        self.date_published = text("datePublished").or_else(|| text("dateCreated"));
+                    }
+                    if self.date_modified.is_none() {
+                        self.date_modified = text("dateModified");
+                    }
+                    if self.author.is_none() {
+                        self.author = object.get("author").and_then(person_names);
+                    }
+                    if self.publisher.is_none() {
+                        self.publisher = object.get("publisher").and_then(person_names);
+                    }
+                    if let Some(graph) = object.get("@graph") {
+                        stack.push((graph, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `"张三"`, `{"name": "张三"}` or a list of them, as `张三、李四`.
+fn person_names(value: &serde_json::Value) -> Option<String> {
+    let name = |v: &serde_json::Value| -> Option<String> {
+        match v {
+            serde_json::Value::String(s) => Some(collapse_spaces(s)),
+            serde_json::Value::Object(o) => {
+                o.get("name").and_then(|n| n.as_str()).map(collapse_spaces)
+            }
+            _ => None,
+        }
+    };
+    let names: Vec<String> = match value {
+        serde_json::Value::Array(items) => items.iter().filter_map(name).collect(),
+        other => name(other).into_iter().collect(),
+    };
+    let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+    (!names.is_empty()).then(|| names.join("、"))
+}
+
+/// A date written in a meta value or attribute: ISO 8601, `2022-05-17 08:30`,
+/// `2022年5月17日`, `20220517`.
+fn parse_date_text(value: &str) -> Option<Date> {
+    let value: String = value.chars().take(64).collect();
+    parse_date_value(&normalize_str(&value)).filter(|d| d.year() >= 1900)
+}
+
+// ---------------------------------------------------------------------------------
+// The address.
+
+/// The page's address: the canonical link, `og:url`, or the address it was fetched from.
+fn choose_url(head: &HeadMeta, url: Option<&str>) -> Option<String> {
+    let given = url.map(str::trim).filter(|u| !u.is_empty());
+    [head.canonical.as_deref(), head.meta(&["og:url"])]
+        .into_iter()
+        .flatten()
+        .find_map(|candidate| absolute_url(candidate.trim(), given))
+        .or_else(|| given.map(str::to_string))
+}
+
+/// An absolute http(s) address for `href`, resolved against `base` when it is
+/// relative. The site's home page is refused: templates that put it in every page's
+/// canonical link would give all articles one address.
+fn absolute_url(href: &str, base: Option<&str>) -> Option<String> {
+    let scheme_of = |u: &str| u.split_once("://").map(|(s, _)| s.to_string());
+    let resolved = if href.starts_with("http://") || href.starts_with("https://") {
+        href.to_string()
+    } else if let Some(rest) = href.strip_prefix("//") {
+        let scheme = base
+            .and_then(scheme_of)
+            .unwrap_or_else(|| "https".to_string());
+        format!("{scheme}://{rest}")
+    } else if href.starts_with('/') {
+        let base = base?;
+        let (scheme, rest) = base.split_once("://")?;
+        let host = rest.split('/').next()?;
+        format!("{scheme}://{host}{href}")
+    } else {
+        return None;
+    };
+    let after_scheme = resolved.split_once("://").map_or("", |(_, r)| r);
+    let path = after_scheme.split_once('/').map_or("", |(_, p)| p);
+    let is_home = path.trim_matches('/').is_empty()
+        || ["index.html", "index.htm", "index.shtml"].contains(&path.trim_matches('/'));
+    (!is_home && !resolved.contains(char::is_whitespace)).then_some(resolved)
+}
+
+/// A date in the address: `/2022-05/17/`, `/2022/05/17/`, `/20220517/`, `/202205/17/`,
+/// `/2022/0517/`, `t20220517_123.html`.
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])((?:19|20)\d\d)[-_/]?(\d\d)[-_/]?(\d\d)(?:[^0-9]|$)")
+        .expect("valid regex")
+});
+/// `/2022/5/7/`: one-digit month or day need separators on both sides.
+static URL_DATE_SHORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[-/](\d\d?)[-/](\d\d?)/").expect("valid regex"));
+
+fn date_in_url(url: &str) -> Option<Date> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    // The host's digits are not a date.
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    for pattern in [&*URL_DATE, &*URL_DATE_SHORT] {
+        for caps in pattern.captures_iter(path) {
+            let date = Date::new(
+                caps[1].parse().ok()?,
+                caps[2].parse().ok()?,
+                caps[3].parse().ok()?,
+            );
+            if date.is_some() {
+                return date;
+            }
+        }
+    }
+    None
+}
