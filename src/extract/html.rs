@@ -208,6 +208,57 @@ const HEADER_SCAN_BLOCKS: usize = 30;
 /// How many blocks after the body may still hold its editor or source line.
 const FOOTER_SCAN_BLOCKS: usize = 6;
 
+/// Pages whose tags nest deeper than this are refused rather than parsed.
+const MAX_NESTING: usize = 10_000;
+
+/// Elements that never stay open (void elements) or that the parser closes by itself
+/// when the next one starts; they do not deepen the tree.
+const NON_NESTING_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "!doctype",
+];
+
+/// How deep the page's tags nest, counted cheaply from the tags alone (script and
+/// style contents skipped), without building a tree.
+fn nesting_estimate(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!')
+            .count();
+        if len == 0 {
+            continue;
+        }
+        let name = html[start..start + len].to_ascii_lowercase();
+        if NON_NESTING_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if name == "script" || name == "style" {
+            let end_tag = format!("</{name}");
+            let rest = &bytes[start + len..];
+            i = start
+                + len
+                + rest
+                    .windows(end_tag.len())
+                    .position(|w| w.eq_ignore_ascii_case(end_tag.as_bytes()))
+                    .unwrap_or(rest.len());
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
 /// Extracts the article from an HTML news page. `url` is the page's address when known
 /// (from a crawl record or archive member name); it helps find the date.
 ///
@@ -231,6 +282,12 @@ const FOOTER_SCAN_BLOCKS: usize = 6;
 /// - url: `<link rel="canonical">`, then `og:url`, then `url`.
 pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, String> {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let depth = nesting_estimate(html);
+    if depth > MAX_NESTING {
+        // html5ever's tree builder takes time quadratic in the nesting depth (50 000
+        // levels: seconds); no real page comes near this.
+        return Err(format!("markup nested about {depth} levels deep"));
+    }
     let parsed = Html::parse_document(html);
     let head = HeadMeta::read(&parsed);
     let doc = Doc::build(&parsed);
@@ -405,7 +462,7 @@ impl Doc {
         let total = punct[0];
         for (i, node) in nodes.iter_mut().enumerate() {
             if let Data::Element(e) = &mut node.data {
-                if e.furniture && total >= 10 && punct[i] * 2 >= total {
+                if e.furniture && total >= 3 && punct[i] * 2 >= total {
                     e.furniture = false;
                 }
             }
@@ -1771,4 +1828,348 @@ fn date_in_url(url: &str) -> Option<Date> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn extract(html: &str, url: Option<&str>) -> Article {
+        extract_html_page(html, url).unwrap_or_else(|e| panic!("{e}: {html}"))
+    }
+
+    fn date(a: &Article) -> Option<String> {
+        a.date.map(|d| d.to_string())
+    }
+
+    /// A portal page: navigation, headline, info line, text, share bar, related news,
+    /// footer — the layout of most Chinese news sites.
+    const PORTAL: &str = r#"<!DOCTYPE html>
+<html><head>
+<meta charset="utf-8">
+<title>吉林粮食生产再获丰收_地方频道_新华网</title>
+<meta name="keywords" content="粮食,吉林">
+<link rel="canonical" href="http://www.example.com.cn/local/2022-05/17/c_1128654321.htm">
+</head><body>
+<div class="top-nav"><a href="/">首页</a> | <a href="/politics/">时政</a> | <a href="/local/">地方</a> | <a href="/world/">国际</a></div>
+<div class="header"><div class="logo"><a href="/">新华网</a></div></div>
+<div class="crumbs"><a href="/">首页</a> &gt; <a href="/local/">地方</a> &gt; 正文</div>
+<div class="main">
+  <div class="h-title"><h1>吉林粮食生产再获丰收</h1></div>
+  <div class="h-info"><span class="h-time">2022-05-17 08:30:12</span>
+    <span>来源：<em>吉林日报</em></span></div>
+  <div class="share">分享到：<a>微信</a><a>微博</a><a>QQ空间</a></div>
+  <div id="detail">
+    <p>　　新华社长春5月17日电（记者 孙翠翠）记者从吉林省农业农村厅获悉，今年全省粮食播种面积稳定在9000万亩以上，春播工作已基本结束。</p>
+    <p>　　据介绍，今年吉林省推广保护性耕作技术，实施面积达到3000万亩，比去年增加500万亩。</p>
+    <p><img src="/img/1.jpg"></p>
+    <p>　　省农业农村厅负责人表示，将继续加强田间管理，确保粮食生产再获丰收。(完)</p>
+    <p>【责任编辑：王五】</p>
+  </div>
+  <div class="related"><h3>相关新闻</h3>
+    <ul><li><a href="/a.htm">长春：春耕生产有序推进</a> 2022-05-16</li>
+        <li><a href="/b.htm">吉林出台措施稳定粮食生产</a> 2022-05-15</li>
+        <li><a href="/c.htm">黑土地保护利用取得新进展</a> 2022-05-14</li></ul></div>
+</div>
+<div class="footer"><p>Copyright © 2000-2022 XINHUANET.com All rights reserved.</p>
+<p>新华网版权所有，未经书面授权禁止使用 京ICP证010042号</p></div>
+<script>var title = "不应出现在正文里";</script>
+</body></html>"#;
+
+    #[test]
+    fn portal_layout() {
+        let a = extract(PORTAL, None);
+        assert_eq!(a.title.as_deref(), Some("吉林粮食生产再获丰收"));
+        assert_eq!(date(&a).as_deref(), Some("2022-05-17"));
+        assert_eq!(a.source.as_deref(), Some("吉林日报"));
+        assert_eq!(a.author.as_deref(), Some("孙翠翠"));
+        assert_eq!(a.editor.as_deref(), Some("王五"));
+        assert_eq!(
+            a.url.as_deref(),
+            Some("http://www.example.com.cn/local/2022-05/17/c_1128654321.htm")
+        );
+        let paragraphs: Vec<&str> = a.body.split('\n').collect();
+        assert_eq!(paragraphs.len(), 3, "{}", a.body);
+        assert!(
+            paragraphs[0].starts_with("新华社长春5月17日电"),
+            "{}",
+            a.body
+        );
+        assert!(
+            paragraphs[2].ends_with("确保粮食生产再获丰收。"),
+            "{}",
+            a.body
+        );
+        for furniture in [
+            "首页",
+            "分享",
+            "相关新闻",
+            "长春：春耕",
+            "版权所有",
+            "ICP",
+            "不应出现",
+        ] {
+            assert!(!a.body.contains(furniture), "{furniture} in {}", a.body);
+        }
+    }
+
+    #[test]
+    fn headline_from_title_when_no_heading_matches() {
+        let page = r#"<html><head><title>城市书房开进老街区 - 人民网</title></head><body>
+            <div class="content"><p>周末的午后，老街区的城市书房里坐满了读者，孩子们在绘本区安静地翻书。</p>
+            <p>这是今年新建的第五家城市书房，市民凭借书卡即可免费借阅。</p></div></body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("城市书房开进老街区"));
+        assert_eq!(a.date, None);
+        assert_eq!(a.source, None);
+    }
+
+    #[test]
+    fn site_and_channel_suffixes_and_media_markers() {
+        assert_eq!(clean_headline("高铁网络再扩容_新华网"), "高铁网络再扩容");
+        assert_eq!(clean_headline("高铁网络再扩容 - 人民网"), "高铁网络再扩容");
+        assert_eq!(clean_headline("标题在此_科技_腾讯网"), "标题在此");
+        assert_eq!(clean_headline("标题在此 | 澎湃新闻"), "标题在此");
+        assert_eq!(
+            clean_headline("标题在此 - BBC中文网 - 两岸三地"),
+            "标题在此"
+        );
+        assert_eq!(
+            clean_headline("[视频]李强同尼泊尔总理举行会谈"),
+            "李强同尼泊尔总理举行会谈"
+        );
+        assert_eq!(clean_headline("春耕忙(组图)"), "春耕忙");
+        assert_eq!(clean_headline("一带一路——合作共赢"), "一带一路——合作共赢");
+        assert_eq!(clean_headline("中国-东盟博览会开幕"), "中国-东盟博览会开幕");
+        assert_eq!(
+            clean_headline("【央视快评】让明天的中国更美好"),
+            "【央视快评】让明天的中国更美好"
+        );
+    }
+
+    #[test]
+    fn dates_in_addresses() {
+        for (url, expected) in [
+            (
+                "http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm",
+                "2020-02-19",
+            ),
+            (
+                "https://tv.cctv.com/2024/12/03/VIDECsX95sanQyjGyz5eubal241203.shtml",
+                "2024-12-03",
+            ),
+            (
+                "http://www.banyuetan.org/jmcs/detail/20200102/1000200033_1.html",
+                "2020-01-02",
+            ),
+            (
+                "https://china.chinadaily.com.cn/a/202311/17/WS65571297a3.html",
+                "2023-11-17",
+            ),
+            (
+                "http://politics.people.com.cn/n1/2022/0517/c1001-32423306.html",
+                "2022-05-17",
+            ),
+            (
+                "http://www.gov.cn/xinwen/2022-05/17/content_5690785.htm",
+                "2022-05-17",
+            ),
+            (
+                "http://www.example.gov.cn/art/2021/3/8/art_1_2.html",
+                "2021-03-08",
+            ),
+            (
+                "http://www.example.cn/zwgk/t20220517_123456.html",
+                "2022-05-17",
+            ),
+        ] {
+            assert_eq!(
+                date_in_url(url).map(|d| d.to_string()).as_deref(),
+                Some(expected),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://www.xinhuanet.com/c_1125597921.htm",
+            "http://20220517.example.com/a.html",
+            "http://www.example.com/news/123456789012.html",
+            "http://www.example.com/2022-13/45/a.html",
+        ] {
+            assert_eq!(date_in_url(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn meta_tags_and_json_ld() {
+        let page = r#"<html><head>
+            <meta property="og:title" content="海外留学生看两会_教育频道_中国青年网">
+            <meta property="og:site_name" content="中国青年网">
+            <meta name="author" content="中国青年网">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"NewsArticle","headline":"海外留学生看两会","datePublished":"2017-03-10T09:12:00+08:00",
+               "author":[{"@type":"Person","name":"崔宁宁"}],"publisher":{"@type":"Organization","name":"中国青年网"}}]}</script>
+            </head><body><article><p>出国前后关注点大不同，在采访中，我们了解到不少学子在出国前就每年守在电脑前观看两会直播。</p>
+            <p>随着年龄和阅历的增长，学子对两会的关注点在出国前后发生了很大的变化。</p></article></body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("海外留学生看两会"));
+        assert_eq!(date(&a).as_deref(), Some("2017-03-10"));
+        assert_eq!(a.author.as_deref(), Some("崔宁宁"));
+        // No 来源 on the page: the site itself is the outlet.
+        assert_eq!(a.source.as_deref(), Some("中国青年网"));
+    }
+
+    #[test]
+    fn published_meta_beats_address_and_visible_date_beats_address() {
+        let body = "<div class=\"article\"><p>今年以来，全省累计完成造林面积120万亩，森林覆盖率稳步提高。</p><p>下一步，将持续推进国土绿化行动。</p></div>";
+        let page = format!(
+            "<html><head><title>造林</title><meta name=\"publishdate\" content=\"2022-05-18\"></head><body>{body}</body></html>"
+        );
+        let a = extract(&page, Some("http://example.com/2022-05/17/c_1.htm"));
+        assert_eq!(date(&a).as_deref(), Some("2022-05-18"));
+        let page = format!(
+            "<html><head><title>造林</title></head><body><h1>造林</h1><p>发布时间：2022年05月19日 10:00</p>{body}</body></html>"
+        );
+        let a = extract(&page, Some("http://example.com/2022-05/17/c_1.htm"));
+        assert_eq!(date(&a).as_deref(), Some("2022-05-19"));
+        let page = format!("<html><head><title>造林</title></head><body>{body}</body></html>");
+        let a = extract(&page, Some("http://example.com/2022-05/17/c_1.htm"));
+        assert_eq!(date(&a).as_deref(), Some("2022-05-17"));
+    }
+
+    #[test]
+    fn old_table_layout_with_line_breaks() {
+        let page = r#"<html><head><title>县里召开春耕生产会议--某某日报</title></head><body>
+            <table width="100%"><tr><td class="nav"><a href="/">首页</a> <a href="/xw/">新闻</a> <a href="/zw/">政务</a> <a href="/fw/">服务</a></td></tr></table>
+            <table width="760"><tr><td align="center"><font size="5"><b>县里召开春耕生产会议</b></font></td></tr>
+            <tr><td align="center">日期：2019-03-08　　作者：张三　　来源：某某日报</td></tr>
+            <tr><td class="text">　　3月7日，县里召开春耕生产工作会议，部署今年春耕生产工作。<br><br>
+            　　会议要求，各乡镇要抓好农资供应，确保不误农时。<br>
+            　　会议还对防汛抗旱工作作出安排。</td></tr></table>
+            <table><tr><td>版权所有：某某日报社　备案号：京ICP备12345678号</td></tr></table>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("县里召开春耕生产会议"));
+        assert_eq!(date(&a).as_deref(), Some("2019-03-08"));
+        assert_eq!(a.author.as_deref(), Some("张三"));
+        assert_eq!(a.source.as_deref(), Some("某某日报"));
+        assert_eq!(
+            a.body,
+            "3月7日，县里召开春耕生产工作会议，部署今年春耕生产工作。\n会议要求，各乡镇要抓好农资供应，确保不误农时。\n会议还对防汛抗旱工作作出安排。"
+        );
+    }
+
+    #[test]
+    fn related_list_inside_the_text_column_and_comments_are_dropped() {
+        let page = r#"<html><head><title>新能源汽车销量增长</title></head><body>
+            <div class="article-content">
+              <p>中国汽车工业协会数据显示，4月新能源汽车销量同比增长44.6%，市场占有率达到25%。</p>
+              <p>业内人士认为，随着充电设施不断完善，新能源汽车市场还将保持较快增长。</p>
+              <div><a href="/1">充电桩建设提速</a><a href="/2">电池回收体系建设</a><a href="/3">车企加快海外布局</a></div>
+            </div>
+            <div class="comment-list"><p>网友甲：这个增长速度很快啊，明年我也打算换一辆新能源车。</p>
+            <p>网友乙：充电还是不太方便，希望小区里能多装一些充电桩。</p></div>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert!(a.body.ends_with("还将保持较快增长。"), "{}", a.body);
+        assert!(!a.body.contains("充电桩建设提速"), "{}", a.body);
+        assert!(!a.body.contains("网友"), "{}", a.body);
+    }
+
+    #[test]
+    fn source_line_split_over_spans() {
+        let page = r#"<html><head><title>标题一</title></head><body>
+            <h1>标题一</h1>
+            <div class="info"><span>来源：</span><a href="http://www.people.com.cn">人民网</a><span class="time">2023-06-01 10:20</span></div>
+            <div class="content"><p>这是正文的第一段，内容足够长，包含了逗号，也包含了句号。</p><p>这是正文的第二段。</p></div>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.source.as_deref(), Some("人民网"));
+        assert_eq!(date(&a).as_deref(), Some("2023-06-01"));
+    }
+
+    #[test]
+    fn broken_markup_does_not_hide_the_article() {
+        // The navigation's <div> is never closed, so the whole page sits inside it.
+        let page = r#"<html><head><title>标题二</title></head><body>
+            <div class="top-nav"><a href="/">首页</a><a href="/a">新闻</a>
+            <div class="content"><p>正文第一段写在这里，说明情况，提供细节，给出数字12.5%。</p>
+            <p>正文第二段写在这里，继续说明，引用了“专家”的看法。</p></div>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert!(a.body.starts_with("正文第一段"), "{}", a.body);
+        assert!(!a.body.contains("首页"), "{}", a.body);
+    }
+
+    #[test]
+    fn pages_without_article_text_are_errors() {
+        for page in [
+            "",
+            "<html></html>",
+            "<html><body><div class=\"nav\"><a href=\"/\">首页</a></div></body></html>",
+            "<script>var a = 1;</script>",
+        ] {
+            assert!(extract_html_page(page, None).is_err(), "{page}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_inputs_do_not_overflow() {
+        let nested = |depth: usize| {
+            format!(
+                "<html><body>{}<p>深处的正文，仍然可以读出来。</p>{}</body></html>",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            )
+        };
+        let a = extract(&nested(3_000), None);
+        assert_eq!(a.body, "深处的正文，仍然可以读出来。");
+        let started = std::time::Instant::now();
+        assert!(extract_html_page(&nested(200_000), None).is_err());
+        assert!(started.elapsed().as_secs() < 5);
+        // Unclosed paragraphs and line breaks are not nesting.
+        let page = format!(
+            "<div class=\"content\">{}</div>",
+            "<p>一段话，又一段话。<br>".repeat(20_000)
+        );
+        assert!(extract_html_page(&page, None).is_ok());
+        let page = format!("<p>{}</p>", "很长的一段文字，".repeat(200_000));
+        let a = extract(&page, None);
+        assert!(a.body.chars().count() > 1_000_000);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in ".{0,400}", url in proptest::option::of(".{0,60}")) {
+            let _ = extract_html_page(&text, url.as_deref());
+        }
+
+        #[test]
+        fn arbitrary_markup_never_panics(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("<div class=\"content\">".to_string()),
+                    Just("</div>".to_string()),
+                    Just("<p>".to_string()),
+                    Just("</p>".to_string()),
+                    Just("<br>".to_string()),
+                    Just("<a href=\"/x\">".to_string()),
+                    Just("</a>".to_string()),
+                    Just("<h1>".to_string()),
+                    Just("<title>".to_string()),
+                    Just("<script type=\"application/ld+json\">{\"headline\":".to_string()),
+                    Just("<meta name=\"pubdate\" content=\"2022-05-17\">".to_string()),
+                    Just("来源：".to_string()),
+                    Just("2022年5月17日".to_string()),
+                    Just("（责任编辑：王五）".to_string()),
+                    "[\\u{0}-\\u{ffff}]{0,12}",
+                ],
+                0..60,
+            ),
+        ) {
+            let _ = extract_html_page(&parts.concat(), Some("http://example.com/2022/05/17/a.html"));
+        }
+    }
 }
