@@ -297,14 +297,21 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
     let content = find_content(&doc, &blocks);
     let title = choose_title(&blocks, &head);
     let title_key = title.text.as_deref().map(key);
+    let subtitle = title.block.and_then(|t| subtitle_after(&blocks, t));
+    let subtitle_key = subtitle.as_deref().map(key);
 
-    let body = assemble_body(&doc, &blocks, &content, title_key.as_deref());
+    let body = assemble_body(
+        &doc,
+        &blocks,
+        &content,
+        [title_key.as_deref(), subtitle_key.as_deref()],
+    );
     if body.paragraphs.is_empty() {
         return Err("no article text found".to_string());
     }
 
     let first_body_block = body.first_block.unwrap_or(blocks.len());
-    let header = header_meta(&blocks, title.block, first_body_block);
+    let header = header_meta(&doc, &blocks, title.block, first_body_block);
     let footer = footer_meta(&blocks, body.last_block);
     let dateline = body.paragraphs.first().and_then(|p| parse_dateline(p));
 
@@ -348,7 +355,7 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
     Ok(Article {
         id: String::new(),
         title: title.text,
-        subtitle: None,
+        subtitle,
         date,
         source,
         author,
@@ -489,14 +496,8 @@ impl Doc {
     /// stack, so no input can overflow the call stack.
     fn blocks(&self) -> Vec<Block> {
         let mut builder = BlockBuilder::default();
+        let mut open = OpenElements::default();
         let mut stack: Vec<(usize, bool)> = vec![(0, true)];
-        let mut owners: Vec<usize> = vec![0];
-        let mut furniture_depth = 0usize;
-        let mut link_depth = 0usize;
-        let mut pre_depth = 0usize;
-        let mut headings: Vec<u8> = Vec::new();
-        let mut titled_depth = 0usize;
-
         while let Some((i, entering)) = stack.pop() {
             match &self.nodes[i].data {
                 Data::Root => {
@@ -507,95 +508,103 @@ impl Doc {
                 }
                 Data::Text(text) => {
                     if entering {
-                        builder.push_text(text, link_depth > 0, pre_depth > 0);
+                        builder.push_text(text, open.links > 0, open.pre > 0);
                     }
                 }
                 Data::Element(e) => {
                     let tag = e.tag.as_str();
                     let is_block = BLOCK_TAGS.contains(&tag);
-                    let heading = heading_level(tag);
-                    let titled = is_title_hint(&e.hints);
+                    if entering && (tag == "img" || tag == "hr" || tag == "br") {
+                        // Empty elements: no text, but a line break ends the paragraph.
+                        if is_block || tag == "br" {
+                            builder.flush(open.context());
+                        }
+                        continue;
+                    }
+                    if is_block {
+                        builder.flush(open.context());
+                    } else {
+                        builder.segment_break();
+                    }
                     if entering {
-                        if tag == "img" || tag == "hr" {
-                            // Empty elements; they hold no text.
-                            if is_block {
-                                builder.flush(self.context(
-                                    &owners,
-                                    furniture_depth,
-                                    &headings,
-                                    titled_depth,
-                                ));
-                            }
-                            continue;
-                        }
-                        if tag == "br" {
-                            builder.flush(self.context(
-                                &owners,
-                                furniture_depth,
-                                &headings,
-                                titled_depth,
-                            ));
-                            continue;
-                        }
-                        if is_block {
-                            builder.flush(self.context(
-                                &owners,
-                                furniture_depth,
-                                &headings,
-                                titled_depth,
-                            ));
-                            owners.push(i);
-                        } else {
-                            builder.segment_break();
-                        }
-                        furniture_depth += usize::from(e.furniture);
-                        link_depth += usize::from(tag == "a");
-                        pre_depth += usize::from(tag == "pre");
-                        titled_depth += usize::from(titled);
-                        if let Some(level) = heading {
-                            headings.push(level);
-                        }
+                        open.enter(i, e);
                         stack.push((i, false));
                         stack.extend(self.nodes[i].children.iter().rev().map(|&c| (c, true)));
                     } else {
-                        if is_block {
-                            builder.flush(self.context(
-                                &owners,
-                                furniture_depth,
-                                &headings,
-                                titled_depth,
-                            ));
-                            owners.pop();
-                        } else {
-                            builder.segment_break();
-                        }
-                        furniture_depth -= usize::from(e.furniture);
-                        link_depth -= usize::from(tag == "a");
-                        pre_depth -= usize::from(tag == "pre");
-                        titled_depth -= usize::from(titled);
-                        if heading.is_some() {
-                            headings.pop();
-                        }
+                        open.leave(e);
                     }
                 }
             }
         }
-        builder.flush(self.context(&owners, furniture_depth, &headings, titled_depth));
+        builder.flush(open.context());
         builder.blocks
     }
 
-    fn context(
-        &self,
-        owners: &[usize],
-        furniture_depth: usize,
-        headings: &[u8],
-        titled_depth: usize,
-    ) -> BlockContext {
+    /// The text of a subtree, whitespace collapsed. A subtree is a contiguous range of
+    /// the document order, so this is a slice walk.
+    fn text_of(&self, i: usize) -> String {
+        let mut text = String::new();
+        for node in &self.nodes[i..=self.end[i]] {
+            if let Data::Text(t) = &node.data {
+                text.push_str(t);
+                text.push(' ');
+            }
+        }
+        collapse_spaces(&text)
+    }
+}
+
+/// What the walk is inside of: the block elements around the text, and counts of the
+/// open elements that change how text is read.
+#[derive(Default)]
+struct OpenElements {
+    owners: Vec<usize>,
+    furniture: usize,
+    links: usize,
+    pre: usize,
+    headings: Vec<u8>,
+    titled: usize,
+    subtitled: usize,
+}
+
+impl OpenElements {
+    fn enter(&mut self, i: usize, e: &Element) {
+        let tag = e.tag.as_str();
+        if BLOCK_TAGS.contains(&tag) {
+            self.owners.push(i);
+        }
+        self.furniture += usize::from(e.furniture);
+        self.links += usize::from(tag == "a");
+        self.pre += usize::from(tag == "pre");
+        self.titled += usize::from(is_title_hint(&e.hints));
+        self.subtitled += usize::from(is_subtitle_hint(&e.hints));
+        if let Some(level) = heading_level(tag) {
+            self.headings.push(level);
+        }
+    }
+
+    fn leave(&mut self, e: &Element) {
+        let tag = e.tag.as_str();
+        if BLOCK_TAGS.contains(&tag) {
+            self.owners.pop();
+        }
+        self.furniture -= usize::from(e.furniture);
+        self.links -= usize::from(tag == "a");
+        self.pre -= usize::from(tag == "pre");
+        self.titled -= usize::from(is_title_hint(&e.hints));
+        self.subtitled -= usize::from(is_subtitle_hint(&e.hints));
+        if heading_level(tag).is_some() {
+            self.headings.pop();
+        }
+    }
+
+    fn context(&self) -> BlockContext {
         BlockContext {
-            owner: owners.last().copied().unwrap_or(0),
-            furniture: furniture_depth > 0,
-            heading: headings.last().copied(),
-            titled: titled_depth > 0,
+            owner: self.owners.last().copied().unwrap_or(0),
+            furniture: self.furniture > 0,
+            heading: self.headings.last().copied(),
+            titled: self.titled > 0,
+            subtitled: self.subtitled > 0,
         }
     }
 }
@@ -665,6 +674,35 @@ fn is_title_hint(hints: &str) -> bool {
         && hint_words(hints).any(|w| TITLE_FRAGMENTS.iter().any(|f| w.contains(f)))
 }
 
+/// `subtitle`, `sub-title`, `subhead`, 副标题 `fubiaoti`/`fbt`.
+fn is_subtitle_hint(hints: &str) -> bool {
+    [
+        "subtitle",
+        "sub-title",
+        "sub_title",
+        "subhead",
+        "fubiaoti",
+        "fu-title",
+    ]
+    .iter()
+    .any(|f| hints.contains(f))
+        || hint_words(hints).any(|w| w == "fbt")
+}
+
+/// Elements that hold the outlet's name without a `来源` label (`<a class="source">`).
+fn is_source_hint(hints: &str) -> bool {
+    hints.contains("source")
+        || hints.contains("laiyuan")
+        || hint_words(hints).any(|w| w == "ly" || w == "from" || w == "comefrom")
+}
+
+/// Elements that hold the writer's name without a `作者` label.
+fn is_author_hint(hints: &str) -> bool {
+    ["author", "zuozhe", "byline", "writer", "reporter", "jizhe"]
+        .iter()
+        .any(|f| hints.contains(f))
+}
+
 // ---------------------------------------------------------------------------------
 // Blocks: the paragraphs a reader sees.
 
@@ -676,6 +714,8 @@ struct BlockContext {
     heading: Option<u8>,
     /// Inside an element whose class/id says "title".
     titled: bool,
+    /// Inside an element whose class/id says "subtitle".
+    subtitled: bool,
 }
 
 struct Block {
@@ -1019,7 +1059,14 @@ struct Body {
     meta: Meta,
 }
 
-fn assemble_body(doc: &Doc, blocks: &[Block], content: &Content, title_key: Option<&str>) -> Body {
+/// `headings` are the keys of the headline and subtitle, which the content may repeat
+/// above the text.
+fn assemble_body(
+    doc: &Doc,
+    blocks: &[Block],
+    content: &Content,
+    headings: [Option<&str>; 2],
+) -> Body {
     let mut body = Body {
         paragraphs: Vec::new(),
         first_block: None,
@@ -1037,7 +1084,12 @@ fn assemble_body(doc: &Doc, blocks: &[Block], content: &Content, title_key: Opti
             continue;
         }
         let started = !body.paragraphs.is_empty();
-        if !started && title_key.is_some_and(|t| is_title_repeat(&compact_text, t)) {
+        if !started
+            && headings
+                .iter()
+                .flatten()
+                .any(|t| is_title_repeat(&compact_text, t))
+        {
             continue;
         }
         if is_footer_start(&compact_text) || is_end_marker(&compact_text) {
@@ -1046,13 +1098,29 @@ fn assemble_body(doc: &Doc, blocks: &[Block], content: &Content, title_key: Opti
             }
             continue;
         }
-        if let Some(line_meta) = parse_meta_line(text) {
-            let ends_article = started && line_meta.editor.is_some();
-            body.meta.fill_from(line_meta);
-            if ends_article {
-                break;
+        match parse_meta_line(text) {
+            // Inside the text, a line that is only a date belongs to the text (a
+            // timeline, a signature), and says nothing about when it was published.
+            Some(line_meta)
+                if started
+                    && line_meta.date.is_some()
+                    && Meta {
+                        date: None,
+                        ..line_meta.clone()
+                    }
+                    .is_empty() => {}
+            Some(mut line_meta) => {
+                let ends_article = started && line_meta.editor.is_some();
+                if started {
+                    line_meta.date = None;
+                }
+                body.meta.fill_from(line_meta);
+                if ends_article {
+                    break;
+                }
+                continue;
             }
-            continue;
+            None => {}
         }
         if block.link_density() > 0.5 && block.chars - block.link_chars < 20 {
             continue;
@@ -1239,6 +1307,24 @@ fn choose_title(blocks: &[Block], head: &HeadMeta) -> TitleChoice {
     }
 }
 
+/// The sub-headline just below the headline: a block marked as a subtitle by its
+/// class, or a short heading or line that starts with a dash (`——记…`).
+fn subtitle_after(blocks: &[Block], title_block: usize) -> Option<String> {
+    let block = blocks.get(title_block + 1)?;
+    let text = collapse_spaces(&block.text);
+    let dashed = text.starts_with(['—', '─', '―', '－', '-', '–']);
+    let marked = block.context.subtitled || (dashed && block.context.heading.is_some());
+    let short = (2..=100).contains(&block.chars) && !text.ends_with(['。', '，', '：', ':']);
+    if !(short && (marked || (dashed && block.chars <= 60))) || block.context.furniture {
+        return None;
+    }
+    let subtitle = text
+        .trim_start_matches(['—', '─', '―', '－', '-', '–', ' ', '\u{3000}'])
+        .trim()
+        .to_string();
+    (subtitle.chars().count() >= 2).then_some(subtitle)
+}
+
 /// `[视频]`, `【组图】`, `(图)`: what kind of page it is, not part of the headline.
 static MEDIA_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[\[【(（]\s*(?:视频|組圖|组图|图文|圖文|图|圖|多图|高清组图|高清|音频|直播|图表)\s*[\]】)）]\s*")
@@ -1345,7 +1431,12 @@ static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The lines between the headline and the body: date, source, byline.
-fn header_meta(blocks: &[Block], title_block: Option<usize>, first_body: usize) -> HeaderMeta {
+fn header_meta(
+    doc: &Doc,
+    blocks: &[Block],
+    title_block: Option<usize>,
+    first_body: usize,
+) -> HeaderMeta {
     let first_body = first_body.min(blocks.len());
     let range = match title_block {
         Some(t) if t < first_body => t + 1..first_body.min(t + 1 + HEADER_SCAN_BLOCKS),
@@ -1357,7 +1448,7 @@ fn header_meta(blocks: &[Block], title_block: Option<usize>, first_body: usize) 
         updated: None,
         date: None,
     };
-    for block in &blocks[range] {
+    for block in &blocks[range.clone()] {
         if block.chars > 200 {
             continue;
         }
@@ -1371,6 +1462,42 @@ fn header_meta(blocks: &[Block], title_block: Option<usize>, first_body: usize) 
         }
     }
     header.date = header.meta.date;
+
+    // Sites that mark fields by class instead of a label: `<a class="source">新华网</a>`,
+    // `<span class="author">张三</span>`. Only elements between the headline and the
+    // body count, in document order.
+    if !range.is_empty() && (header.meta.source.is_none() || header.meta.author.is_none()) {
+        let from = blocks[range.start].context.owner;
+        let to = blocks
+            .get(first_body)
+            .map_or(doc.nodes.len(), |b| b.context.owner);
+        for i in from..to.min(doc.nodes.len()) {
+            let Some(e) = doc.element(i) else {
+                continue;
+            };
+            let (source_hint, author_hint) = (is_source_hint(&e.hints), is_author_hint(&e.hints));
+            if !(source_hint || author_hint) {
+                continue;
+            }
+            let text = doc.text_of(i);
+            if text.is_empty() || text.chars().count() > 40 {
+                continue;
+            }
+            let labelled = parse_meta_line(&text);
+            if source_hint && header.meta.source.is_none() {
+                header.meta.source = match &labelled {
+                    Some(m) => m.source.as_deref().and_then(clean_source),
+                    None => clean_source(&text),
+                };
+            }
+            if author_hint && header.meta.author.is_none() {
+                header.meta.author = match &labelled {
+                    Some(m) => m.author.clone(),
+                    None => clean_people(cut_at_separator(&text)),
+                };
+            }
+        }
+    }
     header
 }
 
@@ -2074,6 +2201,90 @@ mod tests {
         assert!(a.body.ends_with("还将保持较快增长。"), "{}", a.body);
         assert!(!a.body.contains("充电桩建设提速"), "{}", a.body);
         assert!(!a.body.contains("网友"), "{}", a.body);
+    }
+
+    #[test]
+    fn dates_inside_the_text_are_not_the_publication_date() {
+        let page = r#"<html><head><title>大事记</title></head><body><div class="content">
+            <p>这一年里，项目建设经历了几个关键节点，各方共同努力，克服了许多困难。</p>
+            <p>2019年3月8日</p><p>项目正式开工，首批建设者进场。</p></div></body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.date, None);
+        assert!(a.body.contains("2019年3月8日"), "{}", a.body);
+    }
+
+    #[test]
+    fn fields_marked_by_class_names() {
+        // The portal style where the outlet is a link classed `source`, with no label.
+        let page = r#"<html><head><title>央行发布数据 | 新浪财经</title>
+            <meta property="article:published_time" content="2022-05-17T08:30:00+08:00"></head><body>
+            <div class="top-bar"><a href="/">新浪首页</a><a href="/news">新闻</a><a href="/finance">财经</a></div>
+            <h1 class="main-title">央行发布数据</h1>
+            <div class="date-source"><span class="date">2022年05月17日 08:30</span>
+              <a href="http://www.news.cn/" class="source">新华网</a></div>
+            <div class="article" id="article">
+              <p>　　新华社北京5月17日电 中国人民银行17日发布数据显示，4月末广义货币余额同比增长10.5%。</p>
+              <p>　　数据显示，前四个月人民币贷款增加8.34万亿元。</p>
+              <p class="article-editor">责任编辑：刘明</p>
+            </div>
+            <div class="article-bottom"><div class="tags">标签：<a>央行</a><a>货币</a><a>贷款</a></div></div>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("央行发布数据"));
+        assert_eq!(date(&a).as_deref(), Some("2022-05-17"));
+        assert_eq!(a.source.as_deref(), Some("新华网"));
+        assert_eq!(a.editor.as_deref(), Some("刘明"));
+        assert_eq!(a.body.split('\n').count(), 2, "{}", a.body);
+    }
+
+    #[test]
+    fn wechat_style_article() {
+        // An empty <title>, the headline in og:title and an <h1>, text in <section>s
+        // and <span>s rather than paragraphs.
+        let page = r#"<html><head><title></title>
+            <meta property="og:title" content="一图读懂今年的惠农政策">
+            <meta property="og:site_name" content="微信公众平台"></head><body>
+            <div class="rich_media_inner"><h1 class="rich_media_title" id="activity-name">一图读懂今年的惠农政策</h1>
+            <div class="rich_media_meta_list"><span class="rich_media_meta rich_media_meta_nickname" id="profileBt">某某农业农村</span>
+              <em id="publish_time" class="rich_media_meta rich_media_meta_text">2023-03-02 18:00</em></div>
+            <div class="rich_media_content" id="js_content">
+              <section><span>今年，中央财政继续加大对农业的支持力度，耕地地力保护补贴直接发放给农民。</span></section>
+              <section><span>同时，稻谷、小麦最低收购价保持稳定，玉米大豆生产者补贴继续实施。</span></section>
+              <section><span>预览时标签不可点</span></section>
+            </div></div>
+            <div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div>
+            </body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("一图读懂今年的惠农政策"));
+        assert_eq!(date(&a).as_deref(), Some("2023-03-02"));
+        assert!(a.body.starts_with("今年，中央财政"), "{}", a.body);
+        assert!(!a.body.contains("扫一扫"), "{}", a.body);
+    }
+
+    #[test]
+    fn government_site_layout_with_subtitle() {
+        let page = r#"<html><head><title>关于做好春耕工作的通知_某某省人民政府网</title>
+            <meta name="PubDate" content="2021-03-08 10:00"><meta name="ContentSource" content="省农业农村厅"></head><body>
+            <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>
+            <div class="article">
+              <h1>关于做好春耕工作的通知</h1>
+              <h2 class="sub-title">——各地要抓好农资供应和技术服务</h2>
+              <div class="pages-date">2021-03-08 10:00 <span class="font">来源：省农业农村厅</span></div>
+              <div class="pages_content"><div class="TRS_Editor">
+                <p>各市（州）农业农村局：</p>
+                <p>为切实做好今年春耕生产工作，现将有关事项通知如下。</p>
+                <p>一、抓好农资供应。各地要加强农资市场监管，保障化肥、种子、农药供应充足。</p>
+              </div></div>
+              <div class="pages_print"><a href="javascript:window.print()">【打印】</a> <a href="javascript:window.close()">【关闭】</a></div>
+            </div></body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.title.as_deref(), Some("关于做好春耕工作的通知"));
+        assert_eq!(a.subtitle.as_deref(), Some("各地要抓好农资供应和技术服务"));
+        assert_eq!(date(&a).as_deref(), Some("2021-03-08"));
+        assert_eq!(a.source.as_deref(), Some("省农业农村厅"));
+        assert!(a.body.starts_with("各市（州）农业农村局："), "{}", a.body);
+        assert!(!a.body.contains("打印"), "{}", a.body);
+        assert!(!a.body.contains("各地要抓好农资"), "{}", a.body);
     }
 
     #[test]
