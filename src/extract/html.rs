@@ -1523,7 +1523,13 @@ fn footer_meta(blocks: &[Block], last_body: Option<usize>) -> Meta {
 /// in separate `<span>`s), then the whole line (a label and its value may be split).
 fn read_meta_block(block: &Block) -> Meta {
     let mut meta = Meta::default();
-    for piece in block.meta_text.split(" | ") {
+    let pieces: Vec<&str> = block.meta_text.split(" | ").collect();
+    // The editor field is the responsible editor: `编辑：甲 | 责任编辑：乙` names 乙.
+    let responsible = |p: &&&str| {
+        let norm = normalize_str(p);
+        norm.contains("责任编辑") || norm.contains("责编")
+    };
+    for piece in pieces.iter().filter(responsible).chain(pieces.iter()) {
         if let Some(m) = parse_meta_line(piece) {
             meta.fill_from(m);
         }
