@@ -9,7 +9,7 @@
 //! How it works:
 //!
 //! 1. The page is parsed (html5ever, through `scraper`) and copied into a flat tree
-//!    without scripts, styles, forms and hidden elements. Elements whose tag or
+//!    without scripts, styles, form controls and hidden elements. Elements whose tag or
 //!    class/id says they are site furniture (navigation, share bars, related articles,
 //!    comments, footers) are marked, not deleted: their text still counts when looking
 //!    for the date or the byline.
@@ -32,7 +32,7 @@ use crate::analyze::normalize_str;
 use crate::article::{Article, Date};
 use regex::Regex;
 use scraper::{Html, Node, Selector};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Elements whose content is never page text.
@@ -691,9 +691,9 @@ fn is_subtitle_hint(hints: &str) -> bool {
 
 /// Elements that hold the outlet's name without a `来源` label (`<a class="source">`).
 fn is_source_hint(hints: &str) -> bool {
-    hints.contains("source")
-        || hints.contains("laiyuan")
-        || hint_words(hints).any(|w| w == "ly" || w == "from" || w == "comefrom")
+    hints.contains("laiyuan")
+        || hint_words(hints)
+            .any(|w| w.starts_with("source") || ["ly", "from", "comefrom"].contains(&w))
 }
 
 /// Elements that hold the writer's name without a `作者` label.
@@ -857,7 +857,7 @@ fn is_sentence_punct(c: char) -> bool {
 struct Content {
     roots: Vec<usize>,
     /// Elements inside the roots that are mostly links: lists of other articles.
-    link_lists: std::collections::HashSet<usize>,
+    link_lists: HashSet<usize>,
 }
 
 /// What a block of prose is worth to the containers above it: one for being prose,
@@ -968,6 +968,13 @@ fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
         };
     };
     let threshold = (top_score * 0.2).max(10.0);
+    // Paragraph elements whose text ends a sentence: a lone `<p>` beside the
+    // container that does is part of the story.
+    let ends_sentence: HashSet<usize> = blocks
+        .iter()
+        .filter(|b| b.text.ends_with(['。', '！', '？', '.']))
+        .map(|b| b.context.owner)
+        .collect();
     let top_hints = doc.element(top).map_or("", |e| e.hints.as_str());
     let mut roots = Vec::new();
     for &sibling in &doc.nodes[parent].children {
@@ -994,16 +1001,9 @@ fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
             } else {
                 link_chars[sibling] as f64 / chars[sibling] as f64
             };
-            let own: Vec<&Block> = blocks
-                .iter()
-                .filter(|b| doc.contains(sibling, b.context.owner))
-                .collect();
             let long_prose = chars[sibling] >= 80 && density < 0.25;
-            let short_sentence = chars[sibling] >= 20
-                && density == 0.0
-                && own
-                    .iter()
-                    .any(|b| b.text.ends_with(['。', '！', '？', '.']));
+            let short_sentence =
+                chars[sibling] >= 20 && density == 0.0 && ends_sentence.contains(&sibling);
             keep = long_prose || short_sentence;
         }
         if keep {
@@ -1016,12 +1016,7 @@ fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
 
 /// Elements inside the roots whose text is mostly links and holds at least three of
 /// them: related articles, tags, share bars that carry no furniture class name.
-fn link_lists(
-    doc: &Doc,
-    roots: &[usize],
-    chars: &[usize],
-    link_chars: &[usize],
-) -> std::collections::HashSet<usize> {
+fn link_lists(doc: &Doc, roots: &[usize], chars: &[usize], link_chars: &[usize]) -> HashSet<usize> {
     let mut anchors = vec![0usize; doc.nodes.len()];
     for i in (1..doc.nodes.len()).rev() {
         if doc.tag(i) == "a" {
@@ -1031,7 +1026,7 @@ fn link_lists(
             anchors[p] += anchors[i];
         }
     }
-    let mut lists = std::collections::HashSet::new();
+    let mut lists = HashSet::new();
     for &root in roots {
         for i in root + 1..=doc.end[root] {
             if doc.element(i).is_none() || chars[i] == 0 {
