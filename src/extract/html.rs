@@ -156,7 +156,6 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
     "disclaimer",
     "masthead",
     "logo",
-    "search",
     "header",
     "widget",
     "bottom",
@@ -166,12 +165,15 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
     "caption",
     "loading",
     "player",
+    "pinglun",
+    "reply",
+    "replies",
 ];
 
 /// Whole class/id words of furniture, too short to match inside other words.
 const NEGATIVE_WORDS: &[&str] = &[
     "nav", "ad", "ads", "adv", "gg", "foot", "side", "tag", "tags", "hot", "more", "top", "tool",
-    "tools", "links", "rank", "xgxw", "xgwz", "ewm", "fx", "tj", "print", "zan",
+    "tools", "links", "rank", "xgxw", "xgwz", "ewm", "fx", "tj", "print", "zan", "search",
 ];
 
 /// Class/id fragments of article containers (正文 zhengwen, 文章 wenzhang, 内容 neirong;
@@ -395,6 +397,8 @@ struct Doc {
     nodes: Vec<DocNode>,
     /// The last index inside each node's subtree.
     end: Vec<usize>,
+    /// Whether a block-level element is inside the node.
+    holds_blocks: Vec<bool>,
 }
 
 impl Doc {
@@ -457,10 +461,16 @@ impl Doc {
                 _ => 0,
             })
             .collect();
+        let mut holds_blocks = vec![false; nodes.len()];
         for i in (1..nodes.len()).rev() {
             if let Some(p) = nodes[i].parent {
                 end[p] = end[p].max(end[i]);
                 punct[p] += punct[i];
+                let is_block = match &nodes[i].data {
+                    Data::Element(e) => BLOCK_TAGS.contains(&e.tag.as_str()),
+                    _ => false,
+                };
+                holds_blocks[p] |= is_block || holds_blocks[i];
             }
         }
         // Broken markup (an unclosed <div class="top-nav">) can put the whole page
@@ -474,7 +484,11 @@ impl Doc {
                 }
             }
         }
-        Doc { nodes, end }
+        Doc {
+            nodes,
+            end,
+            holds_blocks,
+        }
     }
 
     fn element(&self, i: usize) -> Option<&Element> {
@@ -641,32 +655,22 @@ fn hint_words(hints: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// +1 for a content hint, -1 for a furniture hint, 0 for neither. Content wins a tie
-/// (`article-footer` belongs to the article), except against comments.
+/// -1 for a furniture hint, +1 for a content hint, 0 for neither. Furniture wins a
+/// tie: `sidebar-content`, `comment-text` and `article-footer` are not the text. A
+/// wrapper around the whole article that carries a furniture word is rescued in
+/// [`Doc::build`], because it holds most of the page's sentences.
 fn hint_weight(hints: &str) -> i32 {
     if hints.trim().is_empty() {
         return 0;
     }
-    // Comments are furniture even when named like content (`comment-text`,
-    // `user-post`): they are prose, so nothing else would tell them apart.
-    if ["comment", "pinglun", "reply", "replies"]
-        .iter()
-        .any(|f| hints.contains(f))
-    {
+    let negative = NEGATIVE_FRAGMENTS.iter().any(|f| hints.contains(f))
+        || hint_words(hints).any(|w| NEGATIVE_WORDS.contains(&w));
+    if negative {
         return -1;
     }
     let positive = POSITIVE_FRAGMENTS.iter().any(|f| hints.contains(f))
         || hint_words(hints).any(|w| POSITIVE_WORDS.contains(&w));
-    if positive {
-        return 1;
-    }
-    let negative = NEGATIVE_FRAGMENTS.iter().any(|f| hints.contains(f))
-        || hint_words(hints).any(|w| NEGATIVE_WORDS.contains(&w));
-    if negative {
-        -1
-    } else {
-        0
-    }
+    i32::from(positive)
 }
 
 fn is_title_hint(hints: &str) -> bool {
@@ -878,6 +882,35 @@ fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
     let mut chars = vec![0usize; n];
     let mut link_chars = vec![0usize; n];
 
+    // Articles written as one <div> per paragraph: such divs are paragraphs (as
+    // Readability turns them into <p>), otherwise one long paragraph would make its
+    // own <div> the article. It takes two prose divs side by side to say so; a lone
+    // div of text (or of <br>-separated paragraphs) stays a container.
+    let mut blocks_owned = vec![0usize; n];
+    let mut prose_owned = vec![0usize; n];
+    for block in blocks {
+        blocks_owned[block.context.owner] += 1;
+        prose_owned[block.context.owner] += block.chars - block.link_chars;
+    }
+    let leaf_div = |i: usize| {
+        ["div", "section"].contains(&doc.tag(i)) && blocks_owned[i] == 1 && !doc.holds_blocks[i]
+    };
+    let mut prose_div_children = vec![0usize; n];
+    for (i, &prose) in prose_owned.iter().enumerate().skip(1) {
+        if leaf_div(i) && prose >= MIN_PROSE_CHARS {
+            if let Some(p) = doc.nodes[i].parent {
+                prose_div_children[p] += 1;
+            }
+        }
+    }
+    let is_paragraph = |owner: usize| {
+        PARAGRAPH_TAGS.contains(&doc.tag(owner))
+            || (leaf_div(owner)
+                && doc.nodes[owner]
+                    .parent
+                    .is_some_and(|p| prose_div_children[p] >= 2))
+    };
+
     for block in blocks {
         if !block.context.furniture {
             chars[block.context.owner] += block.chars;
@@ -888,7 +921,7 @@ fn find_content(doc: &Doc, blocks: &[Block]) -> Content {
             continue;
         }
         let owner = block.context.owner;
-        let mut at = if PARAGRAPH_TAGS.contains(&doc.tag(owner)) {
+        let mut at = if is_paragraph(owner) {
             doc.nodes[owner].parent
         } else {
             Some(owner)
@@ -1310,7 +1343,8 @@ fn subtitle_after(blocks: &[Block], title_block: usize) -> Option<String> {
     let dashed = text.starts_with(['—', '─', '―', '－', '-', '–']);
     let marked = block.context.subtitled || (dashed && block.context.heading.is_some());
     let short = (2..=100).contains(&block.chars) && !text.ends_with(['。', '，', '：', ':']);
-    if !(short && (marked || (dashed && block.chars <= 60))) || block.context.furniture {
+    let furniture = block.context.furniture && !block.context.subtitled;
+    if !(short && (marked || (dashed && block.chars <= 60))) || furniture {
         return None;
     }
     let subtitle = text
@@ -2286,6 +2320,22 @@ mod tests {
         assert!(a.body.starts_with("各市（州）农业农村局："), "{}", a.body);
         assert!(!a.body.contains("打印"), "{}", a.body);
         assert!(!a.body.contains("各地要抓好农资"), "{}", a.body);
+    }
+
+    #[test]
+    fn paragraphs_written_as_divs() {
+        // One long paragraph must not make its own <div> the article.
+        let page = r#"<html><head><title>城市更新</title></head><body><div class="wrap">
+            <div class="box"><div>老城区改造启动以来，已有一百多个小区完成了管网更新、外墙保温和加装电梯等工程，居民的居住条件明显改善，不少老人说，终于不用再爬楼梯了，出门买菜、看病方便多了。</div>
+            <div>下一步将继续推进。</div>
+            <div>改造资金由财政补助和居民自筹共同承担。</div></div>
+            <div class="sidebar-content"><div>热点：本市今年将新建二十所学校，增加学位一万余个，缓解入学压力。</div>
+            <div>热点：地铁三号线年底通车，沿线居民出行将更加便捷，通勤时间大大缩短。</div></div>
+            </div></body></html>"#;
+        let a = extract(page, None);
+        assert_eq!(a.body.split('\n').count(), 3, "{}", a.body);
+        assert!(a.body.ends_with("共同承担。"), "{}", a.body);
+        assert!(!a.body.contains("热点"), "{}", a.body);
     }
 
     #[test]
