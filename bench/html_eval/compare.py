@@ -10,7 +10,8 @@ installed into the repository or the system Python.
 
 Metrics, per field, for every page that states the field:
   title  exact match after whitespace normalisation (runs of whitespace -> one space,
-         trimmed);
+         trimmed); "title contained" is the lenient variant: the expected title appears
+         inside the extracted one (a kept `[视频]` marker or site suffix still counts);
   date   the YYYY-MM-DD day equal (no date extracted = wrong);
   body   character-bigram F1: both texts NFKC-normalised, all whitespace removed, then
          the multiset of adjacent character pairs; F1 = 2*|A & B| / (|A| + |B|) with
@@ -254,6 +255,8 @@ def score(pages, results):
         if e.get("title"):
             s["title"][0] += norm_ws(r["title"]) == norm_ws(e["title"])
             s["title"][1] += 1
+            s["title_in"][0] += norm_ws(e["title"]) in norm_ws(r["title"])
+            s["title_in"][1] += 1
         if e.get("date"):
             s["date"][0] += (r["date"] or "")[:10] == e["date"][:10]
             s["date"][1] += 1
@@ -275,7 +278,7 @@ def cell(stat, percent=True):
     if n == 0:
         return "n/a"
     value = total / n
-    return f"{100 * value:.1f}% ({n})" if percent else f"{value:.3f} ({n})"
+    return f"{100 * value:.1f}% ({n})" if percent else f"{value:.4f} ({n})"
 
 
 def main():
@@ -306,13 +309,16 @@ def main():
         if members:
             groups[f"{split}: ALL"] = members
 
-    print("| pages | extractor | title acc | date acc | body bigram F1 | with found | without absent |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| pages | extractor | title acc | title contained | date acc | body bigram F1 "
+        "| with found | without absent |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for group, members in groups.items():
         for extractor, res in results.items():
             s = score(members, res)
             print(
-                f"| {group} | {extractor} | {cell(s['title'])} | {cell(s['date'])} | "
+                f"| {group} | {extractor} | {cell(s['title'])} | {cell(s['title_in'])} | {cell(s['date'])} | "
                 f"{cell(s['body'], percent=False)} | {cell(s['with'])} | {cell(s['without'])} |"
             )
 
