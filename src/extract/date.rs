@@ -65,22 +65,31 @@ pub fn date_from_epoch(timestamp: i64) -> Option<Date> {
     Date::from_days_since_epoch((seconds + 8 * 3600).div_euclid(86_400))
 }
 
+/// A date in the address: `/2022-05/17/`, `/2022/05/17/`, `/20220517/`, `/202205/17/`,
+/// `/2022/0517/`, `t20220517_123.html`.
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/(20\d{2}|19\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_.-]|$)|/(20\d{2}|19\d{2})[-_]?(\d{2})/(\d{2})/")
+    Regex::new(r"(?:^|[^0-9])((?:19|20)\d\d)[-_/]?(\d\d)[-_/]?(\d\d)(?:[^0-9]|$)")
         .expect("valid regex")
 });
+/// `/2022/5/7/`: one-digit month or day need separators on both sides.
+static URL_DATE_SHORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[-/](\d\d?)[-/](\d\d?)/").expect("valid regex"));
 
-/// The date written in a news URL: `/20120706/`, `/2022-05/17/`, `/2019/07/20/`,
-/// `/2022-05-17/`.
+/// The date written in a news URL's path (never its host).
 pub fn date_from_url(url: &str) -> Option<Date> {
-    for caps in URL_DATE.captures_iter(url) {
-        let (y, m, d) = if caps.get(1).is_some() {
-            (&caps[1], &caps[2], &caps[3])
-        } else {
-            (&caps[4], &caps[5], &caps[6])
-        };
-        if let Some(date) = Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?) {
-            return Some(date);
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    // The host's digits are not a date.
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    for pattern in [&*URL_DATE, &*URL_DATE_SHORT] {
+        for caps in pattern.captures_iter(path) {
+            let date = Date::new(
+                caps[1].parse().ok()?,
+                caps[2].parse().ok()?,
+                caps[3].parse().ok()?,
+            );
+            if date.is_some() {
+                return date;
+            }
         }
     }
     None
@@ -112,23 +121,43 @@ mod tests {
     }
 
     #[test]
-    fn dates_in_urls() {
+    fn dates_in_addresses() {
         for (url, expected) in [
             (
-                "http://gongyi.sohu.com/20120706/n347457739.shtml",
-                "2012-07-06",
+                "http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm",
+                "2020-02-19",
             ),
             (
-                "http://www.xinhuanet.com/2022-05/17/c_1128659123.htm",
+                "https://tv.cctv.com/2024/12/03/VIDECsX95sanQyjGyz5eubal241203.shtml",
+                "2024-12-03",
+            ),
+            (
+                "http://www.banyuetan.org/jmcs/detail/20200102/1000200033_1.html",
+                "2020-01-02",
+            ),
+            (
+                "https://china.chinadaily.com.cn/a/202311/17/WS65571297a3.html",
+                "2023-11-17",
+            ),
+            (
+                "http://politics.people.com.cn/n1/2022/0517/c1001-32423306.html",
                 "2022-05-17",
             ),
             (
-                "https://tv.cctv.com/2012/07/02/VIDE1355098166246193.shtml",
-                "2012-07-02",
+                "http://www.gov.cn/xinwen/2022-05/17/content_5690785.htm",
+                "2022-05-17",
             ),
             (
-                "https://example.com/news/2021-03-08/item.html",
+                "http://www.example.gov.cn/art/2021/3/8/art_1_2.html",
                 "2021-03-08",
+            ),
+            (
+                "http://www.example.cn/zwgk/t20220517_123456.html",
+                "2022-05-17",
+            ),
+            (
+                "http://gongyi.sohu.com/20120706/n347457739.shtml",
+                "2012-07-06",
             ),
         ] {
             assert_eq!(
@@ -137,16 +166,14 @@ mod tests {
                 "{url}"
             );
         }
-        assert_eq!(
-            date_from_url("https://example.com/news/12345678.html"),
-            None
-        );
-        assert_eq!(
-            date_from_url("http://culture.people.com.cn/n1/2019/0720/c1013-31245678.html")
-                .map(|d| d.to_string())
-                .as_deref(),
-            Some("2019-07-20")
-        );
+        for url in [
+            "http://www.xinhuanet.com/c_1125597921.htm",
+            "http://20220517.example.com/a.html",
+            "http://www.example.com/news/123456789012.html",
+            "http://www.example.com/2022-13/45/a.html",
+        ] {
+            assert_eq!(date_from_url(url), None, "{url}");
+        }
     }
 
     #[test]

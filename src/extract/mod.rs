@@ -10,6 +10,7 @@
 
 mod boilerplate;
 mod date;
+mod html;
 mod json;
 mod markup;
 mod meta;
@@ -17,6 +18,7 @@ mod sogou;
 mod text;
 
 pub use date::{date_from_url, parse_date_value};
+pub use html::extract_html_page;
 pub use json::{ArticleField, FieldMap};
 pub use text::extract_text_page;
 
@@ -105,13 +107,7 @@ pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, Stri
         (Content::Json(record), _) => json::extract_json_record(record, fields)?,
         (Content::Text(text), Format::Markdown) => markup::extract_markdown(text)?,
         (Content::Text(text), Format::Sogou) => sogou::extract_sogou_record(text)?,
-        (Content::Text(text), Format::Html) => {
-            let mut article = extract_text_page(&markup::html_to_text(text))?;
-            if article.date.is_none() {
-                article.date = article.url.as_deref().and_then(date_from_url);
-            }
-            (article, None)
-        }
+        (Content::Text(text), Format::Html) => (extract_html_page(text, None)?, None),
         (Content::Text(text), _) => (extract_text_page(text)?, None),
     };
     article.id = match (record_id, &article.url) {
