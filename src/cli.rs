@@ -8,7 +8,7 @@ use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
 use baoku::output::{summary_line, write_json, write_results, write_stats, Markup};
-use baoku::source::{encoding_for_label, Format, ReadOptions};
+use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -187,9 +187,9 @@ Exit status: 0 articles found, 1 none found, 2 error.";
 
 #[derive(Debug, Args)]
 struct ExtractArgs {
-    /// Files to extract.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    /// Files, folders and archives to extract.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
 
     #[command(flatten)]
     read: ReadArgs,
@@ -319,8 +319,15 @@ fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     let (mut printed, mut failed) = (0u64, 0u64);
     let mut write_error: Option<io::Error> = None;
-    for file in &args.files {
-        let outcome = extract_path(file, &read, &fields, &mut |item| {
+    let inputs = collect_inputs(&args.paths, read.format.is_some())?;
+    for skipped in &inputs.skipped {
+        if let SkipReason::Failed(reason) = &skipped.reason {
+            warn(&format!("baoku: {}: {reason}", skipped.path.display()));
+            failed += 1;
+        }
+    }
+    for input in &inputs.files {
+        let outcome = extract_path(&input.path, &read, &fields, &mut |item| {
             match item {
                 Ok(article) => {
                     let written = serde_json::to_writer(&mut out, &article)

@@ -270,10 +270,15 @@ fn strip_trailing_metadata(body: &mut Vec<String>, meta: &mut Meta) {
 }
 
 /// A site banner repeating the headline (`吉林城乡网-在新起点上接续奋斗`) or the subtitle.
+/// A sentence that repeats the headline (`央视网消息：……。`) is the article itself.
 fn is_banner(compact: &str, title: Option<&str>, subtitle: Option<&str>) -> bool {
-    [title, subtitle].into_iter().flatten().any(|t| {
-        !t.is_empty() && compact.contains(t) && compact.chars().count() <= t.chars().count() + 20
-    })
+    let sentence = compact.ends_with(['。', '！', '？', '.', '!', '?', '”', '」']);
+    !sentence
+        && [title, subtitle].into_iter().flatten().any(|t| {
+            !t.is_empty()
+                && compact.contains(t)
+                && compact.chars().count() <= t.chars().count() + 20
+        })
 }
 
 fn is_subtitle(line: &str) -> bool {
@@ -342,6 +347,16 @@ mod tests {
         assert_eq!(e.source, None);
         assert_eq!(e.author, None);
         assert!(e.body.starts_with("周末的午后"));
+    }
+
+    #[test]
+    fn a_one_sentence_body_that_repeats_the_headline_is_kept() {
+        let page = "新华社播发《坚定发展信心》\n日期：2025-12-03 来源：央视网\n\n央视网消息（新闻联播）：新华社播发《坚定发展信心》。\n";
+        let e = extract_text_page(page).unwrap();
+        assert_eq!(
+            e.body,
+            "央视网消息（新闻联播）：新华社播发《坚定发展信心》。"
+        );
     }
 
     #[test]
