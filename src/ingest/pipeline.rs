@@ -260,7 +260,10 @@ fn consume(
                             match writer.upsert_from(&article, Some(key))? {
                                 Upsert::Added => report.added += 1,
                                 Upsert::Replaced => report.replaced += 1,
-                                Upsert::Duplicate { .. } => report.duplicates += 1,
+                                Upsert::Duplicate { .. } => {
+                                    report.duplicates += 1;
+                                    continue;
+                                }
                             }
                             tally.articles += 1;
                             since_commit += 1;
