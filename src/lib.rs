@@ -71,7 +71,7 @@ pub mod source;
 
 pub use article::{Article, Date};
 pub use error::{Error, Result};
-pub use extract::{extract_file, extract_path};
+pub use extract::{extract_bytes, extract_file, extract_path};
 pub use index::{Archive, ArchiveWriter, Stats, Upsert};
 pub use search::{Hit, SearchRequest, SearchResults};
 pub use snippet::{Snippet, SnippetOptions};

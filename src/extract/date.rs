@@ -40,7 +40,7 @@ pub fn find_date(text: &str) -> Option<(Date, std::ops::Range<usize>)> {
     None
 }
 
-/// Parses the value of a labelled date field: like [`find_date`], and also the
+/// Parses the value of a labelled date field: the first date written in it, and also the
 /// compact `20220517` form, which is only trusted behind a date label.
 pub fn parse_date_value(text: &str) -> Option<Date> {
     if let Some((date, _)) = find_date(text) {

@@ -24,7 +24,10 @@ pub use text::extract_text_page;
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::source::{read_documents, Content, Format, Origin, RawDoc, ReadCounters, ReadOptions};
+use crate::source::{
+    read_documents, read_documents_from, Content, Format, Origin, RawDoc, ReadCounters,
+    ReadOptions, SourceError,
+};
 use std::path::Path;
 
 /// Where an article could not be extracted, and why.
@@ -56,23 +59,62 @@ pub fn extract_path(
         reason: e.to_string(),
     })?;
     let counters = ReadCounters::default();
-    let mut on_document = |doc: std::result::Result<RawDoc, crate::source::SourceError>| {
+    read_documents(&canonical, read, &counters, &mut extracting(fields, emit))
+        .map_err(ExtractError::from)
+}
+
+/// Extracts the articles in `bytes`, content that did not come from a file (an upload,
+/// a message, a database column). `name` is a file name that says what the bytes are
+/// (`page.html`, `feed.jsonl.gz`, `pages.tar.zst`) unless `read` names a format; it
+/// is also where the articles' ids come from when the records carry none.
+pub fn extract_bytes(
+    name: &str,
+    bytes: &[u8],
+    read: &ReadOptions,
+    fields: &FieldMap,
+) -> Vec<std::result::Result<Article, ExtractError>> {
+    let mut items = Vec::new();
+    let counters = ReadCounters::default();
+    let outcome = read_documents_from(
+        name,
+        bytes,
+        read,
+        &counters,
+        &mut extracting(fields, &mut |item| {
+            items.push(item);
+            true
+        }),
+    );
+    if let Err(e) = outcome {
+        items.push(Err(ExtractError::from(e)));
+    }
+    items
+}
+
+/// Turns the documents a source reads into articles for `emit`.
+fn extracting<'a>(
+    fields: &'a FieldMap,
+    emit: &'a mut dyn FnMut(std::result::Result<Article, ExtractError>) -> bool,
+) -> impl FnMut(std::result::Result<RawDoc, SourceError>) -> bool + 'a {
+    move |doc| {
         let item = match doc {
             Ok(doc) => extract_document(&doc, fields).map_err(|reason| ExtractError {
                 place: doc.origin.to_string(),
                 reason,
             }),
-            Err(e) => Err(ExtractError {
-                place: e.origin.to_string(),
-                reason: e.reason,
-            }),
+            Err(e) => Err(ExtractError::from(e)),
         };
         emit(item)
-    };
-    read_documents(&canonical, read, &counters, &mut on_document).map_err(|e| ExtractError {
-        place: e.origin.to_string(),
-        reason: e.reason,
-    })
+    }
+}
+
+impl From<SourceError> for ExtractError {
+    fn from(e: SourceError) -> ExtractError {
+        ExtractError {
+            place: e.origin.to_string(),
+            reason: e.reason,
+        }
+    }
 }
 
 /// Every article in the file at `path`, with formats and encodings detected; the
@@ -162,5 +204,38 @@ mod tests {
         assert!(!is_article_url("http://www.uppublications.biz"));
         assert!(!is_article_url("https://example.com/"));
         assert!(!is_article_url("https://example.com/index.html"));
+    }
+}
+
+#[cfg(test)]
+mod bytes_tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_read_by_their_name() {
+        let jsonl = "{\"id\": \"a\", \"title\": \"标题\", \"body\": \"正文\"}\nnot json\n";
+        let items = extract_bytes(
+            "feed.jsonl",
+            jsonl.as_bytes(),
+            &ReadOptions::default(),
+            &FieldMap::default(),
+        );
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap().id, "a");
+        assert_eq!(items[1].as_ref().unwrap_err().place, "feed.jsonl:2");
+        let page = extract_bytes(
+            "page.txt",
+            "标题\n\n第一段正文。\n第二段。".as_bytes(),
+            &ReadOptions::default(),
+            &FieldMap::default(),
+        );
+        assert_eq!(page[0].as_ref().unwrap().title.as_deref(), Some("标题"));
+        let unknown = extract_bytes(
+            "photo.jpg",
+            b"\xff\xd8",
+            &ReadOptions::default(),
+            &FieldMap::default(),
+        );
+        assert!(unknown[0].is_err());
     }
 }

@@ -14,7 +14,7 @@ mod walk;
 pub use decode::{decode, encoding_for_label, Decoded};
 pub use format::{kind_of_name, Format, Kind};
 pub use read::{
-    read_documents, Content, Origin, RawDoc, ReadCounters, ReadOptions, SourceError,
-    MAX_DOCUMENT_BYTES, MAX_LINE_BYTES,
+    read_documents, read_documents_from, Content, Origin, RawDoc, ReadCounters, ReadOptions,
+    SourceError, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES,
 };
 pub use walk::{collect_inputs, InputFile, Inputs, SkipReason, Skipped};

@@ -163,20 +163,47 @@ pub fn read_documents(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let kind = match (kind_of_name(&name), options.format) {
-        (Some(Kind::Tar), _) => Kind::Tar,
-        (_, Some(format)) => Kind::Document(format),
-        (Some(kind), None) => kind,
-        (None, None) => {
-            return Err(SourceError {
-                unsupported: true,
-                ..SourceError::new(&origin, "not a format baoku reads")
-            })
-        }
-    };
+    let kind = kind_to_read(&name, options, &origin)?;
     let file = File::open(path).map_err(|e| SourceError::new(&origin, e.to_string()))?;
+    read_from(origin, kind, file, options, counters, emit)
+}
+
+/// Like [`read_documents`], for content that is not in a file: `name` (a file name
+/// such as `feed.jsonl.gz`) says what it is, unless `options` name a format.
+pub fn read_documents_from(
+    name: &str,
+    reader: impl Read,
+    options: &ReadOptions,
+    counters: &ReadCounters,
+    emit: &mut Emit<'_>,
+) -> Result<(), SourceError> {
+    let origin = Origin::file(Path::new(name));
+    let kind = kind_to_read(name, options, &origin)?;
+    read_from(origin, kind, reader, options, counters, emit)
+}
+
+fn kind_to_read(name: &str, options: &ReadOptions, origin: &Origin) -> Result<Kind, SourceError> {
+    match (kind_of_name(name), options.format) {
+        (Some(Kind::Tar), _) => Ok(Kind::Tar),
+        (_, Some(format)) => Ok(Kind::Document(format)),
+        (Some(kind), None) => Ok(kind),
+        (None, None) => Err(SourceError {
+            unsupported: true,
+            ..SourceError::new(origin, "not a format baoku reads")
+        }),
+    }
+}
+
+fn read_from(
+    origin: Origin,
+    kind: Kind,
+    reader: impl Read,
+    options: &ReadOptions,
+    counters: &ReadCounters,
+    emit: &mut Emit<'_>,
+) -> Result<(), SourceError> {
     let counted = CountingReader {
-        inner: file,
+        inner: reader,
         count: &counters.file_bytes,
     };
     let mut stream = Decompressed::new(BufReader::with_capacity(256 * 1024, counted), &origin)?;

@@ -1,0 +1,90 @@
+//! The library as other programs use it: shared handles, commits seen without
+//! reopening (also commits made by another process), and plain tantivy access.
+
+use baoku::{Archive, ArchiveWriter, Article, SearchRequest};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[test]
+fn handles_are_shareable_between_threads() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    fn send<T: Send>() {}
+    send_sync::<Archive>();
+    send::<ArchiveWriter>();
+}
+
+#[test]
+fn a_reader_sees_commits_of_another_process_without_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let archive = Archive::create(&index).unwrap();
+    assert_eq!(
+        archive.search(&SearchRequest::new("黑木耳")).unwrap().total,
+        0
+    );
+
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus/000_d3d1353f545500ab.txt");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_baoku"))
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "--quiet"])
+        .arg(&seed)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // The handle reloads on its own shortly after the commit.
+    let started = Instant::now();
+    loop {
+        let total = archive.search(&SearchRequest::new("黑木耳")).unwrap().total;
+        if total == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "commit never seen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::create(dir.path().join("index")).unwrap();
+    let _writer = archive.writer().unwrap();
+    let err = archive.writer().err().expect("a second writer is refused");
+    assert!(err.to_string().contains("lock"), "{err}");
+}
+
+#[test]
+fn plain_tantivy_can_query_a_baoku_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::create(dir.path().join("index")).unwrap();
+    let mut writer = archive.writer().unwrap();
+    writer
+        .upsert(&Article {
+            id: "x".into(),
+            title: Some("乡村振兴".into()),
+            body: "全省脱贫群众人均收入达到12079元".into(),
+            ..Article::default()
+        })
+        .unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+
+    let index = tantivy::Index::open_in_dir(dir.path().join("index")).unwrap();
+    baoku::analyze::register_tokenizers(&index);
+    let body = index.schema().get_field("body").unwrap();
+    let parser = tantivy::query::QueryParser::for_index(&index, vec![body]);
+    let query = parser.parse_query("收入").unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let count = searcher.search(&query, &tantivy::collector::Count).unwrap();
+    assert_eq!(count, 1);
+    // The analyzer the index used, token for token.
+    let words: Vec<String> = baoku::analyze::words("人均收入")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert_eq!(words, ["人均", "人均收入", "收入"]);
+}
