@@ -7,7 +7,8 @@
 use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
-use baoku::output::{summary_line, write_json, write_results, write_stats, Markup};
+use baoku::output::{summary_line, write_article, write_json, write_results, write_stats, Markup};
+use baoku::search::{Filters, Sort};
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -56,6 +57,8 @@ enum Command {
     ///
     /// Shows exactly what `baoku index` would store, without touching the index.
     Extract(ExtractArgs),
+    /// Print one whole article by its id (as search results give it).
+    Show(ShowArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
     Stats(StatsArgs),
 }
@@ -147,7 +150,8 @@ struct IndexArgs {
 #[command(after_long_help = QUERY_HELP)]
 struct SearchArgs {
     /// The query (see "Query syntax" below).
-    query: String,
+    #[arg(required_unless_present = "batch")]
+    query: Option<String>,
 
     /// Number of articles to show.
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
@@ -157,9 +161,50 @@ struct SearchArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
 
-    /// Print one JSON document instead of text.
+    /// Only articles dated on or after this day, month or year (2021, 2021-03, 2021-03-08).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+
+    /// Only articles dated on or before this day, month or year (2022-06 includes all of June).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+
+    /// Only articles from exactly this outlet (as `baoku stats` lists them).
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
+
+    /// Only articles by this author.
+    #[arg(long, value_name = "NAME")]
+    author: Option<String>,
+
+    /// Order: relevance (best first), date (newest first) or oldest.
+    #[arg(long, value_enum, default_value_t = SortChoice::Relevance, value_name = "ORDER")]
+    sort: SortChoice,
+
+    /// Favour recent articles ("latest news").
     #[arg(long)]
+    recent: bool,
+
+    /// Show reprints of one story separately instead of as one hit.
+    #[arg(long)]
+    no_collapse: bool,
+
+    /// Count the matching articles by source and by month.
+    #[arg(long)]
+    facets: bool,
+
+    /// Print one JSON document instead of text.
+    #[arg(long, conflicts_with = "jsonl")]
     json: bool,
+
+    /// Print one JSON line per hit.
+    #[arg(long)]
+    jsonl: bool,
+
+    /// Run every query in FILE (one per line, or `qid<TAB>query`; `-` for stdin) and
+    /// print one JSON line per query.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "json", "jsonl"])]
+    batch: Option<PathBuf>,
 
     /// When to colour the query words: auto (on a terminal, unless NO_COLOR is set),
     /// always, or never. Without colour they are marked 【like this】.
@@ -175,13 +220,67 @@ struct SearchArgs {
     snippet_chars: u32,
 }
 
+impl SearchArgs {
+    fn request(&self, query: String) -> SearchRequest {
+        SearchRequest {
+            query,
+            filters: Filters {
+                since: self.since.clone(),
+                until: self.until.clone(),
+                source: self.source.clone(),
+                author: self.author.clone(),
+            },
+            sort: match self.sort {
+                SortChoice::Relevance => Sort::Relevance,
+                SortChoice::Date => Sort::Date,
+                SortChoice::Oldest => Sort::Oldest,
+            },
+            recent: self.recent,
+            limit: self.limit,
+            offset: self.offset,
+            snippets: SnippetOptions {
+                max_snippets: self.snippets,
+                fragment_chars: self.snippet_chars as usize,
+            },
+            collapse: !self.no_collapse,
+            facets: self.facets,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SortChoice {
+    Relevance,
+    Date,
+    Oldest,
+}
+
 const QUERY_HELP: &str = "\
 Query syntax:
-  乡村振兴 收入        words separated by spaces must all occur
-  南京市长江大桥       a run typed without spaces is a phrase: its words adjacent, in order
-  \"machine learning\"   quotes make a phrase of anything, spaces included
-  鄉村振興 / ＡＩ      traditional and simplified, full- and half-width, upper and lower
-                      case all match each other
+  乡村振兴 收入             words separated by spaces must all occur
+  南京市长江大桥            a run typed without spaces is a phrase: its characters in order
+  \"machine learning\"        quotes make a phrase of anything, spaces included
+  收入 OR 增收              either (OR binds tighter than the spaces between words)
+  台风 -演习  台风 NOT 演习  exclude a word or \"phrase\"
+  (乡村 OR 农村) 振兴       parentheses group
+  title:乡村振兴  body:…  author:孙翠翠
+                           only in that field
+  source:吉林日报  source:\"Citizen News\"
+                           exactly that outlet
+  date:2022-05-17  date:2022-05  date:2022  date:2021-01-01..2022-06-30  date:>=2021-03
+                           publication date (the flags --since, --until, --source and
+                           --author are the same as these forms)
+  鄉村振興 / ＡＩ           traditional and simplified, full- and half-width, upper and
+                           lower case all match each other
+
+A long question that matches nothing as written (国务院常务会议部署了哪些稳定经济增长的
+措施？) is answered in relaxed mode: its words in any order, else articles holding most
+of them, ranked by how much of the question they cover.
+
+Ranking: articles score higher the more often the words occur in them relative to how
+rare the words are in the archive, with matches in the headline counting three times;
+articles where the words stand close together rank above those where they are
+scattered.
 
 Exit status: 0 articles found, 1 none found, 2 error.";
 
@@ -193,6 +292,20 @@ struct ExtractArgs {
 
     #[command(flatten)]
     read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+struct ShowArgs {
+    /// The article's id.
+    id: String,
+
+    /// Print the article as JSON.
+    #[arg(long)]
+    json: bool,
+
+    /// When to use colour: auto, always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +329,7 @@ pub fn run() -> ExitCode {
         Command::Index(args) => index(&cli.index, args),
         Command::Search(args) => search(&cli.index, args),
         Command::Extract(args) => extract(args),
+        Command::Show(args) => show(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
     };
     match outcome {
@@ -277,22 +391,28 @@ fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
 
 fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open(dir)?;
-    let request = SearchRequest {
-        query: args.query.clone(),
-        limit: args.limit,
-        offset: args.offset,
-        snippets: SnippetOptions {
-            max_snippets: args.snippets,
-            fragment_chars: args.snippet_chars as usize,
-        },
-    };
-    let results = archive.search(&request)?;
+    if let Some(batch) = &args.batch {
+        return search_batch(&archive, args, batch);
+    }
+    let query = args.query.clone().unwrap_or_default();
+    let results = archive.search(&args.request(query))?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
         write_json(&mut out, &results)?;
+    } else if args.jsonl {
+        for hit in &results.hits {
+            serde_json::to_writer(&mut out, hit)?;
+            writeln!(out)?;
+        }
     } else {
-        write_results(&mut out, &results, markup(args.color, stdout.is_terminal()))?;
+        let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
+        write_results(
+            &mut out,
+            &results,
+            markup(args.color, stdout.is_terminal()),
+            width,
+        )?;
     }
     out.flush()?;
     Ok(if results.total == 0 {
@@ -300,6 +420,68 @@ fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--batch`: one JSON line per query, from one opened index.
+fn search_batch(archive: &Archive, args: &SearchArgs, file: &Path) -> anyhow::Result<ExitCode> {
+    let text = if file == Path::new("-") {
+        io::read_to_string(io::stdin())?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (qid, query) = match line.split_once('\t') {
+            Some((qid, query)) => (qid.to_string(), query.to_string()),
+            None => ((number + 1).to_string(), line.to_string()),
+        };
+        let record = match archive.search(&args.request(query.clone())) {
+            Ok(results) => serde_json::json!({
+                "qid": qid, "query": query, "total": results.total, "mode": results.mode,
+                "took_ms": results.took_ms, "hits": results.hits,
+            }),
+            Err(error) => {
+                failed = true;
+                serde_json::json!({"qid": qid, "query": query, "error": error.to_string()})
+            }
+        };
+        serde_json::to_writer(&mut out, &record)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let Some(article) = archive.get(&args.id)? else {
+        warn(&format!(
+            "baoku: no article with id {:?} in {}",
+            args.id,
+            dir.display()
+        ));
+        return Ok(ExitCode::from(1));
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &article)?;
+        writeln!(out)?;
+    } else {
+        write_article(&mut out, &article, markup(args.color, stdout.is_terminal()))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn markup(choice: ColorChoice, is_terminal: bool) -> Markup {

@@ -6,11 +6,13 @@
 //! with 【】. This module writes to the writer it is given and never decides by itself
 //! whether colour is wanted.
 
+use crate::article::Article;
 use crate::index::Stats;
 use crate::ingest::IndexReport;
-use crate::search::SearchResults;
+use crate::search::{Mode, SearchResults};
 use std::io::{self, Write};
 use std::path::Path;
+use unicode_width::UnicodeWidthChar;
 
 /// How query words are marked in terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,13 +34,17 @@ pub fn write_json(out: &mut impl Write, results: &SearchResults) -> io::Result<(
     writeln!(out)
 }
 
-/// Writes results for a person reading a terminal.
+/// Writes results for a person reading a terminal `width` columns wide: a line with
+/// the count, then per hit its rank and headline (wrapped by display width, CJK
+/// characters counting two columns), a line with date, source, author and score, and
+/// its snippets; facets at the end.
 pub fn write_results(
     out: &mut impl Write,
     results: &SearchResults,
     markup: Markup,
+    width: usize,
 ) -> io::Result<()> {
-    let shown = results.hits.len();
+    let style = Style::new(markup);
     if results.total == 0 {
         return writeln!(out, "No articles match {:?}.", results.query);
     }
@@ -47,48 +53,198 @@ pub fn write_results(
     } else {
         "articles"
     };
-    writeln!(out, "{} {noun} match {:?}", results.total, results.query)?;
-    for (rank, hit) in results.hits.iter().enumerate() {
+    write!(out, "{} {noun} match {:?}", results.total, results.query)?;
+    if results.mode == Mode::Relaxed {
+        write!(
+            out,
+            " {}(no exact match: showing articles with most of its words){}",
+            style.dim, style.reset
+        )?;
+    }
+    writeln!(
+        out,
+        " {}· {:.1} ms{}",
+        style.dim, results.took_ms, style.reset
+    )?;
+
+    let rank_width = (results.hits.len() + 1).to_string().len().max(2);
+    let indent = rank_width + 2;
+    let text_width = width.saturating_sub(indent).max(20);
+    for (n, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
         let title = hit.title.as_deref().unwrap_or("(untitled)");
-        let (title_on, title_off) = match markup {
-            Markup::Ansi => (BOLD, RESET),
-            Markup::Plain => ("", ""),
-        };
-        write!(out, "{:>2}. {title_on}", rank + 1)?;
-        write_marked(out, title, &hit.title_highlights, markup, title_on)?;
-        writeln!(out, "{title_off}")?;
-
-        let mut meta: Vec<String> = Vec::new();
-        meta.extend(hit.date.map(|d| d.to_string()));
+        let lines = wrap(title, &hit.title_highlights, text_width);
+        for (i, (line, marks)) in lines.iter().enumerate() {
+            if i == 0 {
+                write!(out, "{:>rank_width$}. {}", n + 1, style.bold)?;
+            } else {
+                write!(out, "{:indent$}{}", "", style.bold)?;
+            }
+            write_marked(out, line, marks, markup, style.bold)?;
+            writeln!(out, "{}", style.reset)?;
+        }
+        let mut meta = vec![hit
+            .date
+            .map_or_else(|| "----------".to_string(), |d| d.to_string())];
         meta.extend(hit.source.clone());
         meta.extend(hit.author.clone());
         meta.push(format!("score {:.2}", hit.score));
-        match markup {
-            Markup::Ansi => writeln!(out, "    {DIM}{}{RESET}", meta.join(" · "))?,
-            Markup::Plain => writeln!(out, "    {}", meta.join(" · "))?,
+        if hit.similar > 0 {
+            meta.push(format!("+{} similar", hit.similar));
         }
+        writeln!(
+            out,
+            "{:indent$}{}{}{}",
+            "",
+            style.dim,
+            meta.join("  "),
+            style.reset
+        )?;
         for snippet in &hit.snippets {
-            write!(out, "    ")?;
+            write!(out, "{:indent$}", "")?;
             write_marked(out, &snippet.text, &snippet.highlights, markup, "")?;
             writeln!(out)?;
         }
-        if let Some(path) = &hit.path {
-            match markup {
-                Markup::Ansi => writeln!(out, "    {DIM}{path}{RESET}")?,
-                Markup::Plain => writeln!(out, "    {path}")?,
-            }
-        }
+        writeln!(
+            out,
+            "{:indent$}{}id {}{}",
+            "", style.dim, hit.id, style.reset
+        )?;
     }
-    if (shown as u64) < results.total {
+    let shown = results.hits.len() as u64;
+    if shown < results.total {
         writeln!(out)?;
         writeln!(
             out,
-            "Showing {shown} of {}; use --limit and --offset for more.",
-            results.total
+            "{}Showing {shown} of {}; --limit and --offset page through.{}",
+            style.dim, results.total, style.reset
         )?;
     }
+    if let Some(facets) = &results.facets {
+        writeln!(out)?;
+        for (name, counts) in [("Sources", &facets.source), ("Months", &facets.month)] {
+            let items: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{} {}", c.value.as_deref().unwrap_or("(none)"), c.count))
+                .collect();
+            writeln!(
+                out,
+                "{}{name}:{} {}",
+                style.bold,
+                style.reset,
+                items.join(" · ")
+            )?;
+        }
+    }
     Ok(())
+}
+
+/// Writes one whole article for a person.
+pub fn write_article(out: &mut impl Write, article: &Article, markup: Markup) -> io::Result<()> {
+    let style = Style::new(markup);
+    writeln!(
+        out,
+        "{}{}{}",
+        style.bold,
+        article.title.as_deref().unwrap_or("(untitled)"),
+        style.reset
+    )?;
+    if let Some(subtitle) = &article.subtitle {
+        writeln!(out, "——{subtitle}")?;
+    }
+    let mut meta: Vec<String> = Vec::new();
+    meta.extend(article.date.map(|d| d.to_string()));
+    meta.extend(article.source.clone());
+    meta.extend(article.author.as_ref().map(|a| format!("作者 {a}")));
+    meta.extend(article.editor.as_ref().map(|e| format!("编辑 {e}")));
+    if !meta.is_empty() {
+        writeln!(out, "{}{}{}", style.dim, meta.join("  "), style.reset)?;
+    }
+    for (label, value) in [("url", &article.url), ("path", &article.path)] {
+        if let Some(value) = value {
+            writeln!(out, "{}{label} {value}{}", style.dim, style.reset)?;
+        }
+    }
+    writeln!(out, "{}id {}{}", style.dim, article.id, style.reset)?;
+    writeln!(out)?;
+    for paragraph in article.body.lines() {
+        writeln!(out, "{paragraph}")?;
+    }
+    Ok(())
+}
+
+/// Escape codes of a markup, empty for plain text.
+struct Style {
+    bold: &'static str,
+    dim: &'static str,
+    reset: &'static str,
+}
+
+impl Style {
+    fn new(markup: Markup) -> Style {
+        match markup {
+            Markup::Ansi => Style {
+                bold: BOLD,
+                dim: DIM,
+                reset: RESET,
+            },
+            Markup::Plain => Style {
+                bold: "",
+                dim: "",
+                reset: "",
+            },
+        }
+    }
+}
+
+/// Splits `text` into lines of at most `width` display columns (CJK characters take
+/// two), preferring to break after spaces and punctuation; carries the highlight
+/// ranges into each line.
+fn wrap(text: &str, highlights: &[[usize; 2]], width: usize) -> Vec<(String, Vec<[usize; 2]>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut columns = 0;
+        let mut end = start;
+        let mut last_break = None;
+        while end < chars.len() {
+            let w = chars[end].width().unwrap_or(0);
+            if columns + w > width && end > start {
+                break;
+            }
+            columns += w;
+            if chars[end].is_whitespace() || "，。、；：！？,.;:!?）)】".contains(chars[end])
+            {
+                last_break = Some(end + 1);
+            }
+            end += 1;
+        }
+        if end < chars.len() {
+            if let Some(at) = last_break.filter(|&at| at > start + (end - start) / 2) {
+                end = at;
+            }
+        }
+        let line: String = chars[start..end]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string();
+        let marks = highlights
+            .iter()
+            .filter(|[s, e]| *s < end && *e > start)
+            .map(|[s, e]| [(*s).max(start) - start, (*e).min(end) - start])
+            .collect();
+        lines.push((line, marks));
+        start = end;
+        while start < chars.len() && chars[start] == ' ' {
+            start += 1;
+        }
+    }
+    if lines.is_empty() {
+        lines.push((String::new(), Vec::new()));
+    }
+    lines
 }
 
 /// Writes `text` with the character ranges `highlights` marked. `resume` is the style
@@ -219,6 +375,9 @@ mod tests {
         SearchResults {
             query: "乡村振兴 收入".into(),
             total: 2,
+            mode: Mode::All,
+            took_ms: 0.5,
+            facets: None,
             hits: vec![Hit {
                 id: "x".into(),
                 title: Some("乡村振兴见成效".into()),
@@ -228,6 +387,7 @@ mod tests {
                 author: None,
                 url: None,
                 score: 1.5,
+                similar: 1,
                 snippets: vec![Snippet {
                     text: "……农民收入增加".into(),
                     highlights: vec![[4, 6]],
@@ -240,11 +400,11 @@ mod tests {
     #[test]
     fn plain_output_marks_words_with_brackets() {
         let mut out = Vec::new();
-        write_results(&mut out, &results(), Markup::Plain).unwrap();
+        write_results(&mut out, &results(), Markup::Plain, 80).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(" 1. 【乡村振兴】见成效\n"), "{text}");
         assert!(
-            text.contains("    2022-05-17 · 吉林日报 · score 1.50\n"),
+            text.contains("    2022-05-17  吉林日报  score 1.50  +1 similar\n"),
             "{text}"
         );
         assert!(text.contains("    ……农民【收入】增加\n"), "{text}");
@@ -253,9 +413,33 @@ mod tests {
     }
 
     #[test]
+    fn long_titles_wrap_by_display_width() {
+        let title = "港商北上投資農文旅，粵北古村鄉村振興見成效，村民收入較數年前明顯增加";
+        let lines = wrap(title, &[[14, 18]], 30);
+        assert!(lines.len() >= 2);
+        for (line, _) in &lines {
+            let columns: usize = line.chars().map(|c| c.width().unwrap_or(0)).sum();
+            assert!(columns <= 30, "{line}");
+        }
+        let rejoined: String = lines.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(rejoined, title);
+        let marked: Vec<String> = lines
+            .iter()
+            .flat_map(|(line, marks)| {
+                let chars: Vec<char> = line.chars().collect();
+                marks
+                    .iter()
+                    .map(move |[s, e]| chars[*s..*e].iter().collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(marked.concat(), "鄉村振興");
+    }
+
+    #[test]
     fn ansi_output_restores_the_title_style() {
         let mut out = Vec::new();
-        write_results(&mut out, &results(), Markup::Ansi).unwrap();
+        write_results(&mut out, &results(), Markup::Ansi, 80).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("\x1b[1m\x1b[1;31m乡村振兴\x1b[0m\x1b[1m见成效\x1b[0m"),

@@ -289,10 +289,16 @@ impl IndexSchema {
 
     /// The fields searched by default, each with its analyzed tantivy fields and boost.
     pub fn default_search_fields(&self) -> impl Iterator<Item = (&FieldSpec, &[AnalyzedField])> {
+        self.searchable_fields()
+            .filter(|(spec, _)| spec.boost.is_some())
+    }
+
+    /// Every field with analysed text (searchable by words), default or not.
+    pub fn searchable_fields(&self) -> impl Iterator<Item = (&FieldSpec, &[AnalyzedField])> {
         self.specs
             .iter()
             .zip(&self.analyzed)
-            .filter(|(spec, _)| spec.boost.is_some())
+            .filter(|(_, analyzed)| !analyzed.is_empty())
             .map(|(spec, analyzed)| (spec, analyzed.as_slice()))
     }
 

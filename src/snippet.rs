@@ -145,6 +145,14 @@ impl Highlighter {
         merge(self.matches(text).iter().map(|m| [m.start, m.end]))
     }
 
+    /// How many of the query's words or phrases occur in `text`.
+    pub fn distinct_terms(&self, text: &str) -> usize {
+        let mut found: Vec<usize> = self.matches(text).iter().map(|m| m.needle).collect();
+        found.sort_unstable();
+        found.dedup();
+        found.len()
+    }
+
     fn matches(&self, text: &str) -> Vec<Match> {
         if self.needles.is_empty() || text.is_empty() {
             return Vec::new();

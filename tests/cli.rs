@@ -229,7 +229,7 @@ fn terminal_output_marks_words_with_brackets_or_colour() {
     let plain = run(&[], false);
     assert!(plain.contains("【黑木耳】"), "{plain}");
     assert!(!plain.contains('\x1b'));
-    assert!(plain.contains("2022-05-17 · 吉林日报 · 孙翠翠"), "{plain}");
+    assert!(plain.contains("2022-05-17  吉林日报  孙翠翠"), "{plain}");
     let coloured = run(&["--color", "always"], false);
     assert!(coloured.contains("\x1b[1;31m黑木耳\x1b[0m"), "{coloured}");
     assert!(!run(&["--color", "never"], true).contains('\x1b'));

@@ -4,35 +4,104 @@
 //! command line prints `SearchResults` as JSON (`baoku search --json`) or for a
 //! terminal, and programs that embed baoku get the same values.
 //!
-//! This module parses the query ([`query`]), builds the tantivy query ([`plan`]),
-//! collects the top hits with an exact total, and asks [`crate::snippet`] for the
-//! highlighted fragments. It must not print.
+//! The query is parsed ([`query`]) and planned ([`plan`]); every match is collected
+//! with its score, date and fingerprint ([`collect`]) so that `total` is exact and
+//! results can be sorted by relevance or date, reprints collapsed and facets counted;
+//! then the page of hits is read and given highlighted snippets ([`crate::snippet`]).
+//! A long question that matches nothing as typed is answered in a relaxed mode. This
+//! module must not print.
 
+pub mod collect;
 pub mod plan;
 pub mod query;
 
+use crate::analyze::fingerprint::distance;
+use crate::analyze::{normalize_str, query_words};
 use crate::article::Date;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::Archive;
 use crate::snippet::{Highlighter, Snippet, SnippetOptions};
+use collect::{AllMatches, Candidate, Collected};
+use query::{parse_date_range, Expr, Scope, Term};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use std::collections::HashMap;
+use std::time::Instant;
 use tantivy::TantivyDocument;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
+/// Fingerprints this close (in bits) are reprints of one story.
+pub const NEAR_DUPLICATE_BITS: u32 = 3;
+/// How many relaxed-mode candidates are re-ranked by how much of the question they cover.
+const RELAXED_RERANK: usize = 200;
+/// A query must be at least this long (letters, digits and CJK characters) to be
+/// relaxed: a short query is precise on purpose, a question is not.
+const RELAX_FROM_CHARS: usize = 8;
 
-/// What to search for and how much to return.
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first, ties broken by relevance; undated articles last.
+    Date,
+    /// Oldest first, ties broken by relevance; undated articles last.
+    Oldest,
+}
+
+/// Filters that the query language can also express (`--since 2021` is `date:>=2021`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Only articles dated on or after this day, month or year (`2021`, `2021-03`, `2021-03-08`).
+    pub since: Option<String>,
+    /// Only articles dated on or before this day, month or year (inclusive: `2022-06` is to the end of June).
+    pub until: Option<String>,
+    /// Only articles from exactly this outlet.
+    pub source: Option<String>,
+    /// Only articles whose author field holds this name.
+    pub author: Option<String>,
+}
+
+/// What to search for and how to present it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SearchRequest {
     /// The query, in baoku's query language (see the README).
     pub query: String,
+    /// Restrictions on date, source and author.
+    pub filters: Filters,
+    /// Order of the hits.
+    pub sort: Sort,
+    /// Favour recent articles (for "latest news" searches); only with relevance order.
+    pub recent: bool,
     /// Number of hits to return (at most [`MAX_LIMIT`]).
     pub limit: usize,
     /// Number of best hits to skip first (for paging).
     pub offset: usize,
     /// How snippets are cut.
     pub snippets: SnippetOptions,
+    /// Show reprints of one story as one hit (with `similar` counting the others).
+    pub collapse: bool,
+    /// Count the matches by source and by month.
+    pub facets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            recent: false,
+            limit: 10,
+            offset: 0,
+            snippets: SnippetOptions::default(),
+            collapse: true,
+            facets: false,
+        }
+    }
 }
 
 impl SearchRequest {
@@ -40,11 +109,20 @@ impl SearchRequest {
     pub fn new(query: impl Into<String>) -> SearchRequest {
         SearchRequest {
             query: query.into(),
-            limit: 10,
-            offset: 0,
-            snippets: SnippetOptions::default(),
+            ..SearchRequest::default()
         }
     }
+}
+
+/// Which matching answered the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every part of the query matched as written.
+    All,
+    /// Nothing matched as written; the words of the question matched in any order,
+    /// or most of them did.
+    Relaxed,
 }
 
 /// The answer to a [`SearchRequest`]; serialises to the JSON of `baoku search --json`.
@@ -52,10 +130,35 @@ impl SearchRequest {
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
-    /// Exact number of matching articles (not just those returned).
+    /// Exact number of matching articles (reprints included, not just those returned).
     pub total: u64,
-    /// The returned hits, best first.
+    /// Which matching answered.
+    pub mode: Mode,
+    /// Milliseconds the engine spent answering (parse, match, rank, snippets).
+    pub took_ms: f64,
+    /// The returned hits, in the requested order.
     pub hits: Vec<Hit>,
+    /// Counts of the matching articles by source and by month, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub facets: Option<Facets>,
+}
+
+/// Counts of the matching articles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By source, most first; `null` counts articles without a source. Sums to `total`.
+    pub source: Vec<FacetCount>,
+    /// By month (`2022-05`), in order; `null` counts undated articles. Sums to `total`.
+    pub month: Vec<FacetCount>,
+}
+
+/// One value of a facet and its count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The source or month; `None` for articles without one.
+    pub value: Option<String>,
+    /// Matching articles with it.
+    pub count: u64,
 }
 
 /// One matching article.
@@ -77,34 +180,158 @@ pub struct Hit {
     pub url: Option<String>,
     /// Relevance (BM25, higher is better); comparable within one result list only.
     pub score: f32,
+    /// Other matching articles that are reprints of this one (collapsed into it).
+    pub similar: u64,
     /// Fragments of the body with the query words highlighted, best first.
     pub snippets: Vec<Snippet>,
     /// The file the article was indexed from.
     pub path: Option<String>,
 }
 
+/// Words too common in questions to count (`哪些`, `的`, `如何`…).
+const QUESTION_WORDS: &[&str] = &[
+    "的",
+    "了",
+    "是",
+    "在",
+    "和",
+    "与",
+    "及",
+    "等",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "哪些",
+    "哪个",
+    "什么",
+    "怎么",
+    "怎样",
+    "如何",
+    "为什么",
+    "为何",
+    "哪",
+    "谁",
+    "有",
+    "有没有",
+    "是否",
+    "多少",
+    "几",
+    "这",
+    "那",
+    "这些",
+    "那些",
+    "一个",
+    "我们",
+    "你们",
+    "他们",
+    "我",
+    "你",
+    "他",
+    "她",
+    "它",
+    "对",
+    "把",
+    "被",
+    "从",
+    "向",
+    "到",
+    "给",
+    "以",
+    "于",
+    "并",
+    "而",
+    "或",
+    "也",
+    "都",
+    "还",
+    "就",
+    "又",
+    "再",
+    "很",
+    "更",
+    "最",
+    "将",
+    "会",
+    "能",
+    "可以",
+    "要",
+    "该",
+    "请问",
+    "关于",
+    "哪里",
+    "何时",
+    "时候",
+    "情况",
+    "问题",
+    "方面",
+    "相关",
+    "进行",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "or",
+    "to",
+    "in",
+    "is",
+    "what",
+    "how",
+    "why",
+    "which",
+    "who",
+];
+
 impl Archive {
     /// Runs a search on the latest commit this handle has seen.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let clauses = query::parse_query(&request.query)?;
+        let started = Instant::now();
+        let expr = with_filters(query::parse_query(&request.query)?, &request.filters)?;
         let schema = self.schema();
-        let tantivy_query = plan::build_query(schema, &clauses)?;
         let searcher = self.searcher();
-        let limit = request.limit.min(MAX_LIMIT);
-        let (top, total) = if limit == 0 {
-            (Vec::new(), searcher.search(&tantivy_query, &Count)?)
-        } else {
-            let top_docs = TopDocs::with_limit(limit)
-                .and_offset(request.offset)
-                .order_by_score();
-            searcher.search(&tantivy_query, &(top_docs, Count))?
+        let collector = AllMatches {
+            facets: request.facets,
         };
 
-        let terms: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
-        let highlighter = Highlighter::new(&terms);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
+        let strict = plan::build_query(schema, &expr)?;
+        let mut collected = searcher.search(&*strict, &collector)?;
+        let mut mode = Mode::All;
+        let mut highlight_terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
+        if collected.candidates.is_empty() && expr.is_plain() {
+            if let Some((relaxed, words)) = self.relaxed(&expr, &collector)? {
+                collected = relaxed;
+                mode = Mode::Relaxed;
+                highlight_terms = words;
+            }
+        }
+        let total = collected.candidates.len() as u64;
+        let facets = request.facets.then(|| facets_of(&collected));
+        let highlighter = Highlighter::new(
+            &highlight_terms
+                .iter()
+                .map(|t| t.normalized.as_str())
+                .collect::<Vec<_>>(),
+        );
+
+        let mut candidates = std::mem::take(&mut collected.candidates);
+        if mode == Mode::Relaxed {
+            self.rerank_by_coverage(&mut candidates, &highlighter, highlight_terms.len())?;
+        }
+        if request.recent && request.sort == Sort::Relevance {
+            blend_recency(&mut candidates);
+        }
+        order(&mut candidates, request.sort);
+        let groups = if request.collapse {
+            collapse(&candidates)
+        } else {
+            candidates.iter().map(|c| (*c, 0)).collect()
+        };
+
+        let limit = request.limit.min(MAX_LIMIT);
+        let mut hits = Vec::with_capacity(limit);
+        for (candidate, similar) in groups.into_iter().skip(request.offset).take(limit) {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let article = schema.to_article(&doc);
             hits.push(Hit {
                 title_highlights: article
@@ -119,19 +346,305 @@ impl Archive {
                 source: article.source,
                 author: article.author,
                 url: article.url,
-                score: round_score(score),
+                score: round_score(candidate.score),
+                similar,
                 path: article.path,
             });
         }
         Ok(SearchResults {
             query: request.query.clone(),
-            total: total as u64,
+            total,
+            mode,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             hits,
+            facets,
         })
     }
+
+    /// The relaxed answer to a plain query that matched nothing as written: its words
+    /// in any order, else those articles that hold at least half of them.
+    fn relaxed(
+        &self,
+        expr: &Expr,
+        collector: &AllMatches,
+    ) -> Result<Option<(Collected, Vec<Term>)>> {
+        let length: usize = expr
+            .positive_terms()
+            .iter()
+            .map(|t| {
+                t.normalized
+                    .chars()
+                    .filter(|&c| crate::analyze::is_word_char(c))
+                    .count()
+            })
+            .sum();
+        let words = question_words(expr);
+        if length < RELAX_FROM_CHARS || words.len() < 2 {
+            return Ok(None);
+        }
+        let searcher = self.searcher();
+        let schema = self.schema();
+        for minimum in [words.len(), words.len().div_ceil(2).max(2), 1] {
+            let query = plan::any_words_query(schema, &words, minimum)?;
+            let collected = searcher.search(&*query, collector)?;
+            if !collected.candidates.is_empty() {
+                return Ok(Some((collected, words)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Orders the best relaxed candidates by how many of the question's words their
+    /// title and body hold, then by score.
+    fn rerank_by_coverage(
+        &self,
+        candidates: &mut [Candidate],
+        highlighter: &Highlighter,
+        words: usize,
+    ) -> Result<()> {
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let searcher = self.searcher();
+        let schema = self.schema();
+        let top = candidates.len().min(RELAXED_RERANK);
+        let mut covered = Vec::with_capacity(top);
+        for candidate in &candidates[..top] {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let article = schema.to_article(&doc);
+            let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
+            covered.push(highlighter.distinct_terms(&text));
+        }
+        // Coverage scales the score: an article with every word outranks one with a few.
+        for (candidate, covered) in candidates[..top].iter_mut().zip(covered) {
+            let fraction = covered as f32 / words.max(1) as f32;
+            candidate.score *= 0.25 + fraction * fraction;
+        }
+        Ok(())
+    }
+}
+
+/// Adds the filter flags to the query, as the query forms they stand for.
+fn with_filters(expr: Expr, filters: &Filters) -> Result<Expr> {
+    let mut parts = match expr {
+        Expr::And(parts) => parts,
+        other => vec![other],
+    };
+    let bad = |flag: &str, value: &str, reason: String| {
+        Error::Query(format!("--{flag} {value}: {reason}"))
+    };
+    if let Some(since) = &filters.since {
+        let range = parse_date_range(&format!(">={since}")).map_err(|r| bad("since", since, r))?;
+        parts.push(Expr::Date(range));
+    }
+    if let Some(until) = &filters.until {
+        let range = parse_date_range(&format!("<={until}")).map_err(|r| bad("until", until, r))?;
+        parts.push(Expr::Date(range));
+    }
+    if let Some(source) = &filters.source {
+        parts.push(Expr::Source(source.trim().to_string()));
+    }
+    if let Some(author) = &filters.author {
+        let normalized = normalize_str(author).trim().to_string();
+        if normalized.is_empty() {
+            return Err(bad("author", author, "no name given".to_string()));
+        }
+        parts.push(Expr::Term(Term {
+            text: author.clone(),
+            normalized,
+            quoted: true,
+            scope: Scope::Author,
+        }));
+    }
+    Ok(if parts.len() == 1 {
+        parts.pop().expect("one part")
+    } else {
+        Expr::And(parts)
+    })
+}
+
+/// The content words of a plain query, each a term of its own: jieba's words of every
+/// part, without question words and duplicates.
+fn question_words(expr: &Expr) -> Vec<Term> {
+    let mut words: Vec<Term> = Vec::new();
+    for term in expr.positive_terms() {
+        for (_, word) in query_words(&term.normalized) {
+            let meaningful = !QUESTION_WORDS.contains(&word.as_str())
+                && (word.chars().count() > 1 || word.chars().all(|c| c.is_ascii_alphanumeric()));
+            if meaningful && !words.iter().any(|w| w.normalized == word) {
+                words.push(Term {
+                    text: word.clone(),
+                    normalized: word,
+                    quoted: false,
+                    scope: Scope::Default,
+                });
+            }
+        }
+    }
+    words
+}
+
+/// Multiplies scores by up to 1.5 for articles near the newest match (half-life of
+/// about three months), so "latest news" searches favour what is recent in the archive.
+fn blend_recency(candidates: &mut [Candidate]) {
+    let Some(newest) = candidates.iter().filter_map(|c| c.day).max() else {
+        return;
+    };
+    for candidate in candidates.iter_mut() {
+        let age = candidate.day.map_or(3650.0, |day| f64::from(newest - day));
+        let boost = 1.0 + 0.5 * (-age / 130.0).exp();
+        candidate.score = (f64::from(candidate.score) * boost) as f32;
+    }
+}
+
+fn order(candidates: &mut [Candidate], sort: Sort) {
+    let by_score = |a: &Candidate, b: &Candidate| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.day.cmp(&a.day))
+            .then(a.address.cmp(&b.address))
+    };
+    match sort {
+        Sort::Relevance => candidates.sort_unstable_by(by_score),
+        Sort::Date => candidates.sort_unstable_by(|a, b| {
+            // Undated last: None < Some, so compare reversed with None mapped low.
+            b.day
+                .is_some()
+                .cmp(&a.day.is_some())
+                .then(b.day.cmp(&a.day))
+                .then_with(|| by_score(a, b))
+        }),
+        Sort::Oldest => candidates.sort_unstable_by(|a, b| {
+            b.day
+                .is_some()
+                .cmp(&a.day.is_some())
+                .then(a.day.cmp(&b.day))
+                .then_with(|| by_score(a, b))
+        }),
+    }
+}
+
+/// Groups reprints (fingerprints within [`NEAR_DUPLICATE_BITS`]) under the first of
+/// them in the given order; returns each group's first article and how many others
+/// it has. Fingerprints are split into four 16-bit bands: two fingerprints that
+/// differ in at most three bits share at least one band, so only articles sharing a
+/// band are compared.
+fn collapse(ordered: &[Candidate]) -> Vec<(Candidate, u64)> {
+    let mut groups: Vec<(Candidate, u64)> = Vec::new();
+    let mut bands: [HashMap<u16, Vec<usize>>; 4] = Default::default();
+    for candidate in ordered {
+        // An empty body has no fingerprint to compare.
+        if candidate.simhash == 0 {
+            groups.push((*candidate, 0));
+            continue;
+        }
+        let band_of = |hash: u64, band: usize| (hash >> (band * 16)) as u16;
+        let found = (0..4).find_map(|band| {
+            bands[band]
+                .get(&band_of(candidate.simhash, band))?
+                .iter()
+                .copied()
+                .find(|&g| distance(groups[g].0.simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS)
+        });
+        match found {
+            Some(group) => groups[group].1 += 1,
+            None => {
+                let index = groups.len();
+                groups.push((*candidate, 0));
+                for (band, map) in bands.iter_mut().enumerate() {
+                    map.entry(band_of(candidate.simhash, band))
+                        .or_default()
+                        .push(index);
+                }
+            }
+        }
+    }
+    groups
+}
+
+fn facets_of(collected: &Collected) -> Facets {
+    let mut source: Vec<FacetCount> = collected
+        .sources
+        .iter()
+        .map(|(value, &count)| FacetCount {
+            value: value.clone(),
+            count,
+        })
+        .collect();
+    source.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.value.is_none().cmp(&b.value.is_none()))
+            .then(a.value.cmp(&b.value))
+    });
+    let mut months: Vec<(Option<i32>, u64)> =
+        collected.months.iter().map(|(m, c)| (*m, *c)).collect();
+    months.sort_by_key(|(m, _)| (m.is_none(), *m));
+    let month = months
+        .into_iter()
+        .map(|(m, count)| FacetCount {
+            value: m.map(|m| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)),
+            count,
+        })
+        .collect();
+    Facets { source, month }
 }
 
 /// Scores with three decimals: more would only be float noise in the JSON.
 fn round_score(score: f32) -> f32 {
     (score * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(n: u32, score: f32, day: Option<i32>, simhash: u64) -> Candidate {
+        Candidate {
+            address: tantivy::DocAddress::new(0, n),
+            score,
+            day,
+            simhash,
+        }
+    }
+
+    #[test]
+    fn reprints_collapse_under_the_best_ranked() {
+        let story = 0b1011_0110_1100_0011_1010u64 << 20 | 0xF0F0;
+        let ordered = [
+            candidate(1, 9.0, None, story),
+            candidate(2, 8.0, None, 0xFFFF_0000_FFFF_0000),
+            candidate(3, 7.0, None, story ^ 0b101), // two bits off: a reprint
+            candidate(4, 6.0, None, story ^ 0xFF),  // eight bits off: another story
+            candidate(5, 5.0, None, 0),
+            candidate(6, 4.0, None, 0),
+        ];
+        let groups = collapse(&ordered);
+        let summary: Vec<(u32, u64)> = groups.iter().map(|(c, n)| (c.address.doc_id, *n)).collect();
+        assert_eq!(summary, [(1, 1), (2, 0), (4, 0), (5, 0), (6, 0)]);
+    }
+
+    #[test]
+    fn date_order_puts_undated_last_and_breaks_ties_by_score() {
+        let mut list = [
+            candidate(1, 1.0, Some(100), 0),
+            candidate(2, 5.0, None, 0),
+            candidate(3, 2.0, Some(200), 0),
+            candidate(4, 3.0, Some(100), 0),
+        ];
+        order(&mut list, Sort::Date);
+        let ids: Vec<u32> = list.iter().map(|c| c.address.doc_id).collect();
+        assert_eq!(ids, [3, 4, 1, 2]);
+        order(&mut list, Sort::Oldest);
+        let ids: Vec<u32> = list.iter().map(|c| c.address.doc_id).collect();
+        assert_eq!(ids, [4, 1, 3, 2]);
+    }
+
+    #[test]
+    fn recency_favours_the_newest() {
+        let mut list = [
+            candidate(1, 1.0, Some(1000), 0),
+            candidate(2, 1.0, Some(100), 0),
+        ];
+        blend_recency(&mut list);
+        assert!(list[0].score > 1.4 && list[1].score < 1.01);
+    }
 }

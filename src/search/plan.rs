@@ -1,50 +1,174 @@
-//! From parsed clauses to a tantivy query.
+//! From a parsed query to a tantivy query.
 //!
-//! Each clause must match (AND). A clause matches a field when its words stand in the
-//! field in order and adjacent — in the word field (jieba words at their character
-//! offsets) or in the bigram field (overlapping character pairs at their offsets) —
-//! and the word match is boosted: the bigram field finds every substring, the word
-//! field tells a real word from two characters that happen to meet (同乡 in 同乡村).
+//! A term matches a field when its characters stand in the field in order and
+//! adjacent — in the word field (jieba words at their character offsets) or in the
+//! bigram field (overlapping character pairs at their offsets). The word match is
+//! boosted: the bigram field finds every substring, the word field tells a real word
+//! from two characters that happen to meet (同乡 in 同乡村振兴). When several terms
+//! are required, articles where they stand close together get extra score.
 
-use super::query::Clause;
+use super::query::{DateRange, Expr, Scope, Term};
 use crate::analyze::{bigrams, is_cjk, query_words};
 use crate::error::{Error, Result};
 use crate::schema::{AnalyzedField, AnalyzerKind, IndexSchema};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{DateTime, Term as TantivyTerm};
 
-/// Builds the query that matches articles containing every clause.
-pub fn build_query(schema: &IndexSchema, clauses: &[Clause]) -> Result<Box<dyn Query>> {
-    let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(clauses.len());
-    for clause in clauses {
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (spec, fields) in schema.default_search_fields() {
-            let field_boost = spec.boost.unwrap_or(1.0);
-            for analyzed in fields {
-                if let Some(query) = clause_query(analyzed, &clause.normalized)? {
-                    let boost = match analyzed.analyzer {
-                        AnalyzerKind::Words => field_boost * schema.word_boost(),
-                        AnalyzerKind::Bigram => field_boost,
-                    };
-                    alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-                }
-            }
-        }
-        if alternatives.is_empty() {
-            return Err(Error::Query(format!(
-                "{:?} has nothing to search for",
-                clause.text
-            )));
-        }
-        required.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-    }
-    Ok(Box::new(BooleanQuery::new(required)))
+/// Characters within which required terms count as "close together".
+const PROXIMITY_CHARS: u32 = 30;
+/// Weight of the closeness bonus relative to a match in the body.
+const PROXIMITY_BOOST: f32 = 0.5;
+
+/// Builds the tantivy query for a parsed query.
+pub fn build_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
+    let query = expr_query(schema, expr)?;
+    let proximity = proximity_query(schema, expr);
+    Ok(match (expr.is_only_negative(), proximity) {
+        // Only exclusions: everything else matches.
+        (true, _) => Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+            ),
+            (Occur::Must, query),
+        ])),
+        (false, Some(proximity)) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Should, proximity),
+        ])),
+        (false, None) => query,
+    })
 }
 
-/// The query for one clause on one analysed field, or `None` if the analyzer finds no
+/// The query that matches articles whose default fields hold at least `minimum` of
+/// the given words (any order): the relaxed form of a long question.
+pub fn any_words_query(
+    schema: &IndexSchema,
+    words: &[Term],
+    minimum: usize,
+) -> Result<Box<dyn Query>> {
+    let clauses = words
+        .iter()
+        .map(|word| Ok((Occur::Should, term_query(schema, word)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
+        clauses,
+        minimum.clamp(1, words.len().max(1)),
+    )))
+}
+
+fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
+    Ok(match expr {
+        Expr::Term(term) => term_query(schema, term)?,
+        Expr::Source(name) => {
+            let term = TantivyTerm::from_field_text(schema.fields().source, name);
+            filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+        }
+        Expr::Date(range) => filter(date_query(schema, range)),
+        Expr::And(parts) => {
+            let clauses = parts
+                .iter()
+                .map(|part| match part {
+                    Expr::Not(inner) => Ok((Occur::MustNot, expr_query(schema, inner)?)),
+                    other => Ok((Occur::Must, expr_query(schema, other)?)),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Expr::Or(parts) => {
+            let clauses = parts
+                .iter()
+                .map(|part| Ok((Occur::Should, expr_query(schema, part)?)))
+                .collect::<Result<Vec<_>>>()?;
+            Box::new(BooleanQuery::new(clauses))
+        }
+        // A lone exclusion (`-x`, or `a OR -x`): what does not match `x`.
+        Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+            ),
+            (Occur::MustNot, expr_query(schema, inner)?),
+        ])),
+    })
+}
+
+/// A clause that restricts without scoring.
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+fn date_query(schema: &IndexSchema, range: &DateRange) -> Box<dyn Query> {
+    let field = schema.fields().date;
+    let bound = |date: Option<crate::article::Date>, inclusive: bool| match date {
+        None => Bound::Unbounded,
+        Some(date) => {
+            let term = TantivyTerm::from_field_date(
+                field,
+                DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400),
+            );
+            if inclusive {
+                Bound::Included(term)
+            } else {
+                Bound::Excluded(term)
+            }
+        }
+    };
+    Box::new(RangeQuery::new(
+        bound(range.from, true),
+        bound(range.until, false),
+    ))
+}
+
+/// The fields a scope searches, with their boosts.
+fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField])> {
+    let wanted: &[&str] = match scope {
+        Scope::Default => &[],
+        Scope::Title => &["title", "subtitle"],
+        Scope::Body => &["body"],
+        Scope::Author => &["author"],
+    };
+    schema
+        .searchable_fields()
+        .filter(|(spec, _)| match scope {
+            Scope::Default => spec.boost.is_some(),
+            _ => wanted.contains(&spec.name.as_str()),
+        })
+        .map(|(spec, fields)| (spec.boost.unwrap_or(1.0), fields))
+        .collect()
+}
+
+/// One term over the fields of its scope: word and bigram matches of every field.
+fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field_boost, fields) in scope_fields(schema, term.scope) {
+        for analyzed in fields {
+            if let Some(query) = field_query(analyzed, &term.normalized)? {
+                let boost = match analyzed.analyzer {
+                    AnalyzerKind::Words => field_boost * schema.word_boost(),
+                    AnalyzerKind::Bigram => field_boost,
+                };
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+            }
+        }
+    }
+    if alternatives.is_empty() {
+        return Err(Error::Query(format!(
+            "{:?} has nothing to search for",
+            term.text
+        )));
+    }
+    Ok(Box::new(BooleanQuery::new(alternatives)))
+}
+
+/// The query for a term on one analysed field, or `None` if the analyzer finds no
 /// token in it.
-fn clause_query(analyzed: &AnalyzedField, text: &str) -> Result<Option<Box<dyn Query>>> {
+fn field_query(analyzed: &AnalyzedField, text: &str) -> Result<Option<Box<dyn Query>>> {
     let field = analyzed.field;
     let tokens: Vec<(usize, String)> = match analyzed.analyzer {
         AnalyzerKind::Words => query_words(text),
@@ -63,22 +187,18 @@ fn clause_query(analyzed: &AnalyzedField, text: &str) -> Result<Option<Box<dyn Q
     };
     Ok(match tokens.len() {
         0 => None,
-        1 => Some(term_query(field, &tokens[0].1)),
+        1 => Some(Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(field, &tokens[0].1),
+            IndexRecordOption::WithFreqs,
+        ))),
         _ => {
             let terms = tokens
                 .into_iter()
-                .map(|(offset, text)| (offset, Term::from_field_text(field, &text)))
+                .map(|(offset, text)| (offset, TantivyTerm::from_field_text(field, &text)))
                 .collect();
             Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
     })
-}
-
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
 }
 
 /// One CJK character on the bigram field: it stands in the pairs that start or end
@@ -89,4 +209,49 @@ fn single_cjk_char(field: Field, c: char) -> Result<Box<dyn Query>> {
     let query = RegexQuery::from_pattern(&pattern, field)
         .map_err(|e| Error::Query(format!("cannot search for {c:?}: {e}")))?;
     Ok(Box::new(query))
+}
+
+/// Extra score where the required terms of a plain AND stand within
+/// [`PROXIMITY_CHARS`] of each other, pair by pair, in the body and the title.
+fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> {
+    let Expr::And(parts) = expr else {
+        return None;
+    };
+    let anchors: Vec<String> = parts
+        .iter()
+        .filter_map(|part| match part {
+            Expr::Term(term) if term.scope == Scope::Default => {
+                bigrams(&term.normalized).into_iter().next().map(|t| t.text)
+            }
+            _ => None,
+        })
+        .collect();
+    if anchors.len() < 2 {
+        return None;
+    }
+    let mut bonuses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (name, weight) in [("body", PROXIMITY_BOOST), ("title", PROXIMITY_BOOST)] {
+        let Some(field) = schema
+            .searchable_fields()
+            .find(|(spec, _)| spec.name == name)
+            .and_then(|(_, fields)| fields.iter().find(|f| f.analyzer == AnalyzerKind::Bigram))
+        else {
+            continue;
+        };
+        for pair in anchors.windows(2) {
+            if pair[0] == pair[1] {
+                continue;
+            }
+            let terms = vec![
+                (0, TantivyTerm::from_field_text(field.field, &pair[0])),
+                (1, TantivyTerm::from_field_text(field.field, &pair[1])),
+            ];
+            let near = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_CHARS);
+            bonuses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(near), weight)),
+            ));
+        }
+    }
+    (!bonuses.is_empty()).then(|| Box::new(BooleanQuery::new(bonuses)) as Box<dyn Query>)
 }
