@@ -14,6 +14,7 @@ the title. Records are parsed with Python's json and added as tantivy Documents
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import tantivy
@@ -45,6 +46,7 @@ def open_index(path, create=False):
 
 
 def build(path, files):
+    os.makedirs(path, exist_ok=True)
     idx = open_index(path, create=True)
     sch = idx.schema
     writer = idx.writer(heap_size=256_000_000, num_threads=2)

@@ -25,9 +25,9 @@
 //!    JSON-LD first, then the lines between the headline and the body, then the
 //!    address, then weaker hints (see [`extract_html_page`]).
 
-use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget, strip_end_marker};
+use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
 use super::date::{date_from_url, find_date, parse_date_value};
-use super::meta::{clean_people, parse_dateline, parse_meta_line, Meta};
+use super::meta::{clean_people, parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::{Article, Date};
 use regex::Regex;
@@ -1159,7 +1159,7 @@ fn assemble_body(
         body.last_block = Some(index);
         body.paragraphs.push(text.to_string());
     }
-    strip_trailing_metadata(&mut body);
+    strip_trailing_metadata(&mut body.paragraphs, &mut body.meta);
     body
 }
 
@@ -1184,52 +1184,6 @@ impl Content {
             at = doc.nodes[node].parent;
         }
         true
-    }
-}
-
-/// Drops `(完)` and a trailing `（责任编辑：…）` from the last paragraph, and
-/// paragraphs left empty by that.
-fn strip_trailing_metadata(body: &mut Body) {
-    while let Some(last) = body.paragraphs.last_mut() {
-        let normalized = normalize_str(last);
-        let chars: Vec<char> = last.chars().collect();
-        let norm_chars: Vec<char> = normalized.chars().collect();
-        // Cut the original through character counts: normalisation keeps them for
-        // all but rare compatibility characters.
-        if chars.len() != norm_chars.len() {
-            break;
-        }
-        if let Some(cut) = strip_end_marker(&normalized) {
-            let keep = normalized[..cut].chars().count();
-            *last = chars[..keep]
-                .iter()
-                .collect::<String>()
-                .trim_end()
-                .to_string();
-        }
-        let chars: Vec<char> = last.chars().collect();
-        let norm_chars: Vec<char> = normalize_str(last).chars().collect();
-        if let Some(open) = norm_chars
-            .iter()
-            .rposition(|&c| c == '(' || c == '【' || c == '[')
-        {
-            let tail: String = chars[open..].iter().collect();
-            if let Some(tail_meta) =
-                parse_meta_line(&tail).filter(|m| m.editor.is_some() || m.source.is_some())
-            {
-                body.meta.fill_from(tail_meta);
-                *last = chars[..open]
-                    .iter()
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string();
-            }
-        }
-        if last.is_empty() || is_widget(&compact(&normalize_str(last))) {
-            body.paragraphs.pop();
-            continue;
-        }
-        break;
     }
 }
 

@@ -6,6 +6,7 @@
 //! traditional (`來源`, `編輯`) and full-width (`来源：`) forms need no extra patterns;
 //! values are cut from the original line, so names stay as written.
 
+use super::boilerplate::{compact, is_widget, strip_end_marker};
 use super::date::{find_date, parse_date_value};
 use crate::analyze::{normalize, Normalized};
 use crate::article::Date;
@@ -431,6 +432,49 @@ pub fn clean_people(value: &str) -> Option<String> {
         && joined.chars().count() <= 40
         && !joined.contains(['。', '！', '？', '!', '?']);
     plausible.then_some(joined)
+}
+
+/// Drops `(完)` and a trailing `（责任编辑：…）` from the last paragraph (recording what
+/// the parenthesis says in `meta`), and trailing paragraphs that are only furniture
+/// (a counter, a widget) or were left empty.
+pub(super) fn strip_trailing_metadata(paragraphs: &mut Vec<String>, meta: &mut Meta) {
+    let chars_of = |text: &str| -> (Vec<char>, Vec<char>) {
+        (
+            text.chars().collect(),
+            crate::analyze::normalize_str(text).chars().collect(),
+        )
+    };
+    let trimmed = |chars: &[char]| chars.iter().collect::<String>().trim_end().to_string();
+    while let Some(last) = paragraphs.last_mut() {
+        let (chars, norm_chars) = chars_of(last);
+        // Cut the original through character counts: normalisation keeps them for
+        // all but rare compatibility characters.
+        if chars.len() != norm_chars.len() {
+            break;
+        }
+        let normalized: String = norm_chars.iter().collect();
+        if let Some(cut) = strip_end_marker(&normalized) {
+            *last = trimmed(&chars[..normalized[..cut].chars().count()]);
+        }
+        let (chars, norm_chars) = chars_of(last);
+        if let Some(open) = norm_chars
+            .iter()
+            .rposition(|&c| c == '(' || c == '【' || c == '[')
+        {
+            let tail: String = chars[open..].iter().collect();
+            if let Some(tail_meta) =
+                parse_meta_line(&tail).filter(|m| m.editor.is_some() || m.source.is_some())
+            {
+                meta.fill_from(tail_meta);
+                *last = trimmed(&chars[..open]);
+            }
+        }
+        if last.is_empty() || is_widget(&compact(&crate::analyze::normalize_str(last))) {
+            paragraphs.pop();
+            continue;
+        }
+        break;
+    }
 }
 
 /// What a dateline at the start of the first paragraph says.

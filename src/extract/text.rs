@@ -6,8 +6,8 @@
 //! extractor finds the metadata lines near the top, takes the headline from just
 //! above them, and cuts the body between them and the first footer line.
 
-use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget, strip_end_marker};
-use super::meta::{parse_dateline, parse_meta_line, Meta};
+use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
+use super::meta::{parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::Article;
 
@@ -223,50 +223,6 @@ fn is_related_heading(compact: &str) -> bool {
     ]
     .iter()
     .any(|m| compact.starts_with(m))
-}
-
-/// Drops `(完)` and a trailing `（责任编辑：…）` from the last paragraph, and trailing
-/// counters or markers left as paragraphs of their own.
-fn strip_trailing_metadata(body: &mut Vec<String>, meta: &mut Meta) {
-    while let Some(last) = body.last_mut() {
-        let normalized = normalize_str(last);
-        // Work on the original through character counts: normalisation keeps them
-        // for everything but rare compatibility characters, so check the result.
-        let chars: Vec<char> = last.chars().collect();
-        let norm_chars: Vec<char> = normalized.chars().collect();
-        if chars.len() != norm_chars.len() {
-            break;
-        }
-        if let Some(cut) = strip_end_marker(&normalized) {
-            let keep = normalized[..cut].chars().count();
-            *last = chars[..keep]
-                .iter()
-                .collect::<String>()
-                .trim_end()
-                .to_string();
-        }
-        if let Some(open) = norm_chars
-            .iter()
-            .rposition(|&c| c == '(' || c == '【' || c == '[')
-        {
-            let tail: String = chars[open..].iter().collect();
-            if let Some(tail_meta) =
-                parse_meta_line(&tail).filter(|m| m.editor.is_some() || m.source.is_some())
-            {
-                meta.fill_from(tail_meta);
-                *last = chars[..open]
-                    .iter()
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string();
-            }
-        }
-        if last.is_empty() || is_widget(&compact(&normalize_str(last))) {
-            body.pop();
-            continue;
-        }
-        break;
-    }
 }
 
 /// A site banner repeating the headline (`吉林城乡网-在新起点上接续奋斗`) or the subtitle.

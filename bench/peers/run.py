@@ -1,0 +1,584 @@
+#!/usr/bin/env python3
+"""Run baoku and its peers on the same inputs and queries; print the tables.
+
+Usually started through bench/run.sh (which makes the venv first). Steps:
+
+  setup      apt (liblucene8-java, time), the venv's pip packages, javac of the Lucene
+             driver, `cargo build --release` of baoku
+  data       decompress ../shared/corpus/*.jsonl.zst into the work directory
+  perf       per engine: index the cctv_xwlb corpus under /usr/bin/time -v (wall time,
+             peak RSS), index bytes, warm latency of the query sets (each engine's own
+             engine time per query, second of two passes), one-shot process latency
+             (median of 7); then the same on all three corpora (117k articles), and
+             baoku alone on 10k and 40k articles (scaling)
+  relevance  every engine answers the judged query sets on the all-corpora index
+             (top 100); bench/relevance/score.py computes MRR@10, Recall@10/100
+
+Everything is written to WORK/results/ (raw outputs, results.json, tables.md).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+REL = REPO / "bench" / "relevance"
+sys.path.insert(0, str(REL))
+import score  # noqa: E402  (bench/relevance/score.py)
+
+CORPORA = ["cctv_xwlb", "hkcnews", "zh_inews"]
+PERF_SETS = ["two_word", "single_word", "phrase"]  # on the cctv index
+FULL_PERF_SETS = ["two_word", "traditional"]  # on the all-corpora index
+REL_SETS = ["ki_cctv", "ki_hkcnews_trad", "ki_hkcnews_simp", "ki_inews", "questions"]
+LUCENE_JARS = ["core", "analyzers-common", "analyzers-smartcn", "highlighter", "queries", "memory"]
+JAVA_OPTS = ["-Xms1g", "-Xmx1g"]
+ONESHOT_RUNS = 7
+PIP_PACKAGES = ["tantivy==0.27.0", "jieba==0.42.1", "zstandard==0.25.0"]
+
+ENGINE_LABELS = {
+    "baoku": "baoku",
+    "tantivy-py": "tantivy-py 0.27, CJK bigrams",
+    "lucene-cjk": "Lucene 8.7 CJKAnalyzer",
+    "lucene-smartcn": "Lucene 8.7 SmartChineseAnalyzer",
+    "sqlite-fts5": "SQLite FTS5 + jieba",
+}
+
+
+def log(*a):
+    print(f"[{dt.datetime.now():%H:%M:%S}]", *a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    log("$", " ".join(map(str, cmd)) if isinstance(cmd, list) else cmd)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+class Env:
+    def __init__(self, args):
+        self.args = args
+        self.work = Path(args.work)
+        self.py = str(Path(args.venv) / "bin" / "python")
+        target = os.environ.get("CARGO_TARGET_DIR") or str(REPO / "target")
+        self.baoku = args.baoku or str(Path(target) / "release" / "baoku")
+        self.classes = self.work / "classes"
+        self.cp = ":".join([str(self.classes)] + [f"/usr/share/java/lucene-{j}-8.7.0.jar" for j in LUCENE_JARS])
+        self.has_batch = False
+
+
+def setup(env: Env):
+    a = env.args
+    if not a.skip_install:
+        need = [p for p, probe in (("liblucene8-java", "/usr/share/java/lucene-core-8.7.0.jar"), ("time", "/usr/bin/time"), ("zstd", "/usr/bin/zstd")) if not os.path.exists(probe)]
+        if need:
+            sh(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL)
+            sh(["apt-get", "install", "-y", "-q", *need], stdout=subprocess.DEVNULL)
+        if not Path(env.py).exists():
+            sh([sys.executable, "-m", "venv", a.venv])
+        sh([env.py, "-m", "pip", "install", "-q", *PIP_PACKAGES])
+    env.classes.mkdir(parents=True, exist_ok=True)
+    sh(["javac", "-nowarn", "-d", str(env.classes), "-cp", env.cp, str(HERE / "LuceneBench.java")], stderr=subprocess.DEVNULL)
+    if not a.skip_build:
+        sh(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+    help_text = subprocess.run([env.baoku, "search", "--help"], capture_output=True, text=True).stdout
+    env.has_batch = "--batch" in help_text
+    log("baoku:", env.baoku, "(search --batch available)" if env.has_batch else "(no --batch: one process per query, no warm latency)")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def prepare_data(env: Env):
+    """Decompressed corpora plus the subsets: {name: [jsonl files]}."""
+    data = env.work / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for c in CORPORA:
+        out = data / f"{c}.jsonl"
+        if not out.exists():
+            tmp = out.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                sh(["zstd", "-d", "-q", "-c", str(Path(env.args.corpus) / f"{c}.jsonl.zst")], stdout=fh)
+            tmp.rename(out)
+    sets = {"cctv": [data / "cctv_xwlb.jsonl"], "all": [data / f"{c}.jsonl" for c in CORPORA]}
+    if env.args.quick:
+        # every 8th article, plus every judged answer so that relevance still makes sense
+        judged = set()
+        for s in REL_SETS:
+            judged |= {doc for q in score.read_qrels(REL / "qrels" / f"{s}.tsv").values() for g in q.values() for doc in g}
+        quick = {}
+        for c in CORPORA:
+            out = data / f"quick_{c}.jsonl"
+            with open(data / f"{c}.jsonl", encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
+                for i, line in enumerate(src):
+                    if i % 8 == 0 or json.loads(line)["id"] in judged:
+                        dst.write(line)
+            quick[c] = out
+        sets = {"cctv": [quick["cctv_xwlb"]], "all": [quick[c] for c in CORPORA]}
+    else:
+        lines = []
+        for c in CORPORA:
+            with open(data / f"{c}.jsonl", encoding="utf-8") as fh:
+                lines.extend(line for line in fh if line.strip())
+        for n in (10_000, 40_000):
+            out = data / f"sample_{n // 1000}k.jsonl"
+            if not out.exists():
+                keep = sorted(random.Random(n).sample(range(len(lines)), n))
+                with open(out, "w", encoding="utf-8") as fh:
+                    fh.writelines(lines[i] for i in keep)
+            sets[f"{n // 1000}k"] = [out]
+    return sets
+
+
+def corpus_bytes(files):
+    return sum(Path(f).stat().st_size for f in files)
+
+
+def corpus_docs(files):
+    n = 0
+    for f in files:
+        with open(f, "rb") as fh:
+            n += sum(1 for line in fh if line.strip())
+    return n
+
+
+def warm_page_cache(files):
+    for f in files:
+        with open(f, "rb") as fh:
+            while fh.read(1 << 22):
+                pass
+
+
+def dir_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(root, f)).st_size
+            except FileNotFoundError:
+                pass
+    return total
+
+
+# ----------------------------------------------------------------------------- engines
+
+
+class Engine:
+    name = "?"
+
+    def __init__(self, env: Env):
+        self.env = env
+
+    def index_cmd(self, index_dir, files):
+        raise NotImplementedError
+
+    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+        """Run a query file; return parsed result lines of the measured pass."""
+        raise NotImplementedError
+
+    def oneshot_cmd(self, index_dir, query):
+        raise NotImplementedError
+
+
+class Baoku(Engine):
+    name = "baoku"
+
+    def index_cmd(self, index_dir, files):
+        return [self.env.baoku, "--index", str(index_dir), "index", *map(str, files)]
+
+    def oneshot_cmd(self, index_dir, query):
+        return [self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", "10", query]
+
+    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+        qs = read_tsv(queries_file)
+        if not self.env.has_batch:
+            return self._per_process(index_dir, qs, limit, extra)
+        # two passes in one process: the first (qid "warm:…") warms caches and lazy
+        # initialisation; only the second is kept
+        tmp = self.env.work / "tmp_batch.tsv"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for p in ("warm:", ""):
+                for qid, q in qs:
+                    fh.write(f"{p}{qid}\t{q}\n")
+        cmd = [self.env.baoku, "--index", str(index_dir), "search", "--batch", str(tmp), "--limit", str(limit), "--snippets", str(snippets), *extra]
+        out = run_capture(cmd)
+        res = []
+        for line in out.splitlines():
+            d = json.loads(line)
+            if str(d.get("qid", "")).startswith("warm:"):
+                continue
+            res.append({"qid": d.get("qid"), "total": d.get("total"), "mode": d.get("mode"), "took_ms": d.get("took_ms"), "hits": [h["id"] for h in d.get("hits", [])]})
+        return res
+
+    def _per_process(self, index_dir, qs, limit, extra):
+        res = []
+        for qid, q in qs:
+            p = subprocess.run([self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", str(limit), *extra, q], capture_output=True, text=True)
+            if p.returncode not in (0, 1):
+                raise RuntimeError(p.stderr)
+            d = json.loads(p.stdout) if p.stdout.strip() else {"total": 0, "hits": []}
+            res.append({"qid": qid, "total": d.get("total"), "mode": d.get("mode"), "took_ms": None, "hits": [h["id"] for h in d.get("hits", [])]})
+        return res
+
+
+class PythonPeer(Engine):
+    script = "?"
+
+    def index_cmd(self, index_dir, files):
+        return [self.env.py, str(HERE / self.script), "index", "--index", str(index_dir), *map(str, files)]
+
+    def oneshot_cmd(self, index_dir, query):
+        return [self.env.py, str(HERE / self.script), "search", "--index", str(index_dir), "--limit", "10", query]
+
+    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+        cmd = [self.env.py, str(HERE / self.script), "batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets)]
+        return [json.loads(line) for line in run_capture(cmd).splitlines()]
+
+
+class TantivyPy(PythonPeer):
+    name = "tantivy-py"
+    script = "tantivy_py.py"
+
+
+class SqliteFts5(PythonPeer):
+    name = "sqlite-fts5"
+    script = "sqlite_fts5.py"
+
+
+class Lucene(Engine):
+    def __init__(self, env, analyzer):
+        super().__init__(env)
+        self.analyzer = analyzer
+        self.name = f"lucene-{analyzer}"
+
+    def _java(self, *args):
+        return ["java", *JAVA_OPTS, "-cp", self.env.cp, "LuceneBench", *args, "--analyzer", self.analyzer]
+
+    def index_cmd(self, index_dir, files):
+        return self._java("index", "--index", str(index_dir), *map(str, files))
+
+    def oneshot_cmd(self, index_dir, query):
+        return self._java("search", "--index", str(index_dir), "--limit", "10", query)
+
+    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+        cmd = self._java("batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets))
+        return [json.loads(line) for line in run_capture(cmd).splitlines()]
+
+
+def run_capture(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd[:3]}… exited {p.returncode}: {p.stderr[-2000:]}")
+    return p.stdout
+
+
+def read_tsv(path):
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            line = line.rstrip("\n")
+            if line.strip():
+                qid, _, q = line.partition("\t")
+                out.append((qid, q) if q else (str(i), qid))
+    return out
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+def measure_index(engine: Engine, index_dir: Path, files, raw_bytes, docs):
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    index_dir.mkdir(parents=True)
+    warm_page_cache(files)
+    log(f"index {engine.name} → {index_dir.name}")
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-v", *engine.index_cmd(index_dir, files)], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"indexing with {engine.name} failed ({p.returncode}): {p.stderr[-3000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    summary = [line for line in p.stderr.splitlines() if line.startswith("baoku:")]
+    size = dir_bytes(index_dir)
+    r = {
+        "seconds": wall,
+        "mb_s": raw_bytes / 1e6 / wall,
+        "docs_s": docs / wall,
+        "index_bytes": size,
+        "size_ratio": size / raw_bytes,
+        "peak_rss_mb": int(m.group(1)) / 1024 if m else None,
+        "stdout": p.stdout.strip()[-500:],
+        "summary": summary[-1] if summary else None,
+    }
+    log(f"  {wall:.1f} s, {r['mb_s']:.1f} MB/s, {size / 1e6:.0f} MB, RSS {r['peak_rss_mb']:.0f} MB")
+    return r
+
+
+def percentiles(values):
+    v = sorted(x for x in values if x is not None)
+    if not v:
+        return None
+
+    def pct(p):
+        k = (len(v) - 1) * p
+        lo = int(k)
+        hi = min(lo + 1, len(v) - 1)
+        return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+    return {"n": len(v), "p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99), "mean": sum(v) / len(v)}
+
+
+def query_file(name, quick):
+    path = REL / "queries" / f"{name}.tsv"
+    if not quick:
+        return path
+    qs = read_tsv(path)[:40]
+    out = Path(WORK_TMP) / f"quick_{name}.tsv"
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.writelines(f"{a}\t{b}\n" for a, b in qs)
+    return out
+
+
+def measure_latency(engine, index_dir, sets, quick, raw_dir, tag, extra=()):
+    out = {}
+    for s in sets:
+        log(f"latency {engine.name} {s}{' ' + ' '.join(extra) if extra else ''} ({tag})")
+        res = engine.batch(index_dir, query_file(s, quick), 10, 3, extra)
+        write_jsonl(raw_dir / f"latency_{tag}_{engine.name}{'_'.join([''] + [e.strip('-') for e in extra])}_{s}.jsonl", res)
+        lat = percentiles([r.get("took_ms") for r in res])
+        zero = sum(1 for r in res if not r.get("total"))
+        out[s] = {"latency": lat, "queries": len(res), "no_hits": zero, "relaxed": sum(1 for r in res if r.get("mode") == "relaxed")}
+    return out
+
+
+def measure_oneshot(engine, index_dir, queries):
+    times = []
+    subprocess.run(engine.oneshot_cmd(index_dir, queries[0]), capture_output=True)  # page cache
+    for q in queries:
+        t0 = time.perf_counter()
+        p = subprocess.run(engine.oneshot_cmd(index_dir, q), capture_output=True)
+        times.append((time.perf_counter() - t0) * 1000)
+        if p.returncode not in (0, 1):
+            raise RuntimeError(f"one-shot {engine.name} failed: {p.stderr[-1000:]}")
+    log(f"one-shot {engine.name}: median {statistics.median(times):.0f} ms")
+    return {"median_ms": statistics.median(times), "runs_ms": times}
+
+
+def write_jsonl(path, rows):
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+WORK_TMP = "/tmp"
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def fmt(x, spec=".1f", none="–"):
+    return none if x is None else format(x, spec)
+
+
+def perf_table(title, corpus_info, rows, sets):
+    lines = [f"### {title}", "", f"{corpus_info['docs']:,} articles, {corpus_info['bytes'] / 1e6:.0f} MB of raw JSON text.", ""]
+    head = ["engine", "index s", "MB/s", "docs/s", "index MB", "× raw", "peak RSS MB"]
+    for s in sets:
+        head.append(f"{s} p50 / p95 / p99 ms")
+    head.append("one-shot ms")
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    for name, r in rows.items():
+        ix = r.get("index", {})
+        cells = [ENGINE_LABELS.get(name, name), fmt(ix.get("seconds")), fmt(ix.get("mb_s")), fmt(ix.get("docs_s"), ",.0f"), fmt(ix.get("index_bytes") and ix["index_bytes"] / 1e6, ".0f"), fmt(ix.get("size_ratio"), ".2f"), fmt(ix.get("peak_rss_mb"), ".0f")]
+        for s in sets:
+            lat = r.get("latency", {}).get(s, {}).get("latency")
+            cells.append("n/a" if not lat else f"{lat['p50']:.2f} / {lat['p95']:.2f} / {lat['p99']:.2f}")
+        os_ = r.get("oneshot")
+        cells.append(fmt(os_ and os_["median_ms"], ".0f"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def ratio_table(title, rows, sets):
+    if "baoku" not in rows:
+        return ""
+    b = rows["baoku"]
+    head = ["baoku ÷ peer", "index time", "index size", "peak RSS"] + [f"{s} p50 / p99" for s in sets] + ["one-shot"]
+    lines = [f"### {title}", "", "Below 1 means baoku is faster / smaller than that peer (same run).", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def rat(a, c):
+        return None if a is None or c in (None, 0) else a / c
+
+    for name, r in rows.items():
+        if name == "baoku" or name.startswith("baoku"):
+            continue
+        bi, pi = b.get("index", {}), r.get("index", {})
+        cells = [ENGINE_LABELS.get(name, name), fmt(rat(bi.get("seconds"), pi.get("seconds")), ".2f"), fmt(rat(bi.get("index_bytes"), pi.get("index_bytes")), ".2f"), fmt(rat(bi.get("peak_rss_mb"), pi.get("peak_rss_mb")), ".2f")]
+        for s in sets:
+            bl = b.get("latency", {}).get(s, {}).get("latency")
+            pl = r.get("latency", {}).get(s, {}).get("latency")
+            if bl and pl:
+                cells.append(f"{bl['p50'] / pl['p50']:.2f} / {bl['p99'] / pl['p99']:.2f}")
+            else:
+                cells.append("n/a")
+        bo, po = b.get("oneshot"), r.get("oneshot")
+        cells.append(fmt(bo and po and bo["median_ms"] / po["median_ms"], ".2f"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def scaling_table(scaling):
+    head = ["articles", "MB", "index s", "MB/s", "µs/article", "index MB", "peak RSS MB", "two_word p50 / p99 ms", "traditional p50 / p99 ms"]
+    lines = ["### baoku scaling", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for _, r in sorted(scaling.items(), key=lambda kv: kv[1]["docs"]):
+        ix = r["index"]
+        cells = [f"{r['docs']:,}", f"{r['bytes'] / 1e6:.0f}", fmt(ix["seconds"]), fmt(ix["mb_s"]), fmt(ix["seconds"] / r["docs"] * 1e6, ".0f"), fmt(ix["index_bytes"] / 1e6, ".0f"), fmt(ix["peak_rss_mb"], ".0f")]
+        for s in ("two_word", "traditional"):
+            lat = r.get("latency", {}).get(s, {}).get("latency")
+            cells.append("n/a" if not lat else f"{lat['p50']:.2f} / {lat['p99']:.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def extra_latency_table(extra):
+    head = ["baoku on all corpora, two_word", "p50 ms", "p95 ms", "p99 ms"]
+    lines = ["### baoku options (all corpora)", "", "| " + " | ".join(head) + " |", "|---|---|---|---|"]
+    for label, r in extra.items():
+        lat = r.get("two_word", {}).get("latency")
+        if lat:
+            lines.append(f"| {label} | {lat['p50']:.2f} | {lat['p95']:.2f} | {lat['p99']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", choices=["perf", "relevance"], help="run only one half (default: both)")
+    ap.add_argument("--quick", action="store_true", help="every 8th article (plus the judged ones), 40 queries a set, no scaling run")
+    ap.add_argument("--engines", default="baoku,tantivy-py,lucene-cjk,lucene-smartcn,sqlite-fts5", help="comma-separated subset")
+    ap.add_argument("--full-engines", default=None, help="engines indexed on all three corpora for the performance table (default: all; relevance always uses all selected engines)")
+    ap.add_argument("--work", default="/tmp/baoku-bench", help="work directory for data, indexes and results")
+    ap.add_argument("--venv", default="/tmp/baoku-bench-venv")
+    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
+    ap.add_argument("--baoku", help="use this baoku binary instead of building one")
+    ap.add_argument("--skip-install", action="store_true", help="do not run apt-get / pip")
+    ap.add_argument("--skip-build", action="store_true", help="do not run cargo build")
+    args = ap.parse_args()
+    global WORK_TMP
+
+    env = Env(args)
+    env.work.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    results_dir = env.work / "results" / stamp
+    raw = results_dir / "raw"
+    raw.mkdir(parents=True)
+    WORK_TMP = str(raw)
+    t_start = time.perf_counter()
+
+    setup(env)
+    corpora = prepare_data(env)
+    names = [e.strip() for e in args.engines.split(",") if e.strip()]
+    make = {"baoku": lambda: Baoku(env), "tantivy-py": lambda: TantivyPy(env), "lucene-cjk": lambda: Lucene(env, "cjk"), "lucene-smartcn": lambda: Lucene(env, "smartcn"), "sqlite-fts5": lambda: SqliteFts5(env)}
+    engines = {n: make[n]() for n in names}
+    full_names = names if args.full_engines is None else [e for e in args.full_engines.split(",") if e in engines]
+    do_perf = args.only in (None, "perf")
+    do_rel = args.only in (None, "relevance")
+    idx_root = env.work / "indexes"
+
+    info = {k: {"docs": corpus_docs(v), "bytes": corpus_bytes(v), "files": [str(f) for f in v]} for k, v in corpora.items()}
+    results = {"started": stamp, "quick": args.quick, "baoku": env.baoku, "batch": env.has_batch, "corpora": info, "perf": {}, "perf_all": {}, "scaling": {}, "relevance": {}}
+    oneshot_queries = [q for _, q in read_tsv(REL / "queries" / "two_word.tsv")[:ONESHOT_RUNS]]
+    md = []
+
+    def save():
+        (results_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+    if do_perf:
+        for n, e in engines.items():
+            r = results["perf"][n] = {}
+            d = idx_root / f"cctv_{n}"
+            r["index"] = measure_index(e, d, corpora["cctv"], info["cctv"]["bytes"], info["cctv"]["docs"])
+            r["latency"] = measure_latency(e, d, PERF_SETS, args.quick, raw, "cctv")
+            r["oneshot"] = measure_oneshot(e, d, oneshot_queries)
+            save()
+        if "baoku" in engines and not args.quick:
+            # what users run: the .zst straight from the corpus folder (index only)
+            zst = [Path(args.corpus) / "cctv_xwlb.jsonl.zst"]
+            bz = results["perf"]["baoku (reading .zst)"] = {}
+            bz["index"] = measure_index(engines["baoku"], idx_root / "cctv_baoku_zst", zst, info["cctv"]["bytes"], info["cctv"]["docs"])
+            shutil.rmtree(idx_root / "cctv_baoku_zst", ignore_errors=True)
+        md.append(perf_table("Performance: cctv_xwlb", info["cctv"], results["perf"], PERF_SETS))
+        md.append(ratio_table("baoku ÷ peer: cctv_xwlb", results["perf"], PERF_SETS))
+        print("\n".join(md), flush=True)
+
+    need_all = [n for n in names if (do_rel or (do_perf and n in full_names))]
+    for n in need_all:
+        e = engines[n]
+        d = idx_root / f"all_{n}"
+        r = results["perf_all"][n] = {}
+        r["index"] = measure_index(e, d, corpora["all"], info["all"]["bytes"], info["all"]["docs"])
+        if do_perf and n in full_names:
+            r["latency"] = measure_latency(e, d, FULL_PERF_SETS, args.quick, raw, "all")
+            r["oneshot"] = measure_oneshot(e, d, oneshot_queries)
+        save()
+    if do_perf:
+        rows = {n: r for n, r in results["perf_all"].items() if n in full_names}
+        md.append(perf_table("Performance: all three corpora", info["all"], rows, FULL_PERF_SETS))
+        md.append(ratio_table("baoku ÷ peer: all three corpora", rows, FULL_PERF_SETS))
+        if "baoku" in engines:
+            extra = {}
+            d = idx_root / "all_baoku"
+            for label, flags in (("default (relevance)", ()), ("--sort date", ("--sort", "date")), ("--facets", ("--facets",))):
+                extra[label] = measure_latency(engines["baoku"], d, ["two_word"], args.quick, raw, "all_opts", flags)
+            results["baoku_options"] = extra
+            md.append(extra_latency_table(extra))
+            if not args.quick:
+                for k in ("10k", "40k"):
+                    d = idx_root / f"scale_{k}_baoku"
+                    s = results["scaling"][k] = {"docs": info[k]["docs"], "bytes": info[k]["bytes"]}
+                    s["index"] = measure_index(engines["baoku"], d, corpora[k], info[k]["bytes"], info[k]["docs"])
+                    s["latency"] = measure_latency(engines["baoku"], d, ["two_word", "traditional"], False, raw, f"scale_{k}")
+                    shutil.rmtree(d, ignore_errors=True)
+                full = results["perf_all"]["baoku"]
+                results["scaling"]["all"] = {"docs": info["all"]["docs"], "bytes": info["all"]["bytes"], "index": full["index"], "latency": full.get("latency", {})}
+                md.append(scaling_table(results["scaling"]))
+        save()
+
+    if do_rel:
+        runs = {}
+        for n, e in engines.items():
+            d = idx_root / f"all_{n}"
+            for s in REL_SETS:
+                log(f"relevance {n} {s}")
+                res = e.batch(d, REL / "queries" / f"{s}.tsv", 100, 0)
+                path = raw / f"relevance_{n}_{s}.jsonl"
+                write_jsonl(path, res)
+                runs.setdefault(s, {})[n] = res
+        table, metrics = score.tables(REL, runs)
+        results["relevance"] = metrics
+        md.append(table)
+        save()
+
+    md.append(f"_Total run time {(time.perf_counter() - t_start) / 60:.1f} min; raw outputs in {results_dir}._\n")
+    (results_dir / "tables.md").write_text("\n".join(md))
+    print("\n" + "\n".join(md))
+    log("results:", results_dir)
+
+
+if __name__ == "__main__":
+    main()
