@@ -375,9 +375,15 @@ impl IndexSchema {
 }
 
 fn text_options(analyzer: AnalyzerKind, stored: bool) -> TextOptions {
+    // Phrases are matched on the bigram field, which needs positions; the word field
+    // only adds score to articles that match, so term frequencies are enough.
+    let record = match analyzer {
+        AnalyzerKind::Words => IndexRecordOption::WithFreqs,
+        AnalyzerKind::Bigram => IndexRecordOption::WithFreqsAndPositions,
+    };
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(analyzer.tokenizer_name())
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(record);
     let options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options.set_stored()

@@ -17,8 +17,8 @@
 //     query in title^3 or body, ranked by BM25 (Lucene's default similarity).
 // took_ms covers building the query, searching (exact total, as baoku reports an exact
 // total), loading the stored fields of the hits and highlighting snippets with the
-// UnifiedHighlighter (offsets stored in the postings, passages of ~80 characters);
-// printing is not included.
+// UnifiedHighlighter (offsets stored in the postings, sentence passages, up to 3 per
+// hit); printing is not included.
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +59,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollector;
-import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.QueryBuilder;
@@ -216,9 +214,11 @@ public final class LuceneBench {
             searcher = new IndexSearcher(DirectoryReader.open(FSDirectory.open(dir)));
             builder = new QueryBuilder(analyzer);
             highlighter = new UnifiedHighlighter(searcher, analyzer);
-            // passages of about 80 characters, like baoku's default --snippet-chars
-            highlighter.setBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(
-                    BreakIterator.getSentenceInstance(Locale.ROOT), 80));
+            // The faster configuration, measured: the query's terms are highlighted
+            // wherever they occur instead of checking phrase positions, and passages are
+            // whole sentences (a LengthGoalBreakIterator of ~80 characters cost ~2 ms
+            // more per query on this machine).
+            highlighter.setHighlightPhrasesStrictly(false);
         }
 
         static List<String> words(String query) {

@@ -10,7 +10,7 @@
 //! text it came from, so tokens and highlights point at the text as written.
 
 use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Text after normalisation, with the original byte range of each of its characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +56,9 @@ pub fn normalize(original: &str) -> Normalized {
     let mut cluster = String::new();
 
     while let Some((start, c)) = chars.next() {
-        let next_is_combining = chars
-            .peek()
-            .is_some_and(|&(_, n)| !n.is_ascii() && canonical_combining_class(n) != 0);
+        let next_is_combining = chars.peek().is_some_and(|&(_, n)| {
+            !n.is_ascii() && !is_unified_ideograph(n) && canonical_combining_class(n) != 0
+        });
         // Fast paths: most characters of Chinese news are unaffected by NFKC.
         if !next_is_combining {
             if c.is_ascii() {
@@ -66,7 +66,7 @@ pub fn normalize(original: &str) -> Normalized {
                 spans.push((start as u32, (start + 1) as u32));
                 continue;
             }
-            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            if is_unified_ideograph(c) || is_stable(c) {
                 folded.push(c);
                 spans.push((start as u32, (start + c.len_utf8()) as u32));
                 continue;
@@ -96,6 +96,17 @@ pub fn normalize(original: &str) -> Normalized {
     let text = fast2s::convert(&folded);
     debug_assert_eq!(text.chars().count(), spans.len());
     Normalized { text, spans }
+}
+
+fn is_unified_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A character that NFKC and lowercasing leave as it is (`。`, `“`, `、`): a quick
+/// table lookup instead of a normalisation.
+fn is_stable(c: char) -> bool {
+    let caseless = !c.is_alphabetic() || c.is_lowercase();
+    caseless && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// Like [`normalize`], but remembers the last long text normalised on this thread.

@@ -21,7 +21,13 @@ use crate::schema::IndexSchema;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// zstd level of the stored articles.
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+/// Bytes of stored articles compressed together.
+const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 
 /// An archive of articles: the index directory that `baoku index` writes.
 ///
@@ -85,7 +91,18 @@ impl Archive {
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let schema = IndexSchema::embedded();
-        let index = Index::create_in_dir(dir, schema.tantivy_schema().clone())?;
+        let index = Index::builder()
+            .schema(schema.tantivy_schema().clone())
+            .settings(IndexSettings {
+                // Chinese text compresses about twice as well with zstd as with lz4;
+                // larger blocks help it further at a small cost per stored-document read.
+                docstore_compression: Compressor::Zstd(ZstdCompressor {
+                    compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+                }),
+                docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)?;
         IndexVersion::current().write(dir)?;
         Archive::from_index(dir, index)
     }

@@ -1,11 +1,11 @@
 //! From a parsed query to a tantivy query.
 //!
 //! A term matches a field when its characters stand in the field in order and
-//! adjacent — in the word field (jieba words at their character offsets) or in the
-//! bigram field (overlapping character pairs at their offsets). The word match is
-//! boosted: the bigram field finds every substring, the word field tells a real word
-//! from two characters that happen to meet (同乡 in 同乡村振兴). When several terms
-//! are required, articles where they stand close together get extra score.
+//! adjacent: a phrase of overlapping character pairs at their character offsets in the
+//! bigram field, which finds every substring. The word field then adds score where
+//! the text's own words (as jieba cut it) are the term's words: it tells a real word
+//! from two characters that happen to meet (同乡 in 同乡村振兴). When several terms are
+//! required, articles where they stand close together get extra score.
 
 use super::query::{DateRange, Expr, Scope, Term};
 use crate::analyze::{bigrams, is_cjk, query_words};
@@ -143,19 +143,32 @@ fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField
         .collect()
 }
 
-/// One term over the fields of its scope: word and bigram matches of every field.
+/// One term over the fields of its scope. In each field the term must stand as a
+/// phrase in the bigram analysis; where the field's own words are the term's words,
+/// the match scores more.
 fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field_boost, fields) in scope_fields(schema, term.scope) {
-        for analyzed in fields {
-            if let Some(query) = field_query(analyzed, &term.normalized)? {
-                let boost = match analyzed.analyzer {
-                    AnalyzerKind::Words => field_boost * schema.word_boost(),
-                    AnalyzerKind::Bigram => field_boost,
-                };
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-            }
+        let bigram = fields.iter().find(|f| f.analyzer == AnalyzerKind::Bigram);
+        let words = fields.iter().find(|f| f.analyzer == AnalyzerKind::Words);
+        let Some(matching) = bigram
+            .map(|f| bigram_query(f.field, &term.normalized))
+            .transpose()?
+        else {
+            continue;
+        };
+        let Some(matching) = matching else {
+            continue;
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(BoostQuery::new(matching, field_boost)),
+        )];
+        if let Some(bonus) = words.and_then(|f| words_query(f.field, &term.normalized)) {
+            let boost = field_boost * schema.word_boost();
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(bonus, boost))));
         }
+        alternatives.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
     }
     if alternatives.is_empty() {
         return Err(Error::Query(format!(
@@ -166,30 +179,24 @@ fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
     Ok(Box::new(BooleanQuery::new(alternatives)))
 }
 
-/// The query for a term on one analysed field, or `None` if the analyzer finds no
-/// token in it.
-fn field_query(analyzed: &AnalyzedField, text: &str) -> Result<Option<Box<dyn Query>>> {
-    let field = analyzed.field;
-    let tokens: Vec<(usize, String)> = match analyzed.analyzer {
-        AnalyzerKind::Words => query_words(text),
-        AnalyzerKind::Bigram => {
-            let mut chars = text.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                if is_cjk(c) {
-                    return single_cjk_char(field, c).map(Some);
-                }
-            }
-            bigrams(text)
-                .into_iter()
-                .map(|t| (t.position, t.text))
-                .collect()
+/// The term as a phrase of bigrams (or a single CJK character in any pair), or `None`
+/// if it has no token.
+fn bigram_query(field: Field, text: &str) -> Result<Option<Box<dyn Query>>> {
+    let mut chars = text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if is_cjk(c) {
+            return single_cjk_char(field, c).map(Some);
         }
-    };
+    }
+    let tokens: Vec<(usize, String)> = bigrams(text)
+        .into_iter()
+        .map(|t| (t.position, t.text))
+        .collect();
     Ok(match tokens.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(
             TantivyTerm::from_field_text(field, &tokens[0].1),
-            IndexRecordOption::WithFreqs,
+            IndexRecordOption::WithFreqsAndPositions,
         ))),
         _ => {
             let terms = tokens
@@ -199,6 +206,26 @@ fn field_query(analyzed: &AnalyzedField, text: &str) -> Result<Option<Box<dyn Qu
             Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
     })
+}
+
+/// The term's words (as jieba cuts the term alone), each scoring where the field
+/// holds it as a word.
+fn words_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
+    let words = query_words(text);
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .into_iter()
+        .map(|(_, word)| {
+            let query: Box<dyn Query> = Box::new(TermQuery::new(
+                TantivyTerm::from_field_text(field, &word),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, query)
+        })
+        .collect();
+    match clauses.len() {
+        0 => None,
+        _ => Some(Box::new(BooleanQuery::new(clauses))),
+    }
 }
 
 /// One CJK character on the bigram field: it stands in the pairs that start or end
