@@ -109,6 +109,7 @@ pub fn words_of(normalized: &Normalized) -> Vec<Token> {
 /// coarsest words, which a search-mode index holds at the same offsets.
 pub fn query_words(normalized_text: &str) -> Vec<(usize, String)> {
     segment::plain_words(normalized_text)
+        .into_iter()
         .filter(|w| w.char_len <= MAX_TOKEN_CHARS && w.text.chars().any(is_word_char))
         .map(|w| (w.start, w.text.to_string()))
         .collect()
