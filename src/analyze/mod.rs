@@ -84,25 +84,7 @@ pub fn words(text: &str) -> Vec<Token> {
 
 /// Cuts already normalised text into words; see [`words`].
 pub fn words_of(normalized: &Normalized) -> Vec<Token> {
-    let mut tokens: Vec<Token> = segment::search_words(normalized.text())
-        .filter(|w| w.char_len <= MAX_TOKEN_CHARS && w.text.chars().any(is_word_char))
-        .map(|w| {
-            let (byte_from, byte_to) =
-                normalized.original_byte_range(w.start, w.start + w.char_len);
-            Token {
-                text: w.text.to_string(),
-                position: w.start,
-                char_len: w.char_len,
-                byte_from,
-                byte_to,
-            }
-        })
-        .collect();
-    // Search mode emits a word's inner words before the word itself; the index needs
-    // each term's positions in increasing order.
-    tokens.sort_by_key(|t| (t.position, t.char_len));
-    tokens.dedup_by(|a, b| a.position == b.position && a.text == b.text);
-    tokens
+    to_tokens(normalized, word_spans(normalized))
 }
 
 /// Cuts the words of a query run with plain (not search-mode) segmentation: the
@@ -123,17 +105,79 @@ pub fn bigrams(text: &str) -> Vec<Token> {
 
 /// Cuts already normalised text into bigrams; see [`bigrams`].
 pub fn bigrams_of(normalized: &Normalized) -> Vec<Token> {
-    let chars: Vec<char> = normalized.text().chars().collect();
-    let mut tokens = Vec::with_capacity(chars.len());
+    to_tokens(normalized, bigram_spans(normalized))
+}
+
+/// A token as ranges: where its text is in the normalised text, and what it covers
+/// of the original. The tantivy tokenizers stream these without a string per token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub position: u32,
+    pub char_len: u32,
+    /// Byte range of the token's text in the normalised text.
+    pub text: (u32, u32),
+    /// Byte range of what it covers in the original text.
+    pub original: (u32, u32),
+}
+
+fn to_tokens(normalized: &Normalized, spans: Vec<Span>) -> Vec<Token> {
+    spans
+        .into_iter()
+        .map(|span| Token {
+            text: normalized.text()[span.text.0 as usize..span.text.1 as usize].to_string(),
+            position: span.position as usize,
+            char_len: span.char_len as usize,
+            byte_from: span.original.0 as usize,
+            byte_to: span.original.1 as usize,
+        })
+        .collect()
+}
+
+fn span(normalized: &Normalized, start: usize, char_len: usize, text: (usize, usize)) -> Span {
+    let (from, to) = normalized.original_byte_range(start, start + char_len);
+    Span {
+        position: start as u32,
+        char_len: char_len as u32,
+        text: (text.0 as u32, text.1 as u32),
+        original: (from as u32, to as u32),
+    }
+}
+
+/// jieba search-mode words, sorted by position, each term once per position.
+pub(crate) fn word_spans(normalized: &Normalized) -> Vec<Span> {
+    let mut spans: Vec<Span> = segment::search_words(normalized.text())
+        .filter(|w| w.char_len <= MAX_TOKEN_CHARS && w.text.chars().any(is_word_char))
+        .map(|w| {
+            span(
+                normalized,
+                w.start,
+                w.char_len,
+                (w.byte_start, w.byte_start + w.text.len()),
+            )
+        })
+        .collect();
+    // Search mode emits a word's inner words before the word itself; the index needs
+    // each term's positions in increasing order.
+    spans.sort_by_key(|s| (s.position, s.char_len));
+    spans.dedup_by(|a, b| a.position == b.position && a.text == b.text);
+    spans
+}
+
+/// CJK bigrams (a lone CJK character as itself) and runs of other letters and digits.
+pub(crate) fn bigram_spans(normalized: &Normalized) -> Vec<Span> {
+    let text = normalized.text();
+    // Byte offset of every character, and one past the end.
+    let mut offsets: Vec<(usize, char)> = text.char_indices().collect();
+    let chars: Vec<char> = offsets.iter().map(|&(_, c)| c).collect();
+    offsets.push((text.len(), ' '));
+    let mut spans = Vec::with_capacity(chars.len());
     let mut push = |start: usize, end: usize| {
-        let (byte_from, byte_to) = normalized.original_byte_range(start, end);
-        tokens.push(Token {
-            text: chars[start..end].iter().collect(),
-            position: start,
-            char_len: end - start,
-            byte_from,
-            byte_to,
-        });
+        spans.push(span(
+            normalized,
+            start,
+            end - start,
+            (offsets[start].0, offsets[end].0),
+        ));
     };
     let mut i = 0;
     while i < chars.len() {
@@ -157,7 +201,7 @@ pub fn bigrams_of(normalized: &Normalized) -> Vec<Token> {
             i += 1;
         }
     }
-    tokens
+    spans
 }
 
 fn run_end(chars: &[char], start: usize, belongs: impl Fn(char) -> bool) -> usize {

@@ -22,11 +22,12 @@ pub(super) fn warm_up() {
     jieba();
 }
 
-/// A word cut from normalised text: its text and character span.
+/// A word cut from normalised text: its text, character span and byte offset.
 pub(super) struct WordSpan<'a> {
     pub text: &'a str,
     pub start: usize,
     pub char_len: usize,
+    pub byte_start: usize,
 }
 
 /// Search-mode words: whole words plus the dictionary words inside long ones.
@@ -38,6 +39,7 @@ pub(super) fn search_words(text: &str) -> impl Iterator<Item = WordSpan<'_>> {
             text: t.word,
             start: t.start,
             char_len: t.end - t.start,
+            byte_start: t.byte_start,
         })
 }
 
@@ -52,6 +54,7 @@ pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
                 text: t.word,
                 start: t.start,
                 char_len: t.end - t.start,
+                byte_start: t.byte_start,
             })
             .collect()
     };

@@ -2,7 +2,8 @@
 //! [`words`](super::words) and [`bigrams`](super::bigrams) produce.
 
 use super::normalize::normalize_cached;
-use super::{bigrams_of, words_of, Token, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
+use super::{bigram_spans, word_spans, Normalized, Span, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
+use std::rc::Rc;
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
 
 /// tantivy tokenizer for jieba search-mode words (registered as `baoku_words`).
@@ -23,49 +24,58 @@ pub fn register_tokenizers(index: &tantivy::Index) {
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(words_of(&normalize_cached(text)))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
+        let normalized = normalize_cached(text);
+        let spans = word_spans(&normalized);
+        SpanTokenStream::new(normalized, spans)
     }
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(bigrams_of(&normalize_cached(text)))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
+        let normalized = normalize_cached(text);
+        let spans = bigram_spans(&normalized);
+        SpanTokenStream::new(normalized, spans)
     }
 }
 
-/// A token stream over tokens computed up front.
+/// A token stream over token spans computed up front; one token buffer is refilled
+/// for each, so no string is allocated per token.
 #[derive(Debug)]
-pub struct VecTokenStream {
-    tokens: std::vec::IntoIter<Token>,
+pub struct SpanTokenStream {
+    normalized: Rc<Normalized>,
+    spans: std::vec::IntoIter<Span>,
     current: TantivyToken,
 }
 
-impl VecTokenStream {
-    fn new(tokens: Vec<Token>) -> Self {
-        VecTokenStream {
-            tokens: tokens.into_iter(),
+impl SpanTokenStream {
+    fn new(normalized: Rc<Normalized>, spans: Vec<Span>) -> Self {
+        SpanTokenStream {
+            normalized,
+            spans: spans.into_iter(),
             current: TantivyToken::default(),
         }
     }
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for SpanTokenStream {
     fn advance(&mut self) -> bool {
-        let Some(token) = self.tokens.next() else {
+        let Some(span) = self.spans.next() else {
             return false;
         };
-        self.current = TantivyToken {
-            offset_from: token.byte_from,
-            offset_to: token.byte_to,
-            position: token.position,
-            text: token.text,
-            position_length: token.char_len,
-        };
+        let token = &mut self.current;
+        token.offset_from = span.original.0 as usize;
+        token.offset_to = span.original.1 as usize;
+        token.position = span.position as usize;
+        token.position_length = span.char_len as usize;
+        token.text.clear();
+        token
+            .text
+            .push_str(&self.normalized.text()[span.text.0 as usize..span.text.1 as usize]);
         true
     }
 
