@@ -145,12 +145,14 @@ impl Highlighter {
         merge(self.matches(text).iter().map(|m| [m.start, m.end]))
     }
 
-    /// How many of the query's words or phrases occur in `text`.
-    pub fn distinct_terms(&self, text: &str) -> usize {
-        let mut found: Vec<usize> = self.matches(text).iter().map(|m| m.needle).collect();
-        found.sort_unstable();
-        found.dedup();
-        found.len()
+    /// For each of the query's words or phrases (in the order given), whether it
+    /// occurs in `text`.
+    pub fn terms_found(&self, text: &str) -> Vec<bool> {
+        let mut found = vec![false; self.needles.len()];
+        for m in self.matches(text) {
+            found[m.needle] = true;
+        }
+        found
     }
 
     fn matches(&self, text: &str) -> Vec<Match> {

@@ -33,7 +33,11 @@ pub const MAX_LIMIT: usize = 1000;
 /// Fingerprints this close (in bits) are reprints of one story.
 pub const NEAR_DUPLICATE_BITS: u32 = 3;
 /// How many relaxed-mode candidates are re-ranked by how much of the question they cover.
-const RELAXED_RERANK: usize = 200;
+const RELAXED_RERANK: usize = 300;
+/// The share of a question's content words an article must hold to answer it.
+const RELAXED_MIN_SHARE: f32 = 0.5;
+/// What is left of the score of an article that covers none of the question's weight.
+const RELAXED_SCORE_FLOOR: f32 = 0.2;
 /// A query must be at least this long (letters, digits and CJK characters) to be
 /// relaxed: a short query is precise on purpose, a question is not.
 const RELAX_FROM_CHARS: usize = 8;
@@ -316,7 +320,7 @@ impl Archive {
 
         let mut candidates = std::mem::take(&mut collected.candidates);
         if mode == Mode::Relaxed {
-            self.rerank_by_coverage(&mut candidates, &highlighter, highlight_terms.len())?;
+            self.rerank_by_coverage(&mut candidates, &highlighter, &highlight_terms)?;
         }
         if request.recent && request.sort == Sort::Relevance {
             blend_recency(&mut candidates);
@@ -361,8 +365,8 @@ impl Archive {
         })
     }
 
-    /// The relaxed answer to a plain query that matched nothing as written: its words
-    /// in any order, else those articles that hold at least half of them.
+    /// The relaxed answer to a plain query that matched nothing as written: the articles
+    /// holding at least [`RELAXED_MIN_SHARE`] of its content words, in any order.
     fn relaxed(
         &self,
         expr: &Expr,
@@ -382,41 +386,46 @@ impl Archive {
         if length < RELAX_FROM_CHARS || words.len() < 2 {
             return Ok(None);
         }
-        let searcher = self.searcher();
-        let schema = self.schema();
-        for minimum in [words.len(), words.len().div_ceil(2).max(2), 1] {
-            let query = plan::any_words_query(schema, &words, minimum)?;
-            let collected = searcher.search(&*query, collector)?;
-            if !collected.candidates.is_empty() {
-                return Ok(Some((collected, words)));
-            }
-        }
-        Ok(None)
+        let minimum = ((words.len() as f32 * RELAXED_MIN_SHARE).ceil() as usize).max(1);
+        let query = plan::any_words_query(self.schema(), &words, minimum)?;
+        let collected = self.searcher().search(&*query, collector)?;
+        Ok((!collected.candidates.is_empty()).then_some((collected, words)))
     }
 
-    /// Orders the best relaxed candidates by how many of the question's words their
-    /// title and body hold, then by score.
+    /// Orders the best relaxed candidates by how much of the question they cover: the
+    /// share of its words they hold, each word weighted by how rare it is in the archive
+    /// (嫦娥四号 counts for more than 成功), then by score.
     fn rerank_by_coverage(
         &self,
         candidates: &mut [Candidate],
         highlighter: &Highlighter,
-        words: usize,
+        words: &[Term],
     ) -> Result<()> {
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         let searcher = self.searcher();
         let schema = self.schema();
+        let documents = searcher.num_docs().max(1) as f32;
+        let mut weights = Vec::with_capacity(words.len());
+        for word in words {
+            let query = plan::any_words_query(schema, std::slice::from_ref(word), 1)?;
+            let found = searcher.search(&*query, &tantivy::collector::Count)? as f32;
+            weights.push((1.0 + (documents - found + 0.5) / (found + 0.5)).ln());
+        }
+        let all: f32 = weights.iter().sum::<f32>().max(f32::EPSILON);
         let top = candidates.len().min(RELAXED_RERANK);
-        let mut covered = Vec::with_capacity(top);
-        for candidate in &candidates[..top] {
+        for candidate in candidates[..top].iter_mut() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let article = schema.to_article(&doc);
             let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
-            covered.push(highlighter.distinct_terms(&text));
-        }
-        // Coverage scales the score: an article with every word outranks one with a few.
-        for (candidate, covered) in candidates[..top].iter_mut().zip(covered) {
-            let fraction = covered as f32 / words.max(1) as f32;
-            candidate.score *= 0.25 + fraction * fraction;
+            let held: f32 = highlighter
+                .terms_found(&text)
+                .iter()
+                .zip(&weights)
+                .filter(|(found, _)| **found)
+                .map(|(_, weight)| weight)
+                .sum();
+            let coverage = held / all;
+            candidate.score *= RELAXED_SCORE_FLOOR + coverage * coverage;
         }
         Ok(())
     }
@@ -462,12 +471,13 @@ fn with_filters(expr: Expr, filters: &Filters) -> Result<Expr> {
 }
 
 /// The content words of a plain query, each a term of its own: jieba's words of every
-/// part, without question words and duplicates.
+/// part, without question words, interrogatives (哪…, 什么, 多少…) and duplicates.
 fn question_words(expr: &Expr) -> Vec<Term> {
     let mut words: Vec<Term> = Vec::new();
     for term in expr.positive_terms() {
         for (_, word) in query_words(&term.normalized) {
             let meaningful = !QUESTION_WORDS.contains(&word.as_str())
+                && !INTERROGATIVES.iter().any(|q| word.contains(q))
                 && (word.chars().count() > 1 || word.chars().all(|c| c.is_ascii_alphanumeric()));
             if meaningful && !words.iter().any(|w| w.normalized == word) {
                 words.push(Term {
@@ -481,6 +491,21 @@ fn question_words(expr: &Expr) -> Vec<Term> {
     }
     words
 }
+
+/// Parts of question words: a word holding one asks rather than tells.
+const INTERROGATIVES: &[&str] = &[
+    "哪",
+    "什么",
+    "甚么",
+    "怎么",
+    "怎样",
+    "为什么",
+    "为何",
+    "何时",
+    "多少",
+    "几",
+    "吗",
+];
 
 /// Multiplies scores by up to 1.5 for articles near the newest match (half-life of
 /// about three months), so "latest news" searches favour what is recent in the archive.
