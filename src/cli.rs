@@ -274,8 +274,8 @@ Query syntax:
                            lower case all match each other
 
 A long question that matches nothing as written (国务院常务会议部署了哪些稳定经济增长的
-措施？) is answered in relaxed mode: its words in any order, else articles holding most
-of them, ranked by how much of the question they cover.
+措施？) is answered in relaxed mode: articles holding at least half of its content words,
+in any order, ranked by how much of the question they cover (rare words count more).
 
 Ranking: articles score higher the more often the words occur in them relative to how
 rare the words are in the archive, with matches in the headline counting three times;

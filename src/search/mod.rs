@@ -124,8 +124,8 @@ impl SearchRequest {
 pub enum Mode {
     /// Every part of the query matched as written.
     All,
-    /// Nothing matched as written; the words of the question matched in any order,
-    /// or most of them did.
+    /// Nothing matched as written; articles holding at least half of the question's
+    /// content words, in any order, answered.
     Relaxed,
 }
 
