@@ -11,4 +11,5 @@ VENV=${BAOKU_BENCH_VENV:-/tmp/baoku-bench-venv}
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
+export PYTHONDONTWRITEBYTECODE=1
 exec "$VENV/bin/python" bench/peers/run.py --venv "$VENV" "$@"

@@ -31,6 +31,10 @@ import sys
 import time
 from pathlib import Path
 
+# no __pycache__ folders in the repository, here or in the peer processes
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 REL = REPO / "bench" / "relevance"
