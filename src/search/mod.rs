@@ -325,16 +325,16 @@ impl Archive {
         if request.recent && request.sort == Sort::Relevance {
             blend_recency(&mut candidates);
         }
-        order(&mut candidates, request.sort);
-        let groups = if request.collapse {
-            collapse(&candidates)
-        } else {
-            candidates.iter().map(|c| (*c, 0)).collect()
-        };
-
         let limit = request.limit.min(MAX_LIMIT);
+        let groups = page(
+            &mut candidates,
+            request.sort,
+            request.collapse,
+            request.offset,
+            limit,
+        );
         let mut hits = Vec::with_capacity(limit);
-        for (candidate, similar) in groups.into_iter().skip(request.offset).take(limit) {
+        for (candidate, similar) in groups {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let article = schema.to_article(&doc);
             hits.push(Hit {
@@ -520,69 +520,115 @@ fn blend_recency(candidates: &mut [Candidate]) {
     }
 }
 
-fn order(candidates: &mut [Candidate], sort: Sort) {
-    let by_score = |a: &Candidate, b: &Candidate| {
-        b.score
+/// The comparison that puts candidates in the requested order.
+fn comparator(sort: Sort) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering + Copy {
+    move |a: &Candidate, b: &Candidate| {
+        let by_score = b
+            .score
             .total_cmp(&a.score)
             .then(b.day.cmp(&a.day))
-            .then(a.address.cmp(&b.address))
-    };
-    match sort {
-        Sort::Relevance => candidates.sort_unstable_by(by_score),
-        Sort::Date => candidates.sort_unstable_by(|a, b| {
-            // Undated last: None < Some, so compare reversed with None mapped low.
-            b.day
-                .is_some()
-                .cmp(&a.day.is_some())
-                .then(b.day.cmp(&a.day))
-                .then_with(|| by_score(a, b))
-        }),
-        Sort::Oldest => candidates.sort_unstable_by(|a, b| {
-            b.day
-                .is_some()
-                .cmp(&a.day.is_some())
-                .then(a.day.cmp(&b.day))
-                .then_with(|| by_score(a, b))
-        }),
+            .then(a.address.cmp(&b.address));
+        // Undated articles last in both date orders.
+        let dated_first = b.day.is_some().cmp(&a.day.is_some());
+        match sort {
+            Sort::Relevance => by_score,
+            Sort::Date => dated_first.then(b.day.cmp(&a.day)).then(by_score),
+            Sort::Oldest => dated_first.then(a.day.cmp(&b.day)).then(by_score),
+        }
     }
 }
 
-/// Groups reprints (fingerprints within [`NEAR_DUPLICATE_BITS`]) under the first of
-/// them in the given order; returns each group's first article and how many others
-/// it has. Fingerprints are split into four 16-bit bands: two fingerprints that
-/// differ in at most three bits share at least one band, so only articles sharing a
-/// band are compared.
-fn collapse(ordered: &[Candidate]) -> Vec<(Candidate, u64)> {
-    let mut groups: Vec<(Candidate, u64)> = Vec::new();
-    let mut bands: [HashMap<u16, Vec<usize>>; 4] = Default::default();
-    for candidate in ordered {
-        // An empty body has no fingerprint to compare.
-        if candidate.simhash == 0 {
-            groups.push((*candidate, 0));
-            continue;
+/// The hits of one page, in order, each with the number of reprints collapsed into it.
+///
+/// Only as many of the best candidates as the page needs are put in order (a large
+/// result has 100,000 matches and a page 10): a reprint is collapsed into the first
+/// article of its story in that order, so the first candidates decide the page. Each
+/// hit's reprints are then counted among all matches.
+fn page(
+    candidates: &mut [Candidate],
+    sort: Sort,
+    collapse: bool,
+    offset: usize,
+    limit: usize,
+) -> Vec<(Candidate, u64)> {
+    let needed = offset + limit;
+    let compare = comparator(sort);
+    let mut window = (needed * 4).max(64);
+    let representatives = loop {
+        let window_len = window.min(candidates.len());
+        if window_len == 0 {
+            return Vec::new();
         }
-        let band_of = |hash: u64, band: usize| (hash >> (band * 16)) as u16;
-        let found = (0..4).find_map(|band| {
-            bands[band]
-                .get(&band_of(candidate.simhash, band))?
-                .iter()
-                .copied()
-                .find(|&g| distance(groups[g].0.simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS)
-        });
-        match found {
-            Some(group) => groups[group].1 += 1,
-            None => {
-                let index = groups.len();
-                groups.push((*candidate, 0));
-                for (band, map) in bands.iter_mut().enumerate() {
-                    map.entry(band_of(candidate.simhash, band))
-                        .or_default()
-                        .push(index);
-                }
+        if window_len < candidates.len() {
+            candidates.select_nth_unstable_by(window_len - 1, compare);
+        }
+        candidates[..window_len].sort_unstable_by(compare);
+        let representatives: Vec<usize> = if collapse {
+            stories(&candidates[..window_len])
+        } else {
+            (0..window_len).collect()
+        };
+        if representatives.len() >= needed || window_len == candidates.len() {
+            break representatives;
+        }
+        window *= 4;
+    };
+    let shown: Vec<Candidate> = representatives
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&i| candidates[i])
+        .collect();
+    let mut similar = vec![0u64; shown.len()];
+    if collapse {
+        // Every match that is a reprint of a shown hit, and not the hit itself.
+        for candidate in candidates.iter().filter(|c| c.simhash != 0) {
+            if let Some(at) = shown.iter().position(|hit| {
+                hit.simhash != 0
+                    && hit.address != candidate.address
+                    && distance(hit.simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS
+            }) {
+                similar[at] += 1;
             }
         }
     }
-    groups
+    shown.into_iter().zip(similar).collect()
+}
+
+/// Indices of the first article of each story in `ordered`: an article is a reprint
+/// of an earlier one when their fingerprints differ in at most
+/// [`NEAR_DUPLICATE_BITS`] bits. Fingerprints are split into four 16-bit bands: two
+/// that differ in at most three bits share at least one band, so only articles sharing
+/// a band are compared.
+fn stories(ordered: &[Candidate]) -> Vec<usize> {
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut bands: [HashMap<u16, Vec<usize>>; 4] = Default::default();
+    let band_of = |hash: u64, band: usize| (hash >> (band * 16)) as u16;
+    for (index, candidate) in ordered.iter().enumerate() {
+        // An empty body has no fingerprint to compare.
+        if candidate.simhash == 0 {
+            firsts.push(index);
+            continue;
+        }
+        let reprint = (0..4).any(|band| {
+            bands[band]
+                .get(&band_of(candidate.simhash, band))
+                .is_some_and(|earlier| {
+                    earlier.iter().any(|&e| {
+                        distance(ordered[e].simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS
+                    })
+                })
+        });
+        if !reprint {
+            firsts.push(index);
+            for (band, map) in bands.iter_mut().enumerate() {
+                map.entry(band_of(candidate.simhash, band))
+                    .or_default()
+                    .push(index);
+            }
+        }
+    }
+    firsts
 }
 
 fn facets_of(collected: &Collected) -> Facets {
@@ -634,7 +680,7 @@ mod tests {
     #[test]
     fn reprints_collapse_under_the_best_ranked() {
         let story = 0b1011_0110_1100_0011_1010u64 << 20 | 0xF0F0;
-        let ordered = [
+        let mut list = [
             candidate(1, 9.0, None, story),
             candidate(2, 8.0, None, 0xFFFF_0000_FFFF_0000),
             candidate(3, 7.0, None, story ^ 0b101), // two bits off: a reprint
@@ -642,9 +688,49 @@ mod tests {
             candidate(5, 5.0, None, 0),
             candidate(6, 4.0, None, 0),
         ];
-        let groups = collapse(&ordered);
-        let summary: Vec<(u32, u64)> = groups.iter().map(|(c, n)| (c.address.doc_id, *n)).collect();
-        assert_eq!(summary, [(1, 1), (2, 0), (4, 0), (5, 0), (6, 0)]);
+        let summary = |groups: Vec<(Candidate, u64)>| -> Vec<(u32, u64)> {
+            groups.iter().map(|(c, n)| (c.address.doc_id, *n)).collect()
+        };
+        assert_eq!(
+            summary(page(&mut list, Sort::Relevance, true, 0, 10)),
+            [(1, 1), (2, 0), (4, 0), (5, 0), (6, 0)]
+        );
+        assert_eq!(
+            summary(page(&mut list, Sort::Relevance, true, 1, 2)),
+            [(2, 0), (4, 0)]
+        );
+        assert_eq!(
+            summary(page(&mut list, Sort::Relevance, false, 0, 3)),
+            [(1, 0), (2, 0), (3, 0)]
+        );
+    }
+
+    #[test]
+    fn a_page_of_a_large_result_matches_a_full_sort() {
+        // 5,000 matches in 700 stories, a third of them reprints one bit off.
+        let mut list: Vec<Candidate> = (0..5000u32)
+            .map(|n| {
+                let story = u64::from(n % 700).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                let reprint = if n % 3 == 0 { 1u64 << (n % 64) } else { 0 };
+                let score = ((n * 7919) % 5003) as f32;
+                candidate(n, score, Some((n % 400) as i32), story ^ reprint)
+            })
+            .collect();
+        for sort in [Sort::Relevance, Sort::Date, Sort::Oldest] {
+            let mut sorted = list.clone();
+            sorted.sort_by(comparator(sort));
+            let firsts: Vec<u32> = stories(&sorted)
+                .into_iter()
+                .skip(20)
+                .take(10)
+                .map(|i| sorted[i].address.doc_id)
+                .collect();
+            let paged: Vec<u32> = page(&mut list, sort, true, 20, 10)
+                .into_iter()
+                .map(|(c, _)| c.address.doc_id)
+                .collect();
+            assert_eq!(paged, firsts, "{sort:?}");
+        }
     }
 
     #[test]
@@ -655,10 +741,10 @@ mod tests {
             candidate(3, 2.0, Some(200), 0),
             candidate(4, 3.0, Some(100), 0),
         ];
-        order(&mut list, Sort::Date);
+        list.sort_by(comparator(Sort::Date));
         let ids: Vec<u32> = list.iter().map(|c| c.address.doc_id).collect();
         assert_eq!(ids, [3, 4, 1, 2]);
-        order(&mut list, Sort::Oldest);
+        list.sort_by(comparator(Sort::Oldest));
         let ids: Vec<u32> = list.iter().map(|c| c.address.doc_id).collect();
         assert_eq!(ids, [4, 1, 3, 2]);
     }
