@@ -6,10 +6,16 @@
 //!
 //! This module owns the index files; it must not parse inputs or queries.
 
+mod check;
+mod faults;
+mod lock;
 mod stats;
 mod version;
 mod writer;
 
+pub use check::{check_index, CheckReport, Damage};
+pub(crate) use lock::WriterLock;
+pub use lock::LOCK_FILE;
 pub use stats::{SourceCount, Stats};
 pub use version::IndexVersion;
 pub use writer::{ArchiveWriter, Upsert, WriterOptions, DEFAULT_WRITER_MEMORY};
@@ -61,7 +67,7 @@ impl Archive {
             });
         };
         found.check(dir)?;
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open(faults::open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 
@@ -83,10 +89,20 @@ impl Archive {
                 }
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let schema = IndexSchema::embedded();
-        let index = Index::create_in_dir(dir, schema.tantivy_schema().clone())?;
-        IndexVersion::current().write(dir)?;
+        // Built beside and renamed into place, so that a process killed half-way
+        // leaves no half-made index in `dir` (only a hidden folder beside it).
+        let staging = sibling(dir, "creating");
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        let staged = create_files(&staging)
+            .and_then(|()| std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, e)));
+        if staged.is_err() {
+            // A folder that cannot be replaced (a mount point, say): made in place.
+            let _ = std::fs::remove_dir_all(&staging);
+            create_files(dir)?;
+        }
+        let index = Index::open(faults::open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 
@@ -178,6 +194,27 @@ impl Archive {
     pub fn writer_with(&self, options: WriterOptions) -> Result<ArchiveWriter> {
         ArchiveWriter::new(self.clone(), options)
     }
+}
+
+/// Creates the files of an empty archive in `dir`.
+fn create_files(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let schema = IndexSchema::embedded();
+    Index::create_in_dir(dir, schema.tantivy_schema().clone())?;
+    IndexVersion::current().write(dir)
+}
+
+/// A hidden folder beside `dir`, named after it, this process and `purpose`.
+pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
+    let name = dir.file_name().map_or_else(
+        || "baoku-index".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
 }
 
 pub(crate) fn is_empty_dir(dir: &Path) -> Result<bool> {
