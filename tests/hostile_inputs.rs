@@ -241,10 +241,14 @@ fn unreadable_files_are_named_and_skipped() {
     std::fs::write(inputs.join("closed/inner.txt"), "内容").unwrap();
     std::fs::set_permissions(
         inputs.join("secret.txt"),
-        std::fs::Permissions::from_mode(0),
+        std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
-    std::fs::set_permissions(inputs.join("closed"), std::fs::Permissions::from_mode(0)).unwrap();
+    std::fs::set_permissions(
+        inputs.join("closed"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     let index = dir.path().join("index");
     let mut command = baoku(&index);
     command.args(["index", inputs.to_str().unwrap()]);

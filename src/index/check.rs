@@ -190,16 +190,13 @@ fn check_ids(index: &Index, report: &mut CheckReport) -> Result<()> {
         streams.push((stream, live));
     }
     let (mut shared, mut shared_examples) = (0u64, Vec::new());
-    loop {
-        let Some(smallest) = streams
-            .iter()
-            .filter(|(_, live)| *live)
-            .map(|(stream, _)| stream.key())
-            .min()
-            .map(<[u8]>::to_vec)
-        else {
-            break;
-        };
+    while let Some(smallest) = streams
+        .iter()
+        .filter(|(_, live)| *live)
+        .map(|(stream, _)| stream.key())
+        .min()
+        .map(<[u8]>::to_vec)
+    {
         let mut holders = 0u64;
         for (ordinal, (stream, live)) in streams.iter_mut().enumerate() {
             if !*live || stream.key() != smallest.as_slice() {
