@@ -265,3 +265,93 @@ fn examples(items: impl Iterator<Item = String>) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Archive, Article};
+
+    fn article(id: &str, body: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: Some(format!("标题{id}")),
+            body: body.into(),
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn a_healthy_index_is_healthy() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::create(dir.path().join("index")).unwrap();
+        let mut writer = archive.writer().unwrap();
+        writer.upsert(&article("a", "甲的正文。")).unwrap();
+        writer.upsert(&article("b", "乙的正文。")).unwrap();
+        writer.commit().unwrap();
+        writer.upsert(&article("a", "甲改写后的正文。")).unwrap();
+        writer.finish().unwrap();
+        let report = check_index(archive.dir()).unwrap();
+        assert!(report.healthy(), "{:?}", report.damage);
+        assert_eq!(report.articles, 2);
+        assert!(report.files_checked >= 6);
+    }
+
+    #[test]
+    fn ids_held_twice_and_articles_without_id_are_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::create(dir.path().join("index")).unwrap();
+        let schema = archive.schema();
+        // Written with plain tantivy, past the upsert that would have prevented it.
+        let mut writer: tantivy::IndexWriter = archive
+            .tantivy_index()
+            .writer_with_num_threads(1, 20_000_000)
+            .unwrap();
+        writer
+            .add_document(schema.to_document(&article("same", "一。"), None))
+            .unwrap();
+        writer.commit().unwrap();
+        writer
+            .add_document(schema.to_document(&article("same", "二。"), None))
+            .unwrap();
+        writer
+            .add_document(tantivy::TantivyDocument::new())
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        let report = check_index(archive.dir()).unwrap();
+        let said: Vec<String> = report.damage.iter().map(ToString::to_string).collect();
+        assert_eq!(report.articles, 3);
+        assert!(
+            said.iter()
+                .any(|d| d.contains("1 id(s) are held by more than one article")
+                    && d.contains("same")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|d| d.contains("1 article(s) have no id")),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_segment_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::create(dir.path().join("index")).unwrap();
+        let mut writer = archive.writer().unwrap();
+        writer.upsert(&article("a", "甲的正文。")).unwrap();
+        writer.finish().unwrap();
+        let term = std::fs::read_dir(archive.dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "term"))
+            .unwrap();
+        std::fs::remove_file(&term).unwrap();
+        let report = check_index(archive.dir()).unwrap();
+        assert!(!report.healthy());
+        assert!(
+            report.damage[0].what.contains("missing"),
+            "{:?}",
+            report.damage
+        );
+    }
+}
