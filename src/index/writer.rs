@@ -211,6 +211,9 @@ impl ArchiveWriter {
     /// Discards every change since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
+        // The files of the discarded segments would otherwise stay until the next
+        // commit: after a full disk, that space is what the next run needs.
+        let _ = self.writer.garbage_collect_files().wait();
         self.ids_in_batch.clear();
         self.bodies_in_batch.clear();
         self.deleted_ids.clear();
