@@ -70,9 +70,12 @@ fn kill_at_random_moments(
     let mut observed = Vec::new();
     let mut index = work.path().join("index-0");
     let mut finished_runs = 0;
+    let mut held_now = 0u64;
     while observed.len() < kills {
         let mut child = spawn_index(&index, &run_args, &work.path().join("logs"));
-        let delay = rng.below(whole.mul_f64(1.1));
+        // A run that resumes has less left to do: aim within what remains.
+        let remaining = (1.0 - held_now as f64 / expected.len() as f64).max(0.5);
+        let delay = rng.below(whole.mul_f64(1.1 * remaining));
         std::thread::sleep(delay);
         let completed = child.try_wait().unwrap();
         child.kill().unwrap();
@@ -87,6 +90,7 @@ fn kill_at_random_moments(
             finished_runs += 1;
             assert_eq!(ids(&index).len(), expected.len(), "{err}");
             index = work.path().join(format!("index-{finished_runs}"));
+            held_now = 0;
             continue;
         }
         let held = if !index.join("meta.json").exists() {
@@ -112,6 +116,7 @@ fn kill_at_random_moments(
                 stderr(&search)
             );
         }
+        held_now = held;
         observed.push((delay, held));
     }
     // The same command again completes the work exactly.
@@ -123,7 +128,7 @@ fn kill_at_random_moments(
     assert_eq!(distinct, expected, "the last run did not complete the work");
     assert_eq!(check(&index).0, 0);
     eprintln!(
-        "kill -9 seed {seed}: whole run {whole:?}, {} articles; after each kill: {observed:?}; final {}",
+        "kill -9 seed {seed}: whole run {whole:?}, {} articles; {finished_runs} runs ended before their kill; after each kill: {observed:?}; final {}",
         expected.len(),
         held.len()
     );
