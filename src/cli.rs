@@ -2,10 +2,11 @@
 //!
 //! Results go to stdout, progress and diagnostics to stderr. Exit status: 0 success;
 //! 1 nothing found (`search`) or some inputs could not be read (`index`, `extract`);
-//! 2 error. A closed pipe (`baoku search … | head`) ends the program quietly.
+//! 2 error; 130 `index` interrupted by Ctrl-C or SIGTERM (after committing what it
+//! read). A closed pipe (`baoku search … | head`) ends the program quietly.
 
 use baoku::extract::{extract_path, FieldMap};
-use baoku::index::{WriterOptions, DEFAULT_WRITER_MEMORY};
+use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
 use baoku::output::{summary_line, write_article, write_json, write_results, write_stats, Markup};
 use baoku::search::{Filters, Sort};
@@ -16,6 +17,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// baoku (报库): full-text search for Chinese news archives.
 #[derive(Debug, Parser)]
@@ -61,6 +64,12 @@ enum Command {
     Show(ShowArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
     Stats(StatsArgs),
+    /// Verify the index: the checksum of every segment file, the schema and analyzer
+    /// versions, and that each article has exactly one id and no id is held twice.
+    ///
+    /// Only reads; safe while `baoku index` runs. Exit status: 0 healthy; 1 problems
+    /// found (each named, with the command that repairs them); 2 error.
+    Check,
 }
 
 /// How inputs are read (shared by `index` and `extract`).
@@ -331,6 +340,7 @@ pub fn run() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Show(args) => show(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
+        Command::Check => check(&cli.index),
     };
     match outcome {
         Ok(code) => code,
@@ -367,6 +377,17 @@ fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         strict: args.strict,
     };
     let mut progress = ProgressBarReporter::new(args.quiet);
+    let interrupt = progress.interrupt.clone();
+    // Ctrl-C or SIGTERM: the run stops at the next chunk of articles and commits what
+    // it read. A second one ends the process at once (the index keeps its last commit).
+    let handler = ctrlc::set_handler(move || {
+        if interrupt.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(error) = handler {
+        warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
+    }
     let result = if args.rebuild {
         rebuild_index(dir, &args.paths, &options, &mut progress)
     } else {
@@ -374,13 +395,34 @@ fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
             .and_then(|archive| index_paths(&archive, &args.paths, &options, &mut progress))
     };
     progress.finish();
-    let report = result?;
+    let interrupted = progress.interrupt.load(Ordering::SeqCst);
+    let report = match result {
+        Err(error) if interrupted => anyhow::bail!(
+            "interrupted: the current batch was rolled back ({error}); the index keeps its last commit"
+        ),
+        other => other?,
+    };
     if !args.quiet {
         warn(&format!(
             "baoku: {} → {}",
             summary_line(&report),
             dir.display()
         ));
+    }
+    if report.interrupted && args.rebuild {
+        warn(&format!(
+            "baoku: interrupted: the rebuild was abandoned; {} is unchanged",
+            dir.display()
+        ));
+        return Ok(ExitCode::from(130));
+    }
+    if report.interrupted {
+        warn(&format!(
+            "baoku: interrupted: committed the current batch; {} articles in {}; run the same command again to finish",
+            report.total_articles,
+            dir.display()
+        ));
+        return Ok(ExitCode::from(130));
     }
     Ok(if report.complete() {
         ExitCode::SUCCESS
@@ -561,6 +603,35 @@ fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn check(dir: &Path) -> anyhow::Result<ExitCode> {
+    let report = check_index(dir)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if report.healthy() {
+        writeln!(
+            out,
+            "{}: healthy: {} articles in {} segments, {} files verified",
+            dir.display(),
+            report.articles,
+            report.segments,
+            report.files_checked
+        )?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for damage in &report.damage {
+        writeln!(out, "{}: {damage}", dir.display())?;
+    }
+    writeln!(
+        out,
+        "{}: to repair, rebuild it from your archive: baoku --index {} index --rebuild PATH... (the files and folders you indexed)",
+        dir.display(),
+        dir.display()
+    )?;
+    out.flush()?;
+    Ok(ExitCode::from(1))
+}
+
 /// Writes a line to stderr; a closed stderr (`2>&1 | head`) must not stop the work.
 fn warn(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
@@ -571,6 +642,8 @@ fn warn(line: &str) {
 struct ProgressBarReporter {
     bar: Option<ProgressBar>,
     inputs: usize,
+    /// Set by the Ctrl-C / SIGTERM handler.
+    interrupt: Arc<AtomicBool>,
 }
 
 impl ProgressBarReporter {
@@ -589,6 +662,7 @@ impl ProgressBarReporter {
                 bar
             }),
             inputs: 0,
+            interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -633,5 +707,9 @@ impl Progress for ProgressBarReporter {
         if let Some(bar) = &self.bar {
             bar.set_message("committing…");
         }
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt.load(Ordering::Relaxed)
     }
 }

@@ -60,6 +60,25 @@ pub enum Error {
         analyzer: u32,
     },
 
+    /// Another process (or another writer in this one) is writing the index.
+    #[error("index at {} is in use: {} is writing to it; wait for it to finish or stop it", path.display(), match pid { Some(pid) => format!("baoku process {pid}"), None => "another baoku process".to_string() })]
+    IndexInUse {
+        /// The index directory.
+        path: PathBuf,
+        /// The process holding the writer lock, as recorded in its lock file.
+        pid: Option<u32>,
+    },
+
+    /// Writing the index failed (a full disk, an I/O error): nothing of the current
+    /// batch is kept, and the index holds its last commit.
+    #[error("could not write the index at {}: {}; nothing of the current batch was kept, the index holds its last commit", path.display(), plain_cause(cause))]
+    IndexWrite {
+        /// The index directory.
+        path: PathBuf,
+        /// What tantivy (usually the operating system) reported.
+        cause: tantivy::TantivyError,
+    },
+
     /// The query string cannot be understood.
     #[error("invalid query: {0}")]
     Query(String),
@@ -75,6 +94,21 @@ pub enum Error {
 
 /// The result type of every fallible function in baoku.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The operating system's words for a tantivy I/O error, without tantivy's wrappers.
+fn plain_cause(error: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::{OpenReadError, OpenWriteError};
+    use tantivy::TantivyError;
+    match error {
+        TantivyError::IoError(e) => e.to_string(),
+        TantivyError::InternalError(message) => message.clone(),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath })
+        | TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("{}: {io_error}", filepath.display())
+        }
+        other => other.to_string(),
+    }
+}
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.

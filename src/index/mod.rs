@@ -6,10 +6,16 @@
 //!
 //! This module owns the index files; it must not parse inputs or queries.
 
+mod check;
+mod faults;
+mod lock;
 mod stats;
 mod version;
 mod writer;
 
+pub use check::{check_index, CheckReport, Damage};
+pub(crate) use lock::WriterLock;
+pub use lock::LOCK_FILE;
 pub use stats::{SourceCount, Stats};
 pub use version::IndexVersion;
 pub use writer::{ArchiveWriter, Upsert, WriterOptions, DEFAULT_WRITER_MEMORY};
@@ -67,7 +73,7 @@ impl Archive {
             });
         };
         found.check(dir)?;
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open(faults::open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 
@@ -89,21 +95,20 @@ impl Archive {
                 }
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let schema = IndexSchema::embedded();
-        let index = Index::builder()
-            .schema(schema.tantivy_schema().clone())
-            .settings(IndexSettings {
-                // Chinese text compresses about twice as well with zstd as with lz4;
-                // larger blocks help it further at a small cost per stored-document read.
-                docstore_compression: Compressor::Zstd(ZstdCompressor {
-                    compression_level: Some(DOCSTORE_ZSTD_LEVEL),
-                }),
-                docstore_blocksize: DOCSTORE_BLOCK_BYTES,
-                ..IndexSettings::default()
-            })
-            .create_in_dir(dir)?;
-        IndexVersion::current().write(dir)?;
+        // Built beside and renamed into place, so that a process killed half-way
+        // leaves no half-made index in `dir` (only a hidden folder beside it).
+        let staging = sibling(dir, "creating");
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        let staged = create_files(&staging)
+            .and_then(|()| std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, e)));
+        if staged.is_err() {
+            // A folder that cannot be replaced (a mount point, say): made in place.
+            let _ = std::fs::remove_dir_all(&staging);
+            create_files(dir)?;
+        }
+        let index = Index::open(faults::open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 
@@ -195,6 +200,38 @@ impl Archive {
     pub fn writer_with(&self, options: WriterOptions) -> Result<ArchiveWriter> {
         ArchiveWriter::new(self.clone(), options)
     }
+}
+
+/// Creates the files of an empty archive in `dir`.
+fn create_files(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let schema = IndexSchema::embedded();
+    Index::builder()
+        .schema(schema.tantivy_schema().clone())
+        .settings(IndexSettings {
+            // Chinese text compresses about twice as well with zstd as with lz4;
+            // larger blocks help it further at a small cost per stored-document read.
+            docstore_compression: Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+            }),
+            docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+            ..IndexSettings::default()
+        })
+        .create_in_dir(dir)?;
+    IndexVersion::current().write(dir)
+}
+
+/// A hidden folder beside `dir`, named after it, this process and `purpose`.
+pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
+    let name = dir.file_name().map_or_else(
+        || "baoku-index".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
 }
 
 pub(crate) fn is_empty_dir(dir: &Path) -> Result<bool> {

@@ -1,9 +1,10 @@
 //! Writing articles: upsert by id, exact duplicates stored once, then atomic commits.
 
+use super::lock::WriterLock;
 use super::Archive;
 use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use std::collections::{HashMap, HashSet};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TantivyDocument, Term, TERMINATED};
@@ -57,6 +58,8 @@ pub struct ArchiveWriter {
     bodies_in_batch: HashMap<u64, String>,
     deleted_ids: HashSet<String>,
     deleted_inputs: HashSet<String>,
+    /// Declared last, so that it is released after tantivy's writer.
+    _lock: WriterLock,
 }
 
 impl ArchiveWriter {
@@ -64,6 +67,7 @@ impl ArchiveWriter {
         // tantivy needs at least 15 MB per thread.
         let threads = options.threads.max(1);
         let memory = options.memory_bytes.max(threads * 16 * 1024 * 1024);
+        let lock = WriterLock::acquire(archive.dir())?;
         let writer = archive
             .tantivy_index()
             .writer_with_num_threads(threads, memory)?;
@@ -76,6 +80,7 @@ impl ArchiveWriter {
             bodies_in_batch: HashMap::new(),
             deleted_ids: HashSet::new(),
             deleted_inputs: HashSet::new(),
+            _lock: lock,
         })
     }
 
@@ -99,8 +104,9 @@ impl ArchiveWriter {
         if existed || live {
             self.writer.delete_term(id_term);
         }
-        self.writer
-            .add_document(schema.to_document(article, input))?;
+        if let Err(error) = self.writer.add_document(schema.to_document(article, input)) {
+            return Err(self.write_failed(error));
+        }
         self.ids_in_batch.insert(article.id.clone());
         self.bodies_in_batch.insert(hash, article.id.clone());
         Ok(if existed {
@@ -168,7 +174,9 @@ impl ArchiveWriter {
     /// Makes every change since the writer was made (or since the last commit)
     /// durable and visible, all at once.
     pub fn commit(&mut self) -> Result<()> {
-        self.writer.commit()?;
+        if let Err(error) = self.writer.commit() {
+            return Err(self.write_failed(error));
+        }
         self.archive.reload()?;
         self.committed = self.archive.searcher();
         self.ids_in_batch.clear();
@@ -178,9 +186,34 @@ impl ArchiveWriter {
         Ok(())
     }
 
+    /// The error to report for a failed write. When an indexing thread failed (a full
+    /// disk while it wrote a segment), tantivy says only that a thread died; preparing
+    /// a commit joins the threads and brings out what actually went wrong. No commit
+    /// is made.
+    fn write_failed(&mut self, error: tantivy::TantivyError) -> Error {
+        let cause = if matches!(error, tantivy::TantivyError::ErrorInThread(_)) {
+            match self.writer.prepare_commit() {
+                Err(cause) => cause,
+                Ok(prepared) => {
+                    let _ = prepared.abort();
+                    error
+                }
+            }
+        } else {
+            error
+        };
+        Error::IndexWrite {
+            path: self.archive.dir().to_path_buf(),
+            cause,
+        }
+    }
+
     /// Discards every change since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
+        // The files of the discarded segments would otherwise stay until the next
+        // commit: after a full disk, that space is what the next run needs.
+        let _ = self.writer.garbage_collect_files().wait();
         self.ids_in_batch.clear();
         self.bodies_in_batch.clear();
         self.deleted_ids.clear();

@@ -81,6 +81,54 @@ impl Manifest {
     }
 }
 
+/// The key an input is known by in the index (its `input` field and the manifest):
+/// its canonical path as text. Bytes that are not UTF-8 (possible in Unix file names)
+/// are written `\xNN`, so that two such names never share a key.
+pub fn input_key(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    let mut key = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        key.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            key.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    key
+}
+
+/// The path an input key names: the key itself, or, for a name that was not UTF-8,
+/// the path whose `\xNN` escapes are the bytes they stand for.
+pub fn key_path(key: &str) -> PathBuf {
+    let literal = PathBuf::from(key);
+    if !key.contains("\\x") || literal.exists() {
+        return literal;
+    }
+    let bytes = key.as_bytes();
+    let mut raw = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes[at..]
+            .starts_with(b"\\x")
+            .then(|| bytes.get(at + 2..at + 4))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                raw.push(byte);
+                at += 4;
+            }
+            None => {
+                raw.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(raw))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +148,30 @@ mod tests {
         assert_eq!(Manifest::load(dir.path()).get("a"), Some(&state));
         std::fs::write(dir.path().join(FILE_NAME), "{not json").unwrap();
         assert!(Manifest::load(dir.path()).get("a").is_none());
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_have_distinct_keys_that_lead_back_to_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"\xff\xfe.txt"));
+        let b = dir
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"\xff\xfd.txt"));
+        std::fs::write(&a, "x").unwrap();
+        assert_ne!(input_key(&a), input_key(&b));
+        assert!(
+            input_key(&a).ends_with("\\xff\\xfe.txt"),
+            "{}",
+            input_key(&a)
+        );
+        assert_eq!(key_path(&input_key(&a)), a);
+        assert!(key_path(&input_key(&a)).exists());
+        assert_eq!(
+            key_path("/plain/path.txt"),
+            PathBuf::from("/plain/path.txt")
+        );
     }
 }

@@ -16,7 +16,7 @@ pub use manifest::{InputState, Manifest};
 
 use crate::error::{Error, Result};
 use crate::extract::FieldMap;
-use crate::index::{is_empty_dir, Archive, IndexVersion, WriterOptions};
+use crate::index::{is_empty_dir, Archive, IndexVersion, WriterLock, WriterOptions};
 use crate::source::{ReadOptions, SkipReason};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -88,6 +88,11 @@ pub trait Progress {
     fn problem(&mut self, problem: &Problem);
     /// A batch is being committed.
     fn committing(&mut self);
+    /// Whether the run should stop now (Ctrl-C): the articles read so far are then
+    /// committed and the report says [`IndexReport::interrupted`].
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that ignores everything.
@@ -132,6 +137,9 @@ pub struct IndexReport {
     pub elapsed: Duration,
     /// Articles in the archive after the run.
     pub total_articles: u64,
+    /// The run was interrupted ([`Progress::interrupted`]): what was read before is
+    /// committed, the rest is left for the next run.
+    pub interrupted: bool,
 }
 
 impl IndexReport {
@@ -161,7 +169,8 @@ pub fn index_paths(
 /// The old archive stays searchable, untouched, until the new one is complete; if the
 /// run fails, the old one is kept and the partial new one removed. This is also how an
 /// archive built by another baoku version is upgraded. `dir` must be a baoku archive,
-/// empty, or absent: any other folder is refused rather than replaced.
+/// empty, or absent: any other folder is refused rather than replaced. An interrupted
+/// rebuild ([`Progress::interrupted`]) is abandoned, and `dir` left as it was.
 pub fn rebuild_index(
     dir: &Path,
     paths: &[PathBuf],
@@ -173,6 +182,13 @@ pub fn rebuild_index(
             path: dir.to_path_buf(),
         });
     }
+    // The old index is held for the whole rebuild: a writer that came in meanwhile
+    // would lose its work when the new index is put in place.
+    let _lock = if dir.join("baoku.json").exists() {
+        Some(WriterLock::acquire(dir)?)
+    } else {
+        None
+    };
     let name = dir.file_name().map_or_else(
         || "baoku-index".into(),
         |n| n.to_string_lossy().into_owned(),
@@ -181,6 +197,9 @@ pub fn rebuild_index(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if _lock.is_some() {
+        remove_leftovers(&parent, &name);
+    }
     let fresh = parent.join(format!(".{name}.rebuild-{}", std::process::id()));
     if fresh.exists() {
         std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
@@ -188,6 +207,11 @@ pub fn rebuild_index(
     let built =
         Archive::create(&fresh).and_then(|archive| index_paths(&archive, paths, options, progress));
     let report = match built {
+        Ok(report) if report.interrupted => {
+            // Half an archive must not replace a whole one.
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Ok(report);
+        }
         Ok(report) => report,
         Err(error) => {
             // Best effort: the error that stopped the rebuild is the one to report.
@@ -204,6 +228,33 @@ pub fn rebuild_index(
         std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
     }
     Ok(report)
+}
+
+/// Removes the hidden folders that rebuilds and creations of the index `name` in
+/// `parent` left behind when their process was killed (`.NAME.rebuild-PID`,
+/// `.NAME.creating-PID`, `.NAME.old-PID`), once that process is gone. Best effort:
+/// a folder that cannot be removed is left.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let Some((purpose, pid)) = rest.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if matches!(purpose, "rebuild" | "creating" | "old") && pid != std::process::id() && !alive
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 impl From<&crate::source::Skipped> for Problem {

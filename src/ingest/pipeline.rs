@@ -3,7 +3,7 @@
 //! tantivy's own threads analyse the documents, so on N cores there are N readers
 //! and N indexing threads, and memory is bounded by the channel and the writer budget.
 
-use super::manifest::{InputState, Manifest};
+use super::manifest::{input_key, key_path, InputState, Manifest};
 use super::{IndexOptions, IndexReport, Problem, ProblemKind, Progress};
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -11,7 +11,7 @@ use crate::extract::extract_document;
 use crate::index::{Archive, ArchiveWriter, Upsert};
 use crate::source::{collect_inputs, read_documents, InputFile, ReadCounters, SourceError};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::Instant;
@@ -38,6 +38,8 @@ enum Message {
 struct Pending {
     file: InputFile,
     key: String,
+    /// The canonical path, read from (the key may escape bytes that are not UTF-8).
+    path: PathBuf,
 }
 
 pub(super) fn run(
@@ -60,9 +62,18 @@ pub(super) fn run(
 
     let mut manifest = Manifest::load(archive.dir());
     let mut pending = Vec::new();
+    let own_files = archive.dir().canonicalize().ok();
     for file in inputs.files {
-        let key = match file.path.canonicalize() {
-            Ok(canonical) => canonical.to_string_lossy().into_owned(),
+        let (key, path) = match file.path.canonicalize() {
+            // The index's own files, when it lies inside a folder being indexed.
+            Ok(canonical)
+                if own_files
+                    .as_ref()
+                    .is_some_and(|own| canonical.starts_with(own)) =>
+            {
+                continue
+            }
+            Ok(canonical) => (input_key(&canonical), canonical),
             Err(e) => {
                 let problem = Problem {
                     place: file.path.display().to_string(),
@@ -79,7 +90,7 @@ pub(super) fn run(
                 report.inputs_unchanged += 1;
                 report.unchanged += state.articles;
             }
-            _ => pending.push(Pending { file, key }),
+            _ => pending.push(Pending { file, key, path }),
         }
     }
     let total_bytes: u64 = pending.iter().map(|p| p.file.size).sum();
@@ -87,7 +98,7 @@ pub(super) fn run(
 
     let mut writer = archive.writer_with(options.writer)?;
     let outcome = if pending.is_empty() {
-        Ok(())
+        Ok(progress.interrupted())
     } else {
         read_all(
             &pending,
@@ -98,10 +109,28 @@ pub(super) fn run(
             progress,
         )
     };
-    if let Err(error) = outcome {
-        // Nothing of the unfinished batch is kept; earlier batches are committed.
-        writer.rollback()?;
-        return Err(error);
+    let interrupted = match outcome {
+        Ok(interrupted) => interrupted,
+        Err(error) => {
+            // Nothing of the unfinished batch is kept; earlier batches are committed.
+            // (Should the rollback fail too, dropping the writer discards the batch.)
+            let _ = writer.rollback();
+            return Err(error);
+        }
+    };
+    if interrupted {
+        // Interrupted (Ctrl-C): what was read is committed; inputs cut short are not
+        // in the manifest, so the next run reads them again and replaces their articles.
+        progress.committing();
+        writer.commit()?;
+        report.commits += 1;
+        report.interrupted = true;
+        manifest.save()?;
+        drop(writer);
+        archive.reload()?;
+        report.total_articles = archive.num_articles();
+        report.elapsed = started.elapsed();
+        return Ok(report);
     }
     if options.prune {
         prune(archive, &mut writer, &mut manifest, &mut report)?;
@@ -116,7 +145,8 @@ pub(super) fn run(
     Ok(report)
 }
 
-/// Reads every pending input on reader threads and upserts what they send.
+/// Reads every pending input on reader threads and upserts what they send; `true`
+/// when it stopped early because the run was interrupted.
 fn read_all(
     pending: &[Pending],
     options: &IndexOptions,
@@ -124,7 +154,7 @@ fn read_all(
     manifest: &mut Manifest,
     report: &mut IndexReport,
     progress: &mut dyn Progress,
-) -> Result<()> {
+) -> Result<bool> {
     let readers = options.writer.threads.clamp(1, pending.len());
     let (sender, receiver) = sync_channel::<Message>(readers * 4);
     let next = AtomicUsize::new(0);
@@ -144,7 +174,7 @@ fn read_all(
         let result = consume(
             &receiver, pending, options, writer, manifest, report, progress, &counters,
         );
-        if result.is_err() {
+        if !matches!(result, Ok(false)) {
             stop.store(true, Ordering::Relaxed);
             // Let blocked readers finish their send and see the stop flag.
             while receiver.recv().is_ok() {}
@@ -172,7 +202,7 @@ fn reader(
         if stop.load(Ordering::Relaxed) || sender.send(Message::Begin { index }).is_err() {
             return;
         }
-        let path = PathBuf::from(&input.key);
+        let path = &input.path;
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut emit = |doc: std::result::Result<crate::source::RawDoc, SourceError>| {
             let item = match doc {
@@ -192,7 +222,7 @@ fn reader(
             }
             !stop.load(Ordering::Relaxed)
         };
-        let fatal = read_documents(&path, &options.read, counters, &mut emit).err();
+        let fatal = read_documents(path, &options.read, counters, &mut emit).err();
         let items = std::mem::take(&mut chunk);
         if !items.is_empty() && sender.send(Message::Chunk { index, items }).is_err() {
             return;
@@ -224,7 +254,8 @@ struct InputTally {
 }
 
 /// The writer side: upserts articles, reports problems, commits batches, and records
-/// inputs in the manifest once all their articles are committed.
+/// inputs in the manifest once all their articles are committed. Returns `true` if
+/// it stopped because [`Progress::interrupted`] said so.
 #[allow(clippy::too_many_arguments)]
 fn consume(
     receiver: &Receiver<Message>,
@@ -235,12 +266,18 @@ fn consume(
     report: &mut IndexReport,
     progress: &mut dyn Progress,
     counters: &ReadCounters,
-) -> Result<()> {
+) -> Result<bool> {
     let mut open: HashMap<usize, InputTally> = HashMap::new();
     let mut finished: Vec<(String, InputState)> = Vec::new();
     let mut since_commit = 0usize;
     let mut inputs_done = 0usize;
     for message in receiver {
+        if progress.interrupted() {
+            for (key, state) in finished {
+                manifest.set(key, state);
+            }
+            return Ok(true);
+        }
         match message {
             Message::Begin { index } => {
                 let key = &pending[index].key;
@@ -316,7 +353,7 @@ fn consume(
     for (key, state) in finished {
         manifest.set(key, state);
     }
-    Ok(())
+    Ok(false)
 }
 
 fn handle_problem(
@@ -372,7 +409,7 @@ fn prune(
     keys.sort();
     keys.dedup();
     for key in keys {
-        if Path::new(&key).exists() {
+        if key_path(&key).exists() {
             continue;
         }
         let term = tantivy::Term::from_field_text(field, &key);

@@ -1,0 +1,204 @@
+//! Helpers shared by the reliability and hostile-input tests: running the real
+//! `baoku` binary, measuring its peak memory, generating corpora, listing the ids an
+//! index holds. Not a test file itself.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The `baoku` binary on `index`, with no `BAOKU_INDEX` from the environment.
+pub fn baoku(index: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
+    command
+        .env_remove("BAOKU_INDEX")
+        .env_remove("BAOKU_TEST_FAIL_WRITES_AFTER")
+        .arg("--index")
+        .arg(index);
+    command
+}
+
+pub fn run(index: &Path, args: &[&str]) -> Output {
+    baoku(index).args(args).output().unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Starts `baoku index` in the background, its output in files under `logs`.
+pub fn spawn_index(index: &Path, args: &[&str], logs: &Path) -> Child {
+    std::fs::create_dir_all(logs).unwrap();
+    baoku(index)
+        .arg("index")
+        .args(args)
+        .stdout(Stdio::from(
+            std::fs::File::create(logs.join("stdout")).unwrap(),
+        ))
+        .stderr(Stdio::from(
+            std::fs::File::create(logs.join("stderr")).unwrap(),
+        ))
+        .spawn()
+        .unwrap()
+}
+
+/// Runs a command to its end and returns its output with its peak resident memory
+/// (VmHWM, in MB), sampled from /proc while it runs.
+pub fn run_measured(mut command: Command) -> (Output, u64) {
+    let logs = tempfile::tempdir().unwrap();
+    let (out, err) = (logs.path().join("out"), logs.path().join("err"));
+    let mut child = command
+        .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
+        .spawn()
+        .unwrap();
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:")) {
+                let kb: u64 = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let output = Output {
+        status,
+        stdout: std::fs::read(&out).unwrap(),
+        stderr: std::fs::read(&err).unwrap(),
+    };
+    (output, peak_kb / 1024)
+}
+
+/// Articles in the index, as `baoku stats` counts them.
+pub fn articles(index: &Path) -> u64 {
+    let output = run(index, &["stats", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stats: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    stats["articles"].as_u64().unwrap()
+}
+
+/// The id of every live article, in no particular order (duplicates kept).
+pub fn ids(index: &Path) -> Vec<String> {
+    use tantivy::schema::Value;
+    let archive = baoku::Archive::open(index).unwrap();
+    let searcher = archive.searcher();
+    let field = archive.schema().fields().id;
+    let mut ids = Vec::new();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in 0..segment.max_doc() {
+            if segment.is_deleted(doc) {
+                continue;
+            }
+            let stored: tantivy::TantivyDocument = searcher
+                .doc(tantivy::DocAddress::new(ordinal as u32, doc))
+                .unwrap();
+            ids.push(
+                stored
+                    .get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    ids
+}
+
+/// A JSON Lines corpus of `files` files of `per_file` distinct articles each, named
+/// so that walking order is file order; returns every id in reading order.
+pub fn synthetic_corpus(dir: &Path, files: usize, per_file: usize) -> Vec<String> {
+    synthetic_corpus_named(dir, "f", files, per_file)
+}
+
+/// Like [`synthetic_corpus`], with ids and texts that start with `prefix`.
+pub fn synthetic_corpus_named(
+    dir: &Path,
+    prefix: &str,
+    files: usize,
+    per_file: usize,
+) -> Vec<String> {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut all = Vec::new();
+    for f in 0..files {
+        let mut text = String::new();
+        for n in 0..per_file {
+            let id = format!("{prefix}{f:03}-{n:05}");
+            let body = format!(
+                "{prefix}第{f}号文件第{n}篇报道。吉林省乡村振兴局揭牌，全省脱贫群众人均收入达到{}元，\
+                 比上年增长{}.{}%。记者走访了{}个村，农民专业合作社{}家，产业项目{}个。",
+                10_000 + n * 7 + f,
+                n % 17,
+                f % 10,
+                n % 300 + 1,
+                (n * 13 + f) % 997,
+                (n * 31 + f * 7) % 503
+            );
+            let record = serde_json::json!({
+                "id": id,
+                "title": format!("乡村振兴第{f}组第{n}篇"),
+                "date": format!("2022-{:02}-{:02}", n % 12 + 1, n % 28 + 1),
+                "source": "测试日报",
+                "body": body.repeat(3),
+            });
+            text.push_str(&record.to_string());
+            text.push('\n');
+            all.push(id);
+        }
+        std::fs::write(dir.join(format!("part-{f:03}.jsonl")), text).unwrap();
+    }
+    all
+}
+
+/// Waits until `condition` holds, at most `limit`.
+pub fn wait_for(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+/// Sends a signal (`INT`, `TERM`) to a process.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A small deterministic random generator (xorshift), so that a failing run of the
+/// kill tests can be repeated with the seed it prints.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A duration uniformly in `[0, max)`.
+    pub fn below(&mut self, max: Duration) -> Duration {
+        let nanos = max.as_nanos().max(1) as u64;
+        Duration::from_nanos(self.next() % nanos)
+    }
+}
