@@ -19,6 +19,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = fields.add("title=h");
         let _ = fields.add("id=k");
     }
-    let name = if choice & 4 == 4 { "feed.ndjson" } else { "feed.jsonl" };
+    let name = if choice & 4 == 4 {
+        "feed.ndjson"
+    } else {
+        "feed.jsonl"
+    };
     let _ = baoku::extract_bytes(name, bytes, &ReadOptions::default(), &fields);
 });
