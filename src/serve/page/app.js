@@ -452,7 +452,7 @@ async function renderArticle(state, mine) {
 // composition just before the key event), and the composition events say it too.
 let composing = false;
 form.addEventListener("compositionstart", () => { composing = true; });
-form.addEventListener("compositionend", () => { setTimeout(() => { composing = false; }, 0); });
+form.addEventListener("compositionend", () => { composing = false; });
 form.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.isComposing || composing || event.keyCode === 229)) {
     event.preventDefault();
@@ -467,7 +467,7 @@ for (const name of ["since", "until", "source"]) {
     submit({ force: true });
   });
   fields[name].addEventListener("compositionstart", () => { composing = true; });
-  fields[name].addEventListener("compositionend", () => { setTimeout(() => { composing = false; }, 0); });
+  fields[name].addEventListener("compositionend", () => { composing = false; });
   fields[name].addEventListener("change", () => { if (fields.q.value.trim()) submit(); });
 }
 fields.sort.addEventListener("change", () => { if (fields.q.value.trim()) submit(); });
