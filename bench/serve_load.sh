@@ -8,7 +8,9 @@
 #   bench/serve_load.sh --connections 32 --duration 30s --params "&facets=true"
 #
 # Reports requests/s, latency p50/p90/p99/max and errors (non-2xx answers, socket
-# errors), with the machine's load average at the time. Needs wrk (installed with
+# errors), with the machine's load average at the time: once with the server's answer
+# cache off (every request is a search) and once as deployed (cache on; the 1,636
+# queries repeat within the run, so most are answered from it). Needs wrk (installed with
 # apt-get when missing) and python3 (to URL-encode the queries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,30 +90,41 @@ done = function(summary, latency, requests)
 end
 """)
 open(out, "w", encoding="utf-8").write("\n".join(lua))
+open(out.replace("load.lua", "paths"), "w", encoding="utf-8").write("\n".join(paths) + "\n")
 print(f"{len(paths)} queries from {len(files)} query files", file=sys.stderr)
 EOF
 
-"$BAOKU" --index "$INDEX" serve --addr 127.0.0.1:0 >"$WORK/stdout" 2>"$WORK/stderr" &
-SERVER=$!
-for _ in $(seq 100); do
-  grep -q "baoku serving" "$WORK/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-URL=$(sed -n 's/^baoku serving //p' "$WORK/stdout")
-[ -n "$URL" ] || { echo "the server did not start:" >&2; cat "$WORK/stderr" >&2; exit 1; }
-
-echo "baoku serve: $ARTICLES articles at ${URL}; $CONNECTIONS connections, $THREADS wrk threads, $DURATION (after a $WARMUP warm-up)" >&2
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/load.lua" "$URL" >/dev/null
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/load.lua" "$URL" >"$WORK/wrk.txt"
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-RESULT=$(grep '^{' "$WORK/wrk.txt")
-echo "cores: $(nproc); load average before: $LOAD_BEFORE; after: $LOAD_AFTER"
-echo "$RESULT" | python3 -c '
-import json, sys
+# One measured run against a fresh server started with the given options.
+measure() {
+  local label=$1; shift
+  "$BAOKU" --index "$INDEX" serve --addr 127.0.0.1:0 "$@" >"$WORK/stdout" 2>"$WORK/stderr" &
+  SERVER=$!
+  for _ in $(seq 100); do
+    grep -q "baoku serving" "$WORK/stdout" 2>/dev/null && break
+    sleep 0.1
+  done
+  local url
+  url=$(sed -n 's/^baoku serving //p' "$WORK/stdout")
+  [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$WORK/stderr" >&2; exit 1; }
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/load.lua" "$url" >/dev/null
+  local before after result
+  before=$(cut -d' ' -f1-3 /proc/loadavg)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/load.lua" "$url" >"$WORK/wrk.txt"
+  after=$(cut -d' ' -f1-3 /proc/loadavg)
+  kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""
+  result=$(grep '^{' "$WORK/wrk.txt")
+  echo "$result" | LABEL="$label" LOAD="load average before $before, after $after" python3 -c '
+import json, os, sys
 r = json.load(sys.stdin)
-print("{rps:.0f} searches/s over {seconds:.1f} s ({requests} requests); latency p50 {p50_ms:.2f} ms, "
-      "p90 {p90_ms:.2f} ms, p99 {p99_ms:.2f} ms, max {max_ms:.1f} ms; "
-      "errors: {non_2xx} non-2xx, {socket_errors} socket".format(**r))
+print(os.environ["LABEL"] + ": {rps:.0f} searches/s ({requests} requests in {seconds:.1f} s); latency p50 {p50_ms:.2f} ms, "
+      "p90 {p90_ms:.2f} ms, p99 {p99_ms:.2f} ms, max {max_ms:.1f} ms; errors: {non_2xx} non-2xx, "
+      "{socket_errors} socket; ".format(**r) + os.environ["LOAD"])
+print("  " + json.dumps(dict(r, label=os.environ["LABEL"])))
 '
-echo "$RESULT"
+}
+
+echo "baoku serve on $ARTICLES articles, $(nproc) cores; wrk: $CONNECTIONS connections, $THREADS threads, $DURATION after a $WARMUP warm-up; $(wc -l < "$WORK/paths") queries cycled" >&2
+# Every request searched: what the engine and the server sustain.
+measure "no answer cache (--cache 0)" --cache 0
+# As deployed: repeated requests are answered from the cache (the warm-up fills it).
+measure "with the answer cache (default)"

@@ -5,13 +5,13 @@
 //! 2 error; 130 `index` interrupted by Ctrl-C or SIGTERM (after committing what it
 //! read). `serve` runs until Ctrl-C or SIGTERM and then exits 0. A closed pipe (`baoku search … | head`) ends the program quietly.
 
+use crate::serve;
 use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
 use baoku::output::{summary_line, write_article, write_json, write_results, write_stats, Markup};
 use baoku::search::{Filters, Sort};
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
-use crate::serve;
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -98,6 +98,12 @@ struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     timeout: u32,
+
+    /// Memory for answers to repeated searches, in MB (0 turns the cache off). The
+    /// cache is emptied at every new commit of the index.
+    #[arg(long, value_name = "MB", default_value_t = (serve::DEFAULT_CACHE_BYTES / 1_048_576) as u32,
+          value_parser = clap::value_parser!(u32).range(0..=65536))]
+    cache: u32,
 }
 
 /// How inputs are read (shared by `index` and `extract`).
@@ -667,6 +673,7 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         options.concurrency = concurrency as usize;
     }
     options.timeout = std::time::Duration::from_secs(u64::from(args.timeout));
+    options.cache_bytes = args.cache as usize * 1_048_576;
     serve::run(dir, &options)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -157,7 +157,14 @@ fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) ->
         .expect("a header block");
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
@@ -180,8 +187,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16)
-            .unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
         if size == 0 {
             return out;
         }
@@ -264,12 +271,26 @@ fn search_api_answers_exactly_what_search_json_prints() {
         &[("q", "乡村振兴 收入")],
         &[("q", "乡村振兴"), ("facets", "true")],
         &[("q", "鄉村振興"), ("limit", "2"), ("offset", "1")],
-        &[("q", "收入"), ("sort", "date"), ("since", "2021"), ("until", "2022-06")],
-        &[("q", "收入 OR 台风"), ("sort", "oldest"), ("facets", "true"), ("limit", "50")],
+        &[
+            ("q", "收入"),
+            ("sort", "date"),
+            ("since", "2021"),
+            ("until", "2022-06"),
+        ],
+        &[
+            ("q", "收入 OR 台风"),
+            ("sort", "oldest"),
+            ("facets", "true"),
+            ("limit", "50"),
+        ],
         &[("q", "乡村振兴"), ("source", "吉林日报")],
         &[("q", "乡村振兴"), ("author", "孙翠翠")],
         &[("q", "新华社"), ("collapse", "false"), ("facets", "true")],
-        &[("q", "乡村振兴"), ("snippets", "1"), ("snippet_chars", "30")],
+        &[
+            ("q", "乡村振兴"),
+            ("snippets", "1"),
+            ("snippet_chars", "30"),
+        ],
         &[("q", "国务院常务会议部署了哪些稳定经济增长的措施？")],
         &[("q", "没有这个词组合 乡村振兴")],
         &[("q", "南京市长江大桥"), ("recent", "true")],
@@ -283,6 +304,29 @@ fn search_api_answers_exactly_what_search_json_prints() {
     let sample = server.search(&[("q", "乡村振兴 收入"), ("facets", "true")]);
     assert!(sample["total"].as_u64().unwrap() >= 2, "{sample}");
     assert!(sample["facets"]["source"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
+    let path = "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&facets=true";
+    let server = Server::start(shared_index());
+    let first = server.get(path);
+    assert_eq!(first.header("x-baoku-cache"), Some("miss"));
+    // The same request spelled differently (defaults written out) is the same answer.
+    let second = server.get(&format!("{path}&limit=10&sort=relevance&collapse=true"));
+    assert_eq!(second.header("x-baoku-cache"), Some("hit"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("content-type"), Some("application/json"));
+    let other = server.get(&format!("{path}&limit=3"));
+    assert_eq!(other.header("x-baoku-cache"), Some("miss"));
+
+    let uncached = Server::start_with(shared_index(), &["--cache", "0"]);
+    for _ in 0..2 {
+        let response = uncached.get(path);
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("x-baoku-cache"), None);
+        assert_eq!(without_time(response.json()), without_time(first.json()));
+    }
 }
 
 #[test]
@@ -333,7 +377,10 @@ fn paging_walks_every_hit_once() {
             ("limit", "3"),
             ("offset", &offset.to_string()),
         ]);
-        assert_eq!(page["total"], all["total"], "total is the same on every page");
+        assert_eq!(
+            page["total"], all["total"],
+            "total is the same on every page"
+        );
         for hit in page["hits"].as_array().unwrap() {
             paged.push(hit["id"].as_str().unwrap().to_string());
         }
@@ -351,12 +398,20 @@ fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
         ("/api/search?q=nosuchfield:x", 400, "field"),
         ("/api/search?q=", 400, "empty"),
         ("/api/search", 400, "missing parameter q"),
-        ("/api/search?q=a&sort=score", 400, "relevance, date or oldest"),
+        (
+            "/api/search?q=a&sort=score",
+            400,
+            "relevance, date or oldest",
+        ),
         ("/api/search?q=a&limit=101", 400, "at most 100"),
         ("/api/search?q=a&limit=-1", 400, "whole number"),
         ("/api/search?q=a&limit=1e3", 400, "whole number"),
         ("/api/search?q=a&offset=10001", 400, "too deep"),
-        ("/api/search?q=a&offset=99999999999999999999999", 400, "whole number"),
+        (
+            "/api/search?q=a&offset=99999999999999999999999",
+            400,
+            "whole number",
+        ),
         ("/api/search?q=a&facets=maybe", 400, "true or false"),
         ("/api/search?q=a&since=2022-13", 400, "2022-13"),
         ("/api/search?q=a&until=yesterday", 400, "yesterday"),
@@ -383,11 +438,7 @@ fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
     assert!(response.error().contains("1001 characters"));
     // A huge query string is refused without being searched.
     let response = server.get(&format!("/api/search?q={}", "a".repeat(100_000)));
-    assert!(
-        (400..500).contains(&response.status),
-        "{}",
-        response.status
-    );
+    assert!((400..500).contains(&response.status), "{}", response.status);
     let response = server.request("POST", "/api/search?q=a", &[("Content-Length", "0")]);
     assert_eq!(response.status, 405);
     assert!(response.error().contains("GET"));
@@ -439,8 +490,8 @@ fn health_stats_and_the_openapi_document() {
 
     let openapi = server.get("/api/openapi.json");
     assert_eq!(openapi.status, 200);
-    let kept = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/openapi.json"))
-        .unwrap();
+    let kept =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/openapi.json")).unwrap();
     assert_eq!(
         openapi.body, kept,
         "the served description is schema/openapi.json"
@@ -449,7 +500,11 @@ fn health_stats_and_the_openapi_document() {
     let document = openapi.json();
     for path in document["paths"].as_object().unwrap().keys() {
         let concrete = path.replace("{id}", "0000000000000000");
-        let query = if concrete == "/api/search" { "?q=a" } else { "" };
+        let query = if concrete == "/api/search" {
+            "?q=a"
+        } else {
+            ""
+        };
         let response = server.get(&format!("{concrete}{query}"));
         assert!(
             response.status == 200 || (response.status == 404 && path.contains('{')),
@@ -485,11 +540,17 @@ fn the_page_and_its_files_are_embedded() {
 
     let script = server.get("/app.js");
     assert_eq!(script.status, 200);
-    assert!(script.header("content-type").unwrap().starts_with("text/javascript"));
+    assert!(script
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/javascript"));
     assert!(script.text().contains("/api/search"));
     let style = server.get("/style.css");
     assert_eq!(style.status, 200);
-    assert!(style.header("content-type").unwrap().starts_with("text/css"));
+    assert!(style
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/css"));
 
     // Revalidation: the same ETag gets 304 without a body.
     let etag = script.header("etag").unwrap().to_string();
@@ -573,20 +634,29 @@ fn new_commits_are_searched_without_a_restart() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    assert!(support::run(&index, &["index", "-q", first.to_str().unwrap()])
-        .status
-        .success());
+    assert!(
+        support::run(&index, &["index", "-q", first.to_str().unwrap()])
+            .status
+            .success()
+    );
     let server = Server::start(&index);
     let before = server.get("/healthz").json()["articles"].as_u64().unwrap();
     let absent = server.search(&[("q", "鹦鹉螺号")]);
     assert_eq!(absent["total"], 0);
+    // Asked again, the answer comes from the cache, which the commit must empty.
+    let again = server.get("/api/search?q=%E9%B9%A6%E9%B9%89%E8%9E%BA%E5%8F%B7");
+    assert_eq!(again.header("x-baoku-cache"), Some("hit"));
+    assert_eq!(again.json(), absent);
 
     let output = support::run(&index, &["index", "-q", later.to_str().unwrap()]);
     assert!(output.status.success(), "{output:?}");
     let found = wait_for(Duration::from_secs(10), || {
         server.search(&[("q", "鹦鹉螺号")])["total"] == 1
     });
-    assert!(found, "the new article is found without restarting the server");
+    assert!(
+        found,
+        "the new article is found without restarting the server"
+    );
     let after = server.get("/healthz").json()["articles"].as_u64().unwrap();
     assert_eq!(after, 25, "all of sample_corpus/ and the new page");
     assert!(after > before);
@@ -637,7 +707,10 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = support::stderr(&output);
-    assert!(stderr.contains(&format!("cannot listen on {taken}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {taken}")),
+        "{stderr}"
+    );
 
     let output = baoku(shared_index())
         .args(["serve", "--addr", "localhost"])

@@ -9,10 +9,12 @@
 //! when the server is too busy to answer in time, 500 only for a fault of the index.
 //! No query logic lives here.
 
+use super::cache::AnswerCache;
 use super::ServeOptions;
+use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use baoku::search::{Filters, Sort};
@@ -59,6 +61,7 @@ pub struct AppState {
     permits: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     timeout: Duration,
+    answers: AnswerCache,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
             permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
             waiting: Arc::new(AtomicUsize::new(0)),
             timeout: options.timeout,
+            answers: AnswerCache::new(options.cache_bytes),
         })
     }
 
@@ -96,10 +100,7 @@ impl AppState {
             });
             match task.await {
                 Ok(result) => result.map_err(ApiError::from),
-                Err(_) => Err(ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal error while reading the index",
-                )),
+                Err(_) => Err(internal_error()),
             }
         };
         match tokio::time::timeout(self.timeout, run).await {
@@ -173,7 +174,7 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }
@@ -186,10 +187,53 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let request = search_request(&params)?;
-    let results = state
-        .on_index(move |archive| archive.search(&request))
-        .await?;
-    Ok(Json(results).into_response())
+    if !state.answers.enabled() {
+        let results = state
+            .on_index(move |archive| archive.search(&request))
+            .await?;
+        return Ok(Json(results).into_response());
+    }
+    // The request with every default filled in: equal requests, equal keys.
+    let key = serde_json::to_string(&request).map_err(|_| internal_error())?;
+    // Taken before searching: the answer is at least as new as this generation.
+    let generation = state.archive.searcher().generation().generation_id();
+    if let Some(answer) = state.answers.get(&key, generation) {
+        return Ok(json_bytes(answer, "hit"));
+    }
+    let answer = state
+        .on_index(move |archive| {
+            let results = archive.search(&request)?;
+            Ok(serde_json::to_vec(&results).map(Bytes::from))
+        })
+        .await?
+        .map_err(|_| internal_error())?;
+    state.answers.put(key, generation, answer.clone());
+    Ok(json_bytes(answer, "miss"))
+}
+
+/// A JSON body already serialised, marked as served from the cache or not.
+fn json_bytes(body: Bytes, cache: &'static str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                HeaderName::from_static("x-baoku-cache"),
+                HeaderValue::from_static(cache),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn internal_error() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error while answering",
+    )
 }
 
 /// `GET /api/articles/{id}`: one whole [`baoku::Article`], or 404.
@@ -229,10 +273,7 @@ pub async fn not_found(uri: Uri) -> ApiError {
 
 /// A known path with another method than GET (or HEAD).
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "only GET is supported here",
-    )
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "only GET is supported here")
 }
 
 /// Builds the library request from `/api/search` parameters, with the API's limits.
@@ -333,9 +374,7 @@ fn number(value: Option<&str>, name: &str, default: usize) -> Result<usize, ApiE
     match value.map(str::trim) {
         None | Some("") => Ok(default),
         Some(text) => text.parse().map_err(|_| {
-            ApiError::bad_request(format!(
-                "{name} must be a whole number, not {text:?}"
-            ))
+            ApiError::bad_request(format!("{name} must be a whole number, not {text:?}"))
         }),
     }
 }
@@ -407,8 +446,9 @@ mod tests {
         let request = search_request(&params(&[("q", "台风"), ("limit", "100")])).unwrap();
         assert_eq!(request.limit, MAX_LIMIT);
         assert!(refused(&[("q", "台风"), ("limit", "101")]).contains("at most 100"));
-        assert!(refused(&[("q", "台风"), ("offset", "99999999999999999999")])
-            .contains("whole number"));
+        assert!(
+            refused(&[("q", "台风"), ("offset", "99999999999999999999")]).contains("whole number")
+        );
         assert!(refused(&[("q", "台风"), ("offset", "10001")]).contains("too deep"));
         assert!(refused(&[("q", "台风"), ("limit", "-1")]).contains("whole number"));
         assert!(refused(&[("q", "台风"), ("snippets", "11")]).contains("at most"));

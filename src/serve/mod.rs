@@ -11,6 +11,7 @@
 //! only the index the server was started with.
 
 pub mod api;
+pub mod cache;
 pub mod page;
 
 use axum::http::{header, HeaderValue};
@@ -29,6 +30,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7700";
 /// How long a request may wait for and run a search before it is answered with 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Memory for cached search answers unless told otherwise.
+pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -38,6 +42,9 @@ pub struct ServeOptions {
     pub concurrency: usize,
     /// Longest time a request may wait for and spend on the index.
     pub timeout: Duration,
+    /// Bytes of search answers kept for repeated requests (0: none); the cache is
+    /// emptied whenever the index gets a new commit.
+    pub cache_bytes: usize,
 }
 
 impl ServeOptions {
@@ -47,6 +54,7 @@ impl ServeOptions {
             addr,
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             timeout: REQUEST_TIMEOUT,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         }
     }
 }

@@ -435,7 +435,8 @@ async function renderArticle(state, mine) {
     $("a-meta").append(el("span", { class: "dot", text: " · " }), `责任编辑：${article.editor}`);
   }
   const body = $("a-body");
-  for (const paragraph of article.body.split(/\n\s*\n/)) {
+  // Paragraphs are separated by blank lines; a single line break also ends one.
+  for (const paragraph of article.body.split(/\n/)) {
     const text = paragraph.trim();
     if (text) body.append(el("p", { text }));
   }
