@@ -54,7 +54,11 @@ fn one_writer_at_a_time() {
     let archive = Archive::create(dir.path().join("index")).unwrap();
     let _writer = archive.writer().unwrap();
     let err = archive.writer().err().expect("a second writer is refused");
-    assert!(err.to_string().contains("lock"), "{err}");
+    assert!(
+        matches!(err, baoku::Error::IndexInUse { pid: Some(pid), .. } if pid == std::process::id()),
+        "{err}"
+    );
+    assert!(err.to_string().contains("in use"), "{err}");
 }
 
 #[test]
