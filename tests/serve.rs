@@ -312,10 +312,25 @@ fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
     let server = Server::start(shared_index());
     let first = server.get(path);
     assert_eq!(first.header("x-baoku-cache"), Some("miss"));
-    // The same request spelled differently (defaults written out) is the same answer.
+    // The reader reloads once soon after it opens the index (which empties the
+    // cache); after that the answer stays.
+    let mut cached = None;
+    assert!(
+        wait_for(Duration::from_secs(10), || {
+            let again = server.get(path);
+            let hit = again.header("x-baoku-cache") == Some("hit");
+            cached = Some(again);
+            hit
+        }),
+        "a repeated search is answered from the cache"
+    );
+    let cached = cached.unwrap();
+    assert_eq!(without_time(cached.json()), without_time(first.json()));
+    // The same request spelled differently (defaults written out) is the same answer,
+    // byte for byte.
     let second = server.get(&format!("{path}&limit=10&sort=relevance&collapse=true"));
     assert_eq!(second.header("x-baoku-cache"), Some("hit"));
-    assert_eq!(second.body, first.body);
+    assert!(second.body == cached.body, "{}", second.text());
     assert_eq!(second.header("content-type"), Some("application/json"));
     let other = server.get(&format!("{path}&limit=3"));
     assert_eq!(other.header("x-baoku-cache"), Some("miss"));
@@ -644,9 +659,11 @@ fn new_commits_are_searched_without_a_restart() {
     let absent = server.search(&[("q", "鹦鹉螺号")]);
     assert_eq!(absent["total"], 0);
     // Asked again, the answer comes from the cache, which the commit must empty.
-    let again = server.get("/api/search?q=%E9%B9%A6%E9%B9%89%E8%9E%BA%E5%8F%B7");
-    assert_eq!(again.header("x-baoku-cache"), Some("hit"));
-    assert_eq!(again.json(), absent);
+    assert!(wait_for(Duration::from_secs(10), || {
+        let again = server.get("/api/search?q=%E9%B9%A6%E9%B9%89%E8%9E%BA%E5%8F%B7");
+        again.header("x-baoku-cache") == Some("hit")
+            && without_time(again.json()) == without_time(absent.clone())
+    }));
 
     let output = support::run(&index, &["index", "-q", later.to_str().unwrap()]);
     assert!(output.status.success(), "{output:?}");
@@ -685,6 +702,26 @@ fn sigterm_stops_the_server_cleanly() {
             "nothing listens any more"
         );
     }
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_cannot_keep_the_server_running() {
+    let mut server = Server::start(shared_index());
+    let mut stalled = TcpStream::connect(server.addr).unwrap();
+    stalled
+        .write_all(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(server.child.id(), "TERM");
+    let mut status = None;
+    assert!(
+        wait_for(Duration::from_secs(20), || {
+            status = server.child.try_wait().unwrap();
+            status.is_some()
+        }),
+        "the server stops within its 10 s grace"
+    );
+    assert_eq!(status.unwrap().code(), Some(0));
 }
 
 #[test]

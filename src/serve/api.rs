@@ -20,6 +20,7 @@ use axum::Json;
 use baoku::search::{Filters, Sort};
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use serde_json::json;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -195,9 +196,9 @@ pub async fn search(
     }
     // The request with every default filled in: equal requests, equal keys.
     let key = serde_json::to_string(&request).map_err(|_| internal_error())?;
-    // Taken before searching: the answer is at least as new as this generation.
-    let generation = state.archive.searcher().generation().generation_id();
-    if let Some(answer) = state.answers.get(&key, generation) {
+    // Taken before searching: the answer is at least as new as this version.
+    let version = index_version(&state.archive);
+    if let Some(answer) = state.answers.get(&key, version) {
         return Ok(json_bytes(answer, "hit"));
     }
     let answer = state
@@ -207,8 +208,17 @@ pub async fn search(
         })
         .await?
         .map_err(|_| internal_error())?;
-    state.answers.put(key, generation, answer.clone());
+    state.answers.put(key, version, answer.clone());
     Ok(json_bytes(answer, "miss"))
+}
+
+/// A fingerprint of what the archive's searcher sees: its segments and their deletes.
+/// It changes with every commit that changes anything, and not when the reader merely
+/// reloads the same commit.
+fn index_version(archive: &Archive) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    archive.searcher().generation().segments().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A JSON body already serialised, marked as served from the cache or not.

@@ -4,9 +4,10 @@
 //! a shared link, the next page and back), and a search costs milliseconds of CPU
 //! while a cached answer costs microseconds. Each answer is kept as the exact bytes
 //! sent, under the canonical form of its [`baoku::SearchRequest`], together with the
-//! generation of the index searcher it was computed on: when the server's reader
-//! moves to a new commit, everything cached is dropped, so an answer is never older
-//! than the commit the server sees.
+//! version of the index it was computed on (a fingerprint of the searcher's segments
+//! and deletes, which changes with every commit that changes anything): when the
+//! server's reader moves to a new version, everything cached is dropped, so an answer
+//! is never older than the commit the server sees.
 //!
 //! Eviction is two-generational (a cheap approximation of least-recently-used):
 //! new answers go into `current`; when it holds half the byte budget it becomes
@@ -26,17 +27,17 @@ pub struct AnswerCache {
 
 #[derive(Debug, Default)]
 struct Maps {
-    generation: u64,
+    version: Option<u64>,
     current: HashMap<String, Bytes>,
     current_bytes: usize,
     previous: HashMap<String, Bytes>,
 }
 
 impl Maps {
-    /// Drops everything computed on another index generation than `generation`.
-    fn follow(&mut self, generation: u64) {
-        if self.generation != generation {
-            self.generation = generation;
+    /// Drops everything computed on another version of the index than `version`.
+    fn follow(&mut self, version: u64) {
+        if self.version != Some(version) {
+            self.version = Some(version);
             self.current.clear();
             self.previous.clear();
             self.current_bytes = 0;
@@ -71,13 +72,14 @@ impl AnswerCache {
         self.budget > 0
     }
 
-    /// The answer to `key` computed on index `generation`, if it is held.
-    pub fn get(&self, key: &str, generation: u64) -> Option<Bytes> {
+    /// The answer to `key` computed on this `version` of the index, if it is held.
+    /// Asking with a new version empties the cache.
+    pub fn get(&self, key: &str, version: u64) -> Option<Bytes> {
         if !self.enabled() {
             return None;
         }
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        maps.follow(generation);
+        maps.follow(version);
         if let Some(answer) = maps.current.get(key) {
             return Some(answer.clone());
         }
@@ -86,19 +88,18 @@ impl AnswerCache {
         Some(answer)
     }
 
-    /// Keeps `answer` to `key`, computed on a searcher of at least `generation`
-    /// (taken before searching, so the answer is never older than its label).
-    pub fn put(&self, key: String, generation: u64, answer: Bytes) {
+    /// Keeps `answer` to `key`, computed on `version` of the index or a later one
+    /// (the version is read before searching, so an answer is never older than its
+    /// label). An answer for another version than the cache holds is not kept.
+    pub fn put(&self, key: String, version: u64, answer: Bytes) {
         let half = self.budget / 2;
         if !self.enabled() || key.len() + answer.len() > half {
             return;
         }
         let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
-        if generation < maps.generation {
-            return;
+        if maps.version == Some(version) {
+            maps.insert(key, answer, half);
         }
-        maps.follow(generation);
-        maps.insert(key, answer, half);
     }
 }
 
@@ -111,27 +112,31 @@ mod tests {
     }
 
     #[test]
-    fn answers_are_kept_for_one_generation_of_the_index() {
+    fn answers_are_kept_for_one_version_of_the_index() {
         let cache = AnswerCache::new(10_000);
+        assert_eq!(cache.get("a", 1), None);
         cache.put("a".into(), 1, bytes(10));
         assert_eq!(cache.get("a", 1).map(|b| b.len()), Some(10));
         assert_eq!(cache.get("b", 1), None);
         assert_eq!(cache.get("a", 2), None, "a new commit drops old answers");
         assert_eq!(cache.get("a", 1), None);
         cache.put("a".into(), 1, bytes(10));
-        cache.put("b".into(), 3, bytes(10));
-        cache.put("c".into(), 2, bytes(10));
+        assert!(cache.get("a", 1).is_some());
+        assert_eq!(cache.get("b", 7), None);
+        cache.put("c".into(), 1, bytes(10));
+        cache.put("b".into(), 7, bytes(10));
+        assert!(cache.get("b", 7).is_some());
         assert_eq!(
-            cache.get("c", 3),
+            cache.get("c", 7),
             None,
-            "an answer older than the cache is not kept"
+            "an answer for another version is not kept"
         );
-        assert!(cache.get("b", 3).is_some());
     }
 
     #[test]
     fn the_budget_bounds_what_is_held_and_recent_answers_survive() {
         let cache = AnswerCache::new(1_000);
+        assert_eq!(cache.get("q0", 1), None);
         cache.put("too big".into(), 1, bytes(600));
         assert_eq!(cache.get("too big", 1), None);
         for i in 0..100 {
@@ -153,6 +158,7 @@ mod tests {
     #[test]
     fn a_zero_budget_caches_nothing() {
         let cache = AnswerCache::new(0);
+        assert_eq!(cache.get("a", 1), None);
         cache.put("a".into(), 1, bytes(1));
         assert_eq!(cache.get("a", 1), None);
     }

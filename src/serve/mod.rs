@@ -30,6 +30,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7700";
 /// How long a request may wait for and run a search before it is answered with 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long requests in flight may take to finish once the server is told to stop.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// Memory for cached search answers unless told otherwise.
 pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -88,9 +91,29 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
         );
 
         let app = router(api::AppState::new(archive, options));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let mut signalled = stopping.clone();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = signalled.wait_for(|stop| *stop).await;
+        });
+        // A client that keeps its connection open without finishing a request must
+        // not keep the server from stopping.
+        let mut signalled = stopping;
+        let deadline = async move {
+            let _ = signalled.wait_for(|stop| *stop).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            served = server => served?,
+            () = deadline => eprintln!(
+                "baoku: connections still open after {} s; closing them",
+                SHUTDOWN_GRACE.as_secs()
+            ),
+        }
         eprintln!("baoku: stopped");
         anyhow::Ok(())
     })

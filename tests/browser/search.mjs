@@ -48,8 +48,17 @@ try {
 
   step = "type a query with an input method";
   await page.click("#q");
-  // A Chinese input method: pinyin is composed, and Enter while composing confirms
-  // the candidate; it must not search.
+  // With a Chinese input method, Enter while composing confirms the candidate and
+  // must not search. Where the browser lets that Enter through to the page (keyCode
+  // 229, or composition events around it), the page's own guard holds it back:
+  await page.keyboard.insertText("台风");
+  await page.dispatchEvent("#q", "compositionstart");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  check(new URL(page.url()).search === "", "Enter between compositionstart and compositionend must not search", page.url());
+  await page.dispatchEvent("#q", "compositionend");
+  await page.fill("#q", "");
+  // Chromium's own composition (pinyin, then the characters it is confirmed as).
   const cdp = await context.newCDPSession(page);
   await cdp.send("Input.imeSetComposition", { text: "xiangcun", selectionStart: 8, selectionEnd: 8 });
   await page.keyboard.press("Enter");

@@ -515,5 +515,10 @@ $("home").addEventListener("click", (event) => {
   fields.q.focus();
 });
 
+// On a phone the facet lists start folded, so that the results come first.
+if (window.matchMedia("(max-width: 720px)").matches) {
+  for (const id of ["facet-source", "facet-month"]) $(id).open = false;
+}
+
 window.addEventListener("popstate", () => render());
 render();
