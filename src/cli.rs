@@ -3,7 +3,8 @@
 //! Results go to stdout, progress and diagnostics to stderr. Exit status: 0 success;
 //! 1 nothing found (`search`) or some inputs could not be read (`index`, `extract`);
 //! 2 error; 130 `index` interrupted by Ctrl-C or SIGTERM (after committing what it
-//! read). `serve` runs until Ctrl-C or SIGTERM and then exits 0. A closed pipe (`baoku search … | head`) ends the program quietly.
+//! read); `serve` runs until Ctrl-C or SIGTERM and then exits 0. A closed pipe
+//! (`baoku search … | head`) ends the program quietly.
 
 use crate::serve;
 use baoku::extract::{extract_path, FieldMap};

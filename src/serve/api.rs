@@ -4,7 +4,8 @@
 //! snippet sizes), asks the library, and serialises the library's own types: a search
 //! answers with exactly the [`baoku::SearchResults`] document of `baoku search
 //! --json`. Work on the index is CPU-bound, so it runs on tokio's blocking pool, at
-//! most `concurrency` at a time, within a deadline. Every failure is a JSON body
+//! most `concurrency` at a time, within a deadline; a repeated search is answered from
+//! the [`AnswerCache`] while the index has no new commit. Every failure is a JSON body
 //! `{"error": "..."}`: 4xx for what the client sent (an invalid query is 400), 503
 //! when the server is too busy to answer in time, 500 only for a fault of the index.
 //! No query logic lives here.
