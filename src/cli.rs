@@ -95,7 +95,7 @@ struct ServeArgs {
     concurrency: Option<u32>,
 
     /// Seconds a request may wait for and spend on a search before it is answered
-    /// with 503.
+    /// with 503. A connection on which nothing arrives for 2 s longer is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     timeout: u32,

@@ -705,6 +705,45 @@ fn sigterm_stops_the_server_cleanly() {
 }
 
 #[test]
+fn silent_connections_are_closed_and_the_server_keeps_answering() {
+    // --timeout 1: a connection silent for 1 s (plus a 2 s margin) is closed.
+    let server = Server::start_with(shared_index(), &["--timeout", "1"]);
+    let silent = TcpStream::connect(server.addr).unwrap();
+    let mut halfway = TcpStream::connect(server.addr).unwrap();
+    halfway
+        .write_all(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let started = std::time::Instant::now();
+    for mut stream in [silent, halfway] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(
+            rest.is_empty() || rest.starts_with(b"HTTP/1.1 4"),
+            "{}",
+            String::from_utf8_lossy(&rest)
+        );
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+    // A connection in use stays open across requests, and the server is well.
+    let mut kept = TcpStream::connect(server.addr).unwrap();
+    for _ in 0..2 {
+        kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = kept.read(&mut buf).unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    }
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
 fn a_client_that_never_finishes_its_request_cannot_keep_the_server_running() {
     let mut server = Server::start(shared_index());
     let mut stalled = TcpStream::connect(server.addr).unwrap();

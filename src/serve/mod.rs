@@ -3,7 +3,8 @@
 //! Like the command line, this is a thin client of the library: it turns requests
 //! into [`baoku::SearchRequest`]s and serialises what the library returns, and holds
 //! no query logic of its own. It owns the HTTP concerns only: routing ([`router`]),
-//! limits (query parameters, concurrency, timeouts, in [`api`]), the embedded page
+//! limits (query parameters, concurrency, timeouts, in [`api`]; open and idle
+//! connections, in [`listener`]), the embedded page
 //! and OpenAPI description ([`page`]), and a graceful shutdown on Ctrl-C or SIGTERM.
 //!
 //! Nothing served comes from the file system at request time: the page, its script
@@ -12,6 +13,7 @@
 
 pub mod api;
 pub mod cache;
+pub mod listener;
 pub mod page;
 
 use axum::http::{header, HeaderValue};
@@ -29,6 +31,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7700";
 
 /// How long a request may wait for and run a search before it is answered with 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How much longer than `--timeout` a connection may stay silent before it is closed.
+pub const IDLE_MARGIN: Duration = Duration::from_secs(2);
 
 /// How long requests in flight may take to finish once the server is told to stop.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -97,6 +102,10 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
             let _ = stop.send(true);
         });
         let mut signalled = stopping.clone();
+        // A connection idle for longer than a request may take is closed (with a
+        // margin, so that a late 503 still reaches its client).
+        let idle = options.timeout + IDLE_MARGIN;
+        let listener = listener::BoundedListener::new(listener, idle);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = signalled.wait_for(|stop| *stop).await;
         });
