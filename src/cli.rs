@@ -3,8 +3,10 @@
 //! Results go to stdout, progress and diagnostics to stderr. Exit status: 0 success;
 //! 1 nothing found (`search`) or some inputs could not be read (`index`, `extract`);
 //! 2 error; 130 `index` interrupted by Ctrl-C or SIGTERM (after committing what it
-//! read). A closed pipe (`baoku search … | head`) ends the program quietly.
+//! read); `serve` runs until Ctrl-C or SIGTERM and then exits 0. A closed pipe
+//! (`baoku search … | head`) ends the program quietly.
 
+use crate::serve;
 use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
@@ -70,6 +72,39 @@ enum Command {
     /// Only reads; safe while `baoku index` runs. Exit status: 0 healthy; 1 problems
     /// found (each named, with the command that repairs them); 2 error.
     Check,
+    /// Serve the archive over HTTP: a search page at `/` and a JSON API under `/api/`.
+    ///
+    /// Prints `baoku serving URL` on stdout once it listens. Endpoints:
+    /// `GET /api/search?q=…` (the parameters and JSON document of `baoku search
+    /// --json`), `/api/articles/ID`, `/api/stats`, `/api/openapi.json`, `/healthz`.
+    /// New commits of a `baoku index` running beside it are searched within a second,
+    /// without a restart. Ctrl-C or SIGTERM stop it after the requests in flight
+    /// (exit status 0).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on. The default answers this machine only; use
+    /// 0.0.0.0:7700 to open it to the network (port 0 picks a free port).
+    #[arg(long, default_value = serve::DEFAULT_ADDR, value_name = "IP:PORT")]
+    addr: std::net::SocketAddr,
+
+    /// Searches that run at once; more wait their turn [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: Option<u32>,
+
+    /// Seconds a request may wait for and spend on a search before it is answered
+    /// with 503. A connection on which nothing arrives for 2 s longer is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    timeout: u32,
+
+    /// Memory for answers to repeated searches, in MB (0 turns the cache off). The
+    /// cache is emptied at every new commit of the index.
+    #[arg(long, value_name = "MB", default_value_t = (serve::DEFAULT_CACHE_BYTES / 1_048_576) as u32,
+          value_parser = clap::value_parser!(u32).range(0..=65536))]
+    cache: u32,
 }
 
 /// How inputs are read (shared by `index` and `extract`).
@@ -341,6 +376,7 @@ pub fn run() -> ExitCode {
         Command::Show(args) => show(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),
+        Command::Serve(args) => serve(&cli.index, args),
     };
     match outcome {
         Ok(code) => code,
@@ -630,6 +666,17 @@ fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     )?;
     out.flush()?;
     Ok(ExitCode::from(1))
+}
+
+fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut options = serve::ServeOptions::new(args.addr);
+    if let Some(concurrency) = args.concurrency {
+        options.concurrency = concurrency as usize;
+    }
+    options.timeout = std::time::Duration::from_secs(u64::from(args.timeout));
+    options.cache_bytes = args.cache as usize * 1_048_576;
+    serve::run(dir, &options)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a line to stderr; a closed stderr (`2>&1 | head`) must not stop the work.

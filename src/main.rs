@@ -1,6 +1,8 @@
-//! The `baoku` command: a thin driver over the library (see `cli.rs`).
+//! The `baoku` command: a thin driver over the library (see `cli.rs`), with the HTTP
+//! server of `baoku serve` (see `serve/`).
 
 mod cli;
+mod serve;
 
 fn main() -> std::process::ExitCode {
     cli::run()

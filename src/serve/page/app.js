@@ -1,0 +1,524 @@
+// baoku search page. Everything it shows comes from the JSON API of this server;
+// its whole state lives in the address (?q=…&source=…&page=…&article=…), so a page
+// can be shared, bookmarked and reloaded. Text from articles only ever enters the
+// page through textContent / createTextNode, never as HTML.
+"use strict";
+
+const PAGE_SIZE = 10;
+const MAX_OFFSET = 10000;
+const FACETS_SHOWN = 12;
+const STATE_KEYS = ["q", "since", "until", "source", "author", "sort", "page", "article"];
+
+const $ = (id) => document.getElementById(id);
+const form = $("search");
+const fields = {
+  q: $("q"),
+  since: $("since"),
+  until: $("until"),
+  source: $("source"),
+  sort: $("sort"),
+};
+const views = {
+  home: $("home-view"),
+  results: $("results-view"),
+  article: $("article-view"),
+};
+const numberFormat = new Intl.NumberFormat("zh-CN");
+
+// Only the latest request may draw: an answer that arrives late is dropped.
+let generation = 0;
+// The author filter has no field of its own (it comes from a shared address).
+let author = "";
+// Whether the article view was opened from results in this tab (Back can return).
+let cameFromResults = false;
+
+// ---- state and address -------------------------------------------------------
+
+function stateFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const state = {};
+  for (const key of STATE_KEYS) {
+    const value = params.get(key);
+    if (value !== null && value.trim() !== "") state[key] = value.trim();
+  }
+  if (key(state, "q")) state.q = state.q.replace(/\s+/g, " ");
+  return state;
+}
+
+function key(state, name) {
+  return Object.prototype.hasOwnProperty.call(state, name) && state[name] !== "";
+}
+
+function urlFor(state) {
+  const params = new URLSearchParams();
+  for (const name of STATE_KEYS) {
+    if (!key(state, name)) continue;
+    if (name === "sort" && state.sort === "relevance") continue;
+    if (name === "page" && String(state.page) === "1") continue;
+    params.set(name, state[name]);
+  }
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
+
+function go(state, { replace = false } = {}) {
+  const url = urlFor(state);
+  if (replace) history.replaceState(null, "", url);
+  else if (url !== location.pathname + location.search) history.pushState(null, "", url);
+  render();
+}
+
+function stateFromForm() {
+  const state = {};
+  for (const [name, input] of Object.entries(fields)) {
+    const value = input.value.trim();
+    if (value) state[name] = name === "q" ? value.replace(/\s+/g, " ") : value;
+  }
+  if (author) state.author = author;
+  return state;
+}
+
+function fillForm(state) {
+  for (const [name, input] of Object.entries(fields)) {
+    const value = state[name] || (name === "sort" ? "relevance" : "");
+    if (input.value !== value) input.value = value;
+  }
+  author = state.author || "";
+}
+
+// ---- drawing helpers ---------------------------------------------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) {
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+  }
+  return node;
+}
+
+// `text` with <mark> around each [start, end) range. The ranges count characters
+// (Unicode scalar values), so the text is split with Array.from, not by UTF-16 index.
+function marked(text, ranges) {
+  const chars = Array.from(text);
+  const fragment = document.createDocumentFragment();
+  let at = 0;
+  const sorted = [...(ranges || [])].sort((a, b) => a[0] - b[0]);
+  for (const [rawStart, rawEnd] of sorted) {
+    const start = Math.max(at, Math.min(rawStart, chars.length));
+    const end = Math.max(start, Math.min(rawEnd, chars.length));
+    if (start > at) fragment.append(chars.slice(at, start).join(""));
+    if (end > start) fragment.append(el("mark", { text: chars.slice(start, end).join("") }));
+    at = Math.max(at, end);
+  }
+  if (at < chars.length) fragment.append(chars.slice(at).join(""));
+  return fragment;
+}
+
+function show(view) {
+  for (const [name, node] of Object.entries(views)) node.hidden = name !== view;
+}
+
+function setStatus(message, kind = "") {
+  const status = $("status");
+  status.textContent = message;
+  status.className = `status ${kind}`.trim();
+}
+
+async function getJson(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: "application/json" } });
+  } catch (error) {
+    throw new Error("无法连接服务器，请稍后再试。");
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (error) {
+    // Not JSON: reported below by status.
+  }
+  if (!response.ok) {
+    const reason = body && typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
+    const error = new Error(reason);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+function metaLine(item) {
+  const parts = [];
+  if (item.date) parts.push(el("time", { datetime: item.date, text: item.date }));
+  if (item.source) parts.push(el("span", { class: "src", text: item.source }));
+  if (item.author) parts.push(el("span", { class: "author", text: item.author }));
+  const line = el("p", { class: "meta" });
+  parts.forEach((part, i) => {
+    if (i > 0) line.append(el("span", { class: "dot", "aria-hidden": "true", text: " · " }));
+    line.append(part);
+  });
+  return line;
+}
+
+// ---- views -------------------------------------------------------------------
+
+async function render() {
+  const state = stateFromUrl();
+  fillForm(state);
+  const mine = ++generation;
+  if (key(state, "article")) return renderArticle(state, mine);
+  if (key(state, "q")) return renderSearch(state, mine);
+  return renderHome(mine);
+}
+
+async function renderHome(mine) {
+  document.title = "报库 · 新闻检索";
+  show("home");
+  setStatus("");
+  try {
+    const stats = await getJson("/api/stats");
+    if (mine !== generation) return;
+    const span = stats.first_date && stats.last_date ? `，${stats.first_date} 至 ${stats.last_date}` : "";
+    $("welcome").textContent =
+      `本库收录 ${numberFormat.format(stats.articles)} 篇文章${span}，来自 ${numberFormat.format(stats.sources)} 个来源。`;
+    fillSources(stats.top_sources.map((s) => s.value));
+  } catch (error) {
+    if (mine === generation) setStatus(error.message, "error");
+  }
+}
+
+function fillSources(names) {
+  const list = $("sources");
+  const known = new Set(Array.from(list.options, (o) => o.value));
+  for (const name of names) {
+    if (name && !known.has(name)) list.append(el("option", { value: name }));
+  }
+}
+
+async function renderSearch(state, mine) {
+  const page = Math.max(1, parseInt(state.page, 10) || 1);
+  const offset = Math.min((page - 1) * PAGE_SIZE, MAX_OFFSET);
+  const params = new URLSearchParams({ q: state.q, limit: PAGE_SIZE, offset, facets: "true" });
+  for (const name of ["since", "until", "source", "author", "sort"]) {
+    if (key(state, name)) params.set(name, state[name]);
+  }
+  document.title = `${state.q} · 报库`;
+  setStatus("正在搜索…", "busy");
+  let results;
+  try {
+    results = await getJson(`/api/search?${params}`);
+  } catch (error) {
+    if (mine !== generation) return;
+    show("results");
+    clearResults();
+    setStatus(error.status === 400 ? `无法搜索：${error.message}` : `出错了：${error.message}`, "error");
+    return;
+  }
+  if (mine !== generation) return;
+  setStatus("");
+  show("results");
+  drawSummary(state, results, offset);
+  drawHits(state, results.hits);
+  drawFacets(state, results.facets);
+  drawPager(state, results, page);
+  if (page > 1 || window.scrollY > 0) window.scrollTo(0, 0);
+}
+
+function clearResults() {
+  $("summary").replaceChildren();
+  $("hits").replaceChildren();
+  $("pager").replaceChildren();
+  for (const id of ["facet-source", "facet-month"]) $(id).querySelector("ul").replaceChildren();
+  $("facets").hidden = true;
+}
+
+function drawSummary(state, results, offset) {
+  const summary = $("summary");
+  summary.replaceChildren();
+  if (results.total === 0) {
+    summary.append(el("strong", { text: "没有找到相关文章。" }), " 试试更少或更常见的词，或放宽筛选条件。");
+  } else {
+    const first = offset + 1;
+    const last = offset + results.hits.length;
+    summary.append(
+      `找到 `,
+      el("strong", { text: numberFormat.format(results.total) }),
+      ` 篇文章`,
+      results.hits.length ? `，第 ${first}–${last} 条` : "",
+      el("span", { class: "took", text: `（${results.took_ms.toFixed(1)} 毫秒）` }),
+    );
+    if (results.mode === "relaxed") {
+      summary.append(el("span", { class: "relaxed", text: "没有完全符合的文章；以下文章包含问题中的大部分词语。" }));
+    }
+  }
+  const chips = el("span", { class: "chips" });
+  const chip = (label, without) => {
+    chips.append(
+      el("button", {
+        type: "button",
+        class: "chip",
+        title: "取消此筛选",
+        onclick: () => go({ ...withoutKeys(state, without), page: 1 }),
+      }, label, el("span", { "aria-hidden": "true", text: " ×" })),
+    );
+  };
+  if (key(state, "source")) chip(`来源：${state.source}`, ["source"]);
+  if (key(state, "author")) chip(`作者：${state.author}`, ["author"]);
+  if (key(state, "since") || key(state, "until")) {
+    chip(`日期：${state.since || "…"} 至 ${state.until || "…"}`, ["since", "until"]);
+  }
+  if (chips.childElementCount) summary.append(chips);
+}
+
+function withoutKeys(state, names) {
+  const copy = { ...state };
+  for (const name of names) delete copy[name];
+  delete copy.article;
+  return copy;
+}
+
+function articleLink(state, id) {
+  return urlFor({ ...withoutKeys(state, []), article: id });
+}
+
+function drawHits(state, hits) {
+  const list = $("hits");
+  list.replaceChildren();
+  for (const hit of hits) {
+    const title = hit.title
+      ? marked(hit.title, hit.title_highlights)
+      : document.createTextNode("（无标题）");
+    const link = el("a", {
+      href: articleLink(state, hit.id),
+      class: "title",
+      onclick: (event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        cameFromResults = true;
+        history.pushState(null, "", articleLink(state, hit.id));
+        render();
+      },
+    }, title);
+    const item = el("li", { class: "hit" }, el("h2", {}, link), metaLine(hit));
+    if (hit.similar > 0) {
+      item.querySelector(".meta").append(
+        el("span", { class: "similar", text: ` · 另有 ${hit.similar} 篇转载` }),
+      );
+    }
+    for (const snippet of hit.snippets) {
+      item.append(el("p", { class: "snippet" }, marked(snippet.text, snippet.highlights)));
+    }
+    list.append(item);
+  }
+}
+
+function facetList(id, counts, isActive, label, choose) {
+  const details = $(id);
+  const list = details.querySelector("ul");
+  list.replaceChildren();
+  const shown = counts.length > FACETS_SHOWN + 2 ? counts.slice(0, FACETS_SHOWN) : counts;
+  const add = (entry) => {
+    const text = entry.value === null ? label.none : label.value(entry.value);
+    const count = el("span", { class: "count", text: numberFormat.format(entry.count) });
+    if (entry.value === null) {
+      list.append(el("li", { class: "none" }, el("span", { text }), count));
+      return;
+    }
+    const active = isActive(entry.value);
+    list.append(el("li", {}, el("button", {
+      type: "button",
+      class: active ? "facet active" : "facet",
+      "aria-pressed": String(active),
+      onclick: () => choose(active ? null : entry.value),
+    }, el("span", { class: "name", text }), count)));
+  };
+  shown.forEach(add);
+  if (shown.length < counts.length) {
+    list.append(el("li", {}, el("button", {
+      type: "button",
+      class: "link more",
+      text: `显示全部 ${counts.length} 项`,
+      onclick: (event) => {
+        event.currentTarget.parentElement.remove();
+        counts.slice(shown.length).forEach(add);
+      },
+    })));
+  }
+  details.hidden = counts.length === 0;
+}
+
+function drawFacets(state, facets) {
+  const aside = $("facets");
+  if (!facets || facets.source.length + facets.month.length === 0) {
+    aside.hidden = true;
+    return;
+  }
+  aside.hidden = false;
+  fillSources(facets.source.map((f) => f.value));
+  facetList(
+    "facet-source",
+    facets.source,
+    (value) => state.source === value,
+    { none: "（未注明来源）", value: (v) => v },
+    (value) => go({ ...withoutKeys(state, ["source"]), ...(value ? { source: value } : {}), page: 1 }),
+  );
+  // Newest month first, the way people look for news.
+  const months = [...facets.month].sort((a, b) =>
+    a.value === null ? 1 : b.value === null ? -1 : b.value.localeCompare(a.value));
+  facetList(
+    "facet-month",
+    months,
+    (value) => state.since === value && state.until === value,
+    { none: "（无日期）", value: (v) => v.replace(/^(\d{4})-(\d{2})$/, "$1年$2月") },
+    (value) => go({
+      ...withoutKeys(state, ["since", "until"]),
+      ...(value ? { since: value, until: value } : {}),
+      page: 1,
+    }),
+  );
+}
+
+function drawPager(state, results, page) {
+  const pager = $("pager");
+  pager.replaceChildren();
+  const offset = (page - 1) * PAGE_SIZE;
+  const hasNext = results.hits.length === PAGE_SIZE && offset + PAGE_SIZE < results.total &&
+    offset + PAGE_SIZE <= MAX_OFFSET;
+  if (page === 1 && !hasNext) return;
+  const link = (label, target, rel) => el("a", {
+    href: urlFor({ ...state, page: target }),
+    rel,
+    class: "page",
+    onclick: (event) => {
+      event.preventDefault();
+      go({ ...state, page: target });
+    },
+  }, label);
+  pager.append(page > 1 ? link("‹ 上一页", page - 1, "prev") : el("span", { class: "page off", text: "‹ 上一页" }));
+  const pages = Math.ceil(Math.min(results.total, MAX_OFFSET + PAGE_SIZE) / PAGE_SIZE);
+  pager.append(el("span", { class: "where", text: `第 ${page} 页 / 约 ${numberFormat.format(pages)} 页` }));
+  pager.append(hasNext ? link("下一页 ›", page + 1, "next") : el("span", { class: "page off", text: "下一页 ›" }));
+}
+
+async function renderArticle(state, mine) {
+  show("article");
+  setStatus("正在打开文章…", "busy");
+  for (const id of ["a-title", "a-subtitle", "a-meta", "a-body", "a-url"]) $(id).replaceChildren();
+  const back = $("back");
+  const searchState = withoutKeys(state, []);
+  back.hidden = !key(state, "q");
+  back.href = urlFor(searchState);
+  let article;
+  try {
+    article = await getJson(`/api/articles/${encodeURIComponent(state.article)}`);
+  } catch (error) {
+    if (mine !== generation) return;
+    setStatus(error.status === 404 ? "找不到这篇文章（它可能已从库中删除）。" : `出错了：${error.message}`, "error");
+    return;
+  }
+  if (mine !== generation) return;
+  setStatus("");
+  document.title = `${article.title || "（无标题）"} · 报库`;
+  $("a-title").textContent = article.title || "（无标题）";
+  $("a-subtitle").textContent = article.subtitle || "";
+  $("a-subtitle").hidden = !article.subtitle;
+  const meta = metaLine(article);
+  $("a-meta").replaceChildren(...meta.childNodes);
+  if (article.editor) {
+    $("a-meta").append(el("span", { class: "dot", text: " · " }), `责任编辑：${article.editor}`);
+  }
+  const body = $("a-body");
+  // Paragraphs are separated by blank lines; a single line break also ends one.
+  for (const paragraph of article.body.split(/\n/)) {
+    const text = paragraph.trim();
+    if (text) body.append(el("p", { text }));
+  }
+  if (article.url && /^https?:\/\//i.test(article.url)) {
+    $("a-url").append("原文：", el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: article.url }));
+  }
+  window.scrollTo(0, 0);
+}
+
+// ---- input ---------------------------------------------------------------------
+
+// Enter that confirms a word in a Chinese input method must not submit the search:
+// the browser flags it (isComposing, or keyCode 229 in Safari, which ends the
+// composition just before the key event), and the composition events say it too.
+let composing = false;
+form.addEventListener("compositionstart", () => { composing = true; });
+form.addEventListener("compositionend", () => { composing = false; });
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.isComposing || composing || event.keyCode === 229)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);
+// The filter fields sit outside the form element; Enter in them searches too.
+for (const name of ["since", "until", "source"]) {
+  fields[name].addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submit({ force: true });
+  });
+  fields[name].addEventListener("compositionstart", () => { composing = true; });
+  fields[name].addEventListener("compositionend", () => { composing = false; });
+  fields[name].addEventListener("change", () => { if (fields.q.value.trim()) submit(); });
+}
+fields.sort.addEventListener("change", () => { if (fields.q.value.trim()) submit(); });
+
+// Searches what the form says; a field that merely lost focus (`force` false) searches
+// only when it changed something.
+function submit({ force = false } = {}) {
+  if (composing) return;
+  const state = stateFromForm();
+  if (!key(state, "q")) {
+    fields.q.focus();
+    return;
+  }
+  const target = { ...state, page: 1 };
+  if (!force && urlFor(target) === location.pathname + location.search) return;
+  cameFromResults = false;
+  go(target);
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  submit({ force: true });
+});
+
+$("clear").addEventListener("click", () => {
+  for (const name of ["since", "until", "source"]) fields[name].value = "";
+  fields.sort.value = "relevance";
+  author = "";
+  if (fields.q.value.trim()) submit();
+});
+
+$("back").addEventListener("click", (event) => {
+  if (cameFromResults && !event.ctrlKey && !event.metaKey) {
+    event.preventDefault();
+    cameFromResults = false;
+    history.back();
+  }
+});
+
+$("home").addEventListener("click", (event) => {
+  event.preventDefault();
+  fields.q.value = "";
+  go({});
+  fields.q.focus();
+});
+
+// On a phone the facet lists start folded, so that the results come first.
+if (window.matchMedia("(max-width: 720px)").matches) {
+  for (const id of ["facet-source", "facet-month"]) $(id).open = false;
+}
+
+window.addEventListener("popstate", () => render());
+render();

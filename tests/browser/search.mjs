@@ -1,0 +1,208 @@
+// Drives the baoku search page in headless Chromium, the way a reader uses it.
+//
+//   node tests/browser/search.mjs http://127.0.0.1:7700/ [SCREENSHOT_DIR]
+//
+// The server must serve an index of sample_corpus/ (tests/browser.rs starts one and
+// runs this script). Chromium is /usr/bin/chromium unless CHROMIUM names another.
+// Exits 0 when every check passes, 1 at the first failure (with what was seen).
+
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+
+const base = process.argv[2];
+if (!base) {
+  console.error("usage: node search.mjs URL [SCREENSHOT_DIR]");
+  process.exit(2);
+}
+const shots = process.argv[3] || join(tmpdir(), "baoku-browser");
+mkdirSync(shots, { recursive: true });
+
+let step = "starting";
+function check(condition, message, seen) {
+  if (!condition) {
+    const detail = seen === undefined ? "" : `\n  seen: ${JSON.stringify(seen)}`;
+    throw new Error(`${message}${detail}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
+});
+const problems = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+
+  step = "open the home page";
+  await page.goto(base);
+  await page.waitForFunction(() => /篇文章/.test(document.getElementById("welcome").textContent));
+  const welcome = await page.textContent("#welcome");
+  check(/24 篇文章/.test(welcome), "the home page counts the sample corpus", welcome);
+
+  step = "type a query with an input method";
+  await page.click("#q");
+  // With a Chinese input method, Enter while composing confirms the candidate and
+  // must not search. Where the browser lets that Enter through to the page (keyCode
+  // 229, or composition events around it), the page's own guard holds it back:
+  await page.keyboard.insertText("台风");
+  await page.dispatchEvent("#q", "compositionstart");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  check(new URL(page.url()).search === "", "Enter between compositionstart and compositionend must not search", page.url());
+  await page.dispatchEvent("#q", "compositionend");
+  await page.fill("#q", "");
+  // Chromium's own composition (pinyin, then the characters it is confirmed as).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Input.imeSetComposition", { text: "xiangcun", selectionStart: 8, selectionEnd: 8 });
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  check(new URL(page.url()).search === "", "Enter while composing pinyin must not search", page.url());
+  await cdp.send("Input.insertText", { text: "乡村振兴" });
+  await page.keyboard.type(" ");
+  await cdp.send("Input.imeSetComposition", { text: "shouru", selectionStart: 6, selectionEnd: 6 });
+  await cdp.send("Input.insertText", { text: "收入" });
+  const typed = await page.inputValue("#q");
+  check(typed === "乡村振兴 收入", "the box holds what was typed", typed);
+
+  step = "search";
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#hits .hit");
+  const url = new URL(page.url());
+  check(url.searchParams.get("q") === "乡村振兴 收入", "the query is in the address", page.url());
+  const marks = await page.$$eval("#hits mark", (nodes) => nodes.map((n) => n.textContent));
+  check(marks.includes("乡村振兴"), "results highlight 乡村振兴 in <mark>", marks);
+  check(marks.includes("收入"), "results highlight 收入 in <mark>", marks);
+  const summary = await page.textContent("#summary");
+  check(/找到 \d+ 篇文章/.test(summary), "the summary gives the count", summary);
+  await page.screenshot({ path: join(shots, "results-desktop.png"), fullPage: true });
+
+  step = "filter by a source facet";
+  const facet = page.locator("#facet-source button.facet").first();
+  const source = (await facet.locator(".name").textContent()).trim();
+  const facetCount = Number((await facet.locator(".count").textContent()).replace(/\D/g, ""));
+  await facet.click();
+  await page.waitForFunction((s) => new URL(location.href).searchParams.get("source") === s, source);
+  await page.waitForFunction((s) => {
+    const sources = Array.from(document.querySelectorAll("#hits .hit .src"), (n) => n.textContent);
+    return sources.length > 0 && sources.every((x) => x === s) &&
+      document.querySelector("#facet-source button.facet.active") !== null;
+  }, source);
+  const total = Number((await page.textContent("#summary strong")).replace(/\D/g, ""));
+  check(total === facetCount, `the facet said ${facetCount} articles from ${source}`, total);
+  check((await page.inputValue("#source")) === source, "the source field shows the filter");
+
+  step = "set a date range";
+  const date = (await page.textContent("#hits .hit time")).trim();
+  const month = date.slice(0, 7);
+  await page.fill("#since", month);
+  await page.fill("#until", month);
+  await page.press("#until", "Enter");
+  await page.waitForFunction((m) => {
+    const params = new URL(location.href).searchParams;
+    return params.get("since") === m && params.get("until") === m;
+  }, month);
+  await page.waitForFunction((m) => {
+    const dates = Array.from(document.querySelectorAll("#hits .hit time"), (n) => n.textContent);
+    return dates.length > 0 && dates.every((d) => d.startsWith(m));
+  }, month);
+  const filtered = await page.$$eval("#hits .hit .title", (nodes) => nodes.map((n) => n.textContent));
+  const chips = await page.$$eval(".chip", (nodes) => nodes.map((n) => n.textContent));
+  check(chips.some((c) => c.includes(source)) && chips.some((c) => c.includes(month)),
+    "the active filters are shown", chips);
+
+  step = "reload the shared address";
+  const shared = page.url();
+  await page.reload();
+  await page.waitForSelector("#hits .hit");
+  const reloaded = await page.$$eval("#hits .hit .title", (nodes) => nodes.map((n) => n.textContent));
+  check(JSON.stringify(reloaded) === JSON.stringify(filtered), "the address reproduces the results", { filtered, reloaded });
+  check((await page.inputValue("#q")) === "乡村振兴 收入", "the box is filled from the address");
+  check((await page.inputValue("#since")) === month, "the date range is filled from the address");
+
+  step = "open an article";
+  const title = reloaded[0];
+  await page.click("#hits .hit .title");
+  await page.waitForFunction((t) => document.getElementById("a-title").textContent === t, title);
+  const id = new URL(page.url()).searchParams.get("article");
+  check(id, "the article is in the address", page.url());
+  const article = await page.evaluate(async (i) => (await fetch(`/api/articles/${encodeURIComponent(i)}`)).json(), id);
+  const paragraphs = await page.$$eval("#a-body p", (nodes) => nodes.map((n) => n.textContent));
+  check(paragraphs.length > 0 && article.body.replace(/\s+/g, "") === paragraphs.join("").replace(/\s+/g, ""),
+    "the article view shows the whole body", { paragraphs: paragraphs.length });
+  check((await page.textContent("#a-meta")).includes(article.source), "the article view names its source");
+  await page.screenshot({ path: join(shots, "article-desktop.png"), fullPage: true });
+  await page.click("#back");
+  await page.waitForSelector("#results-view:not([hidden]) #hits .hit");
+  check(new URL(page.url()).searchParams.get("article") === null, "Back returns to the results", page.url());
+
+  step = "sort by date and page";
+  await page.goto(`${base}?q=${encodeURIComponent("中国")}&sort=date`);
+  await page.waitForSelector("#hits .hit");
+  const dates = await page.$$eval("#hits .hit time", (nodes) => nodes.map((n) => n.textContent));
+  check(dates.every((d, i) => i === 0 || dates[i - 1] >= d), "newest first", dates);
+  check((await page.inputValue("#sort")) === "date", "the order is shown");
+  if (await page.locator("a.page[rel=next]").count()) {
+    const firstPage = await page.$$eval("#hits .hit .title", (nodes) => nodes.map((n) => n.textContent));
+    await page.click("a.page[rel=next]");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("page") === "2");
+    await page.waitForFunction((f) => {
+      const t = Array.from(document.querySelectorAll("#hits .hit .title"), (n) => n.textContent);
+      return t.length > 0 && t.every((x) => !f.includes(x));
+    }, firstPage);
+  }
+
+  step = "text stays text";
+  const hostile = '<img src=x onerror="window.__owned=1">';
+  await page.goto(`${base}?q=${encodeURIComponent(hostile)}`);
+  await page.waitForFunction(() => document.getElementById("status").textContent !== "正在搜索…");
+  check((await page.$$("main img")).length === 0 && !(await page.evaluate(() => window.__owned)),
+    "a query is never read as HTML");
+  check((await page.inputValue("#q")) === hostile, "the box shows the query as typed");
+
+  step = "a bad query explains itself";
+  const before = problems.length;
+  await page.goto(`${base}?q=${encodeURIComponent('"乡村振兴')}`);
+  await page.waitForSelector("#status.error");
+  // The browser logs the API's 400 answer; that one is expected.
+  problems.splice(before, problems.length - before,
+    ...problems.slice(before).filter((p) => !/status of 400/.test(p)));
+  const error = await page.textContent("#status");
+  check(/quote/.test(error), "an unbalanced quote is reported", error);
+
+  step = "phone width";
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "zh-CN", isMobile: true, hasTouch: true });
+  const mobile = await phone.newPage();
+  mobile.on("pageerror", (e) => problems.push(`page error (phone): ${e.message}`));
+  for (const [name, address] of [["results", shared], ["article", `${shared}&article=${encodeURIComponent(id)}`], ["home", base]]) {
+    await mobile.goto(address);
+    await mobile.waitForFunction(() => document.getElementById("status").textContent === "" &&
+      (document.querySelector("#hits .hit") || document.querySelector("#a-body p") ||
+       /篇文章/.test(document.getElementById("welcome").textContent)));
+    const widths = await mobile.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+    }));
+    check(widths.scroll <= widths.inner, `nothing overflows the ${name} page at 375 px`, widths);
+    await mobile.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
+  }
+
+  check(problems.length === 0, "no script errors or blocked resources", problems);
+  console.log(`browser test passed; screenshots in ${shots}`);
+} catch (error) {
+  console.error(`browser test failed at step "${step}": ${error.message}`);
+  for (const open of browser.contexts().flatMap((c) => c.pages())) {
+    const seen = await open.evaluate(() => `${location.href} status=${document.getElementById("status")?.textContent}`).catch(() => "?");
+    console.error(`  page: ${seen}`);
+  }
+  if (problems.length) console.error(problems.join("\n"));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

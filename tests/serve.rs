@@ -1,0 +1,847 @@
+//! `baoku serve`: the real binary on a loopback port, asked over plain HTTP/1.1.
+//!
+//! Every test starts its own server (`--addr 127.0.0.1:0`, the URL read from its
+//! first line of output) and stops it when done. The API must answer exactly what
+//! `baoku search --json` prints, refuse bad requests with 4xx JSON, never expose a
+//! file, follow new commits, and stop cleanly on SIGTERM. The last test drives the
+//! page in headless Chromium (`tests/browser/`).
+
+mod support;
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+use support::{baoku, signal, wait_for};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")
+}
+
+/// An index of `sample_corpus/`, built once for the tests that only read it.
+fn shared_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_dir, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("index");
+        let output = baoku(&index)
+            .args(["index", "-q"])
+            .arg(corpus())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        (dir, index)
+    });
+    index
+}
+
+/// A running `baoku serve`; killed when dropped (unless stopped by a test).
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(index: &Path) -> Server {
+        Server::start_with(index, &[])
+    }
+
+    fn start_with(index: &Path, args: &[&str]) -> Server {
+        let mut child = baoku(index)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("baoku serving http://")
+            .unwrap_or_else(|| panic!("first line names the URL: {line:?}"));
+        let addr = url.trim_end_matches('/').parse().unwrap();
+        Server { child, addr }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// `GET path` (already percent-encoded as needed).
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[])
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+        http(self.addr, method, path, headers)
+    }
+
+    /// `GET /api/search` with these parameters, which must succeed.
+    fn search(&self, params: &[(&str, &str)]) -> Value {
+        let response = self.get(&format!("/api/search?{}", query_string(params)));
+        assert_eq!(response.status, 200, "{params:?}: {}", response.text());
+        response.json()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// The message of a JSON error answer, which must be `{"error": "..."}`.
+    fn error(&self) -> String {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "{}",
+            self.text()
+        );
+        let body = self.json();
+        let message = body["error"].as_str().unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+        message.to_string()
+    }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection, the path sent as given.
+fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a header block");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 4 + size..];
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn query_string(params: &[(&str, &str)]) -> String {
+    params
+        .iter()
+        .map(|(n, v)| format!("{}={}", percent_encode(n), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `baoku search --json` with the command-line form of the same parameters.
+fn cli_search(index: &Path, params: &[(&str, &str)]) -> Value {
+    let mut command = baoku(index);
+    command.args(["search", "--json"]);
+    let mut query = None;
+    for (name, value) in params {
+        match *name {
+            "q" => {
+                query = Some(*value);
+                &mut command
+            }
+            "facets" | "recent" => {
+                assert_eq!(*value, "true");
+                command.arg(format!("--{name}"))
+            }
+            "collapse" => {
+                assert_eq!(*value, "false");
+                command.arg("--no-collapse")
+            }
+            "snippet_chars" => command.args(["--snippet-chars", value]),
+            other => command.arg(format!("--{other}")).arg(value),
+        };
+    }
+    command.arg("--").arg(query.expect("q"));
+    let output = command.output().unwrap();
+    assert!(output.status.code().unwrap() <= 1, "{output:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The document without `took_ms`, the one field that differs run to run.
+fn without_time(mut results: Value) -> Value {
+    results
+        .as_object_mut()
+        .unwrap()
+        .remove("took_ms")
+        .expect("took_ms");
+    results
+}
+
+fn chars_of(text: &str, range: &Value) -> String {
+    let (start, end) = (
+        range[0].as_u64().unwrap() as usize,
+        range[1].as_u64().unwrap() as usize,
+    );
+    text.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn search_api_answers_exactly_what_search_json_prints() {
+    let index = shared_index();
+    let server = Server::start(index);
+    let cases: &[&[(&str, &str)]] = &[
+        &[("q", "乡村振兴 收入")],
+        &[("q", "乡村振兴"), ("facets", "true")],
+        &[("q", "鄉村振興"), ("limit", "2"), ("offset", "1")],
+        &[
+            ("q", "收入"),
+            ("sort", "date"),
+            ("since", "2021"),
+            ("until", "2022-06"),
+        ],
+        &[
+            ("q", "收入 OR 台风"),
+            ("sort", "oldest"),
+            ("facets", "true"),
+            ("limit", "50"),
+        ],
+        &[("q", "乡村振兴"), ("source", "吉林日报")],
+        &[("q", "乡村振兴"), ("author", "孙翠翠")],
+        &[("q", "新华社"), ("collapse", "false"), ("facets", "true")],
+        &[
+            ("q", "乡村振兴"),
+            ("snippets", "1"),
+            ("snippet_chars", "30"),
+        ],
+        &[("q", "国务院常务会议部署了哪些稳定经济增长的措施？")],
+        &[("q", "没有这个词组合 乡村振兴")],
+        &[("q", "南京市长江大桥"), ("recent", "true")],
+    ];
+    for params in cases {
+        let api = without_time(server.search(params));
+        let cli = without_time(cli_search(index, params));
+        assert_eq!(api, cli, "GET /api/search with {params:?}");
+    }
+    // The one shown in the README has hits, facets and highlights to compare.
+    let sample = server.search(&[("q", "乡村振兴 收入"), ("facets", "true")]);
+    assert!(sample["total"].as_u64().unwrap() >= 2, "{sample}");
+    assert!(sample["facets"]["source"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
+    let path = "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&facets=true";
+    let server = Server::start(shared_index());
+    let first = server.get(path);
+    assert_eq!(first.header("x-baoku-cache"), Some("miss"));
+    // The reader reloads once soon after it opens the index (which empties the
+    // cache); after that the answer stays.
+    let mut cached = None;
+    assert!(
+        wait_for(Duration::from_secs(10), || {
+            let again = server.get(path);
+            let hit = again.header("x-baoku-cache") == Some("hit");
+            cached = Some(again);
+            hit
+        }),
+        "a repeated search is answered from the cache"
+    );
+    let cached = cached.unwrap();
+    assert_eq!(without_time(cached.json()), without_time(first.json()));
+    // The same request spelled differently (defaults written out) is the same answer,
+    // byte for byte.
+    let second = server.get(&format!("{path}&limit=10&sort=relevance&collapse=true"));
+    assert_eq!(second.header("x-baoku-cache"), Some("hit"));
+    assert!(second.body == cached.body, "{}", second.text());
+    assert_eq!(second.header("content-type"), Some("application/json"));
+    let other = server.get(&format!("{path}&limit=3"));
+    assert_eq!(other.header("x-baoku-cache"), Some("miss"));
+
+    let uncached = Server::start_with(shared_index(), &["--cache", "0"]);
+    for _ in 0..2 {
+        let response = uncached.get(path);
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("x-baoku-cache"), None);
+        assert_eq!(without_time(response.json()), without_time(first.json()));
+    }
+}
+
+#[test]
+fn highlights_are_character_ranges_of_the_query_words() {
+    let server = Server::start(shared_index());
+    let results = server.search(&[("q", "乡村振兴 收入")]);
+    let hits = results["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    let mut marked = Vec::new();
+    for hit in hits {
+        let title = hit["title"].as_str().unwrap_or("");
+        for range in hit["title_highlights"].as_array().unwrap() {
+            marked.push(chars_of(title, range));
+        }
+        for snippet in hit["snippets"].as_array().unwrap() {
+            let text = snippet["text"].as_str().unwrap();
+            for range in snippet["highlights"].as_array().unwrap() {
+                marked.push(chars_of(text, range));
+            }
+        }
+    }
+    assert!(marked.iter().any(|m| m == "乡村振兴"), "{marked:?}");
+    assert!(marked.iter().any(|m| m == "收入"), "{marked:?}");
+    // The traditional spelling in the one Taiwanese article is the same word.
+    assert!(
+        marked
+            .iter()
+            .all(|m| ["乡村振兴", "鄉村振興", "收入"].contains(&m.as_str())),
+        "only the query words are marked: {marked:?}"
+    );
+}
+
+#[test]
+fn paging_walks_every_hit_once() {
+    let server = Server::start(shared_index());
+    let all = server.search(&[("q", "中国 OR 记者 OR 收入"), ("limit", "100")]);
+    let every: Vec<&str> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(every.len() > 6, "{every:?}");
+    let mut paged = Vec::new();
+    for offset in (0..every.len() + 3).step_by(3) {
+        let page = server.search(&[
+            ("q", "中国 OR 记者 OR 收入"),
+            ("limit", "3"),
+            ("offset", &offset.to_string()),
+        ]);
+        assert_eq!(
+            page["total"], all["total"],
+            "total is the same on every page"
+        );
+        for hit in page["hits"].as_array().unwrap() {
+            paged.push(hit["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(paged, every);
+}
+
+#[test]
+fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
+    let server = Server::start(shared_index());
+    let long = "字".repeat(1001);
+    let cases: &[(&str, u16, &str)] = &[
+        ("/api/search?q=%22%E4%B9%A1", 400, "quote"),
+        ("/api/search?q=(a", 400, "parenthes"),
+        ("/api/search?q=nosuchfield:x", 400, "field"),
+        ("/api/search?q=", 400, "empty"),
+        ("/api/search", 400, "missing parameter q"),
+        (
+            "/api/search?q=a&sort=score",
+            400,
+            "relevance, date or oldest",
+        ),
+        ("/api/search?q=a&limit=101", 400, "at most 100"),
+        ("/api/search?q=a&limit=-1", 400, "whole number"),
+        ("/api/search?q=a&limit=1e3", 400, "whole number"),
+        ("/api/search?q=a&offset=10001", 400, "too deep"),
+        (
+            "/api/search?q=a&offset=99999999999999999999999",
+            400,
+            "whole number",
+        ),
+        ("/api/search?q=a&facets=maybe", 400, "true or false"),
+        ("/api/search?q=a&since=2022-13", 400, "2022-13"),
+        ("/api/search?q=a&until=yesterday", 400, "yesterday"),
+        ("/api/search?q=a&snippets=11", 400, "at most 10"),
+        ("/api/search?q=a&snippet_chars=5", 400, "10 to 2000"),
+        ("/api/search?q=a&lmit=5", 400, "unknown parameter \"lmit\""),
+        ("/api/search?q=a&q=b", 400, "twice"),
+        ("/api/articles/nosuchid", 404, "no article"),
+        ("/api/nothing", 404, "no such page"),
+        ("/api", 404, "no such page"),
+    ];
+    for (path, status, needle) in cases {
+        let response = server.get(path);
+        assert_eq!(response.status, *status, "{path}: {}", response.text());
+        let message = response.error();
+        assert!(
+            message.contains(needle),
+            "{path}: {message:?} should mention {needle:?}"
+        );
+        assert!(!message.contains('\n'), "one line: {message:?}");
+    }
+    let response = server.get(&format!("/api/search?q={}", percent_encode(&long)));
+    assert_eq!(response.status, 400);
+    assert!(response.error().contains("1001 characters"));
+    // A huge query string is refused without being searched.
+    let response = server.get(&format!("/api/search?q={}", "a".repeat(100_000)));
+    assert!((400..500).contains(&response.status), "{}", response.status);
+    let response = server.request("POST", "/api/search?q=a", &[("Content-Length", "0")]);
+    assert_eq!(response.status, 405);
+    assert!(response.error().contains("GET"));
+    let response = server.request("DELETE", "/api/articles/x", &[]);
+    assert_eq!(response.status, 405);
+    // The server is still well after all that.
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
+fn articles_are_served_by_id() {
+    let index = shared_index();
+    let server = Server::start(index);
+    let results = server.search(&[("q", "乡村振兴 收入")]);
+    let hit = &results["hits"][0];
+    let id = hit["id"].as_str().unwrap();
+    let response = server.get(&format!("/api/articles/{}", percent_encode(id)));
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    let article = response.json();
+    let shown = support::run(index, &["show", "--json", id]);
+    assert!(shown.status.success());
+    let cli: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(article, cli, "the article as `baoku show --json` prints it");
+    assert_eq!(article["title"], hit["title"]);
+    assert!(article["body"].as_str().unwrap().chars().count() > 100);
+
+    let missing = server.get("/api/articles/0000000000000000");
+    assert_eq!(missing.status, 404);
+    assert!(missing.error().contains("0000000000000000"));
+    let odd = server.get("/api/articles/%E4%B9%A1%2F..%2F..");
+    assert_eq!(odd.status, 404, "an id is only an id: {}", odd.text());
+}
+
+#[test]
+fn health_stats_and_the_openapi_document() {
+    let index = shared_index();
+    let server = Server::start(index);
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+    assert_eq!(health.json()["articles"], 24);
+
+    let stats = server.get("/api/stats");
+    assert_eq!(stats.status, 200);
+    let cli = support::run(index, &["stats", "--json"]);
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(stats.json(), cli, "as `baoku stats --json` prints it");
+
+    let openapi = server.get("/api/openapi.json");
+    assert_eq!(openapi.status, 200);
+    let kept =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/openapi.json")).unwrap();
+    assert_eq!(
+        openapi.body, kept,
+        "the served description is schema/openapi.json"
+    );
+    // Every path it describes answers (path parameters filled in).
+    let document = openapi.json();
+    for path in document["paths"].as_object().unwrap().keys() {
+        let concrete = path.replace("{id}", "0000000000000000");
+        let query = if concrete == "/api/search" {
+            "?q=a"
+        } else {
+            ""
+        };
+        let response = server.get(&format!("{concrete}{query}"));
+        assert!(
+            response.status == 200 || (response.status == 404 && path.contains('{')),
+            "{path}: {}",
+            response.status
+        );
+    }
+}
+
+#[test]
+fn the_page_and_its_files_are_embedded() {
+    let server = Server::start(shared_index());
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = page.text();
+    assert!(html.contains(r#"<input id="q""#), "{html}");
+    for attribute in ["src=\"", "href=\""] {
+        for (at, _) in html.match_indices(attribute) {
+            let target = &html[at + attribute.len()..];
+            assert!(
+                target.starts_with('/') || target.starts_with("data:"),
+                "nothing is loaded from elsewhere: {}",
+                &target[..target.len().min(60)]
+            );
+        }
+    }
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+
+    let script = server.get("/app.js");
+    assert_eq!(script.status, 200);
+    assert!(script
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(script.text().contains("/api/search"));
+    let style = server.get("/style.css");
+    assert_eq!(style.status, 200);
+    assert!(style
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/css"));
+
+    // Revalidation: the same ETag gets 304 without a body.
+    let etag = script.header("etag").unwrap().to_string();
+    let again = server.request("GET", "/app.js", &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+
+    // A shared address is the page itself; the script reads the state from it.
+    let shared = server.get("/?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&source=x&page=2");
+    assert_eq!(shared.status, 200);
+    assert_eq!(shared.body, page.body);
+}
+
+#[test]
+fn no_file_is_reachable_through_a_path() {
+    let server = Server::start(shared_index());
+    for path in [
+        "/../../etc/passwd",
+        "/static/..%2f..%2fCargo.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/app.js/../../Cargo.toml",
+        "/Cargo.toml",
+        "/src/main.rs",
+        "/schema/openapi.json",
+        "/api/../Cargo.toml",
+        "/api/articles/..%2F..%2FCargo.toml",
+        "/api/articles/../../../etc/passwd",
+        "//etc/passwd",
+        "/meta.json",
+        "/inputs.json",
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 404, "{path}: {}", response.text());
+        let body = response.text();
+        assert!(
+            !body.contains("[package]") && !body.contains("root:") && !body.contains("segments"),
+            "{path} leaked a file: {body}"
+        );
+        response.error();
+    }
+}
+
+#[test]
+fn concurrent_searches_all_answer() {
+    let server = Server::start_with(shared_index(), &["--concurrency", "2"]);
+    let addr = server.addr;
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let queries = ["乡村振兴 收入", "台风", "鄉村振興", "南京市长江大桥"];
+                for round in 0..10 {
+                    let q = queries[(i + round) % queries.len()];
+                    let path = format!("/api/search?q={}&facets=true", percent_encode(q));
+                    let response = http(addr, "GET", &path, &[]);
+                    assert_eq!(response.status, 200, "{}", response.text());
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}
+
+#[test]
+fn new_commits_are_searched_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, later) = (dir.path().join("first"), dir.path().join("later"));
+    std::fs::create_dir_all(&first).unwrap();
+    std::fs::create_dir_all(&later).unwrap();
+    for (n, entry) in std::fs::read_dir(corpus()).unwrap().enumerate() {
+        let path = entry.unwrap().path();
+        let target = if n % 2 == 0 { &first } else { &later };
+        std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        later.join("new.txt"),
+        "鹦鹉螺号科考船抵达深圳\n\n日期：2023-03-01 来源：测试日报\n\n鹦鹉螺号科考船今天完成了为期三个月的南海深潜考察任务，\
+         带回了大量珍贵的深海生物样本。科考队员表示，这次考察发现了多个新物种。\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    assert!(
+        support::run(&index, &["index", "-q", first.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let server = Server::start(&index);
+    let before = server.get("/healthz").json()["articles"].as_u64().unwrap();
+    let absent = server.search(&[("q", "鹦鹉螺号")]);
+    assert_eq!(absent["total"], 0);
+    // Asked again, the answer comes from the cache, which the commit must empty.
+    assert!(wait_for(Duration::from_secs(10), || {
+        let again = server.get("/api/search?q=%E9%B9%A6%E9%B9%89%E8%9E%BA%E5%8F%B7");
+        again.header("x-baoku-cache") == Some("hit")
+            && without_time(again.json()) == without_time(absent.clone())
+    }));
+
+    let output = support::run(&index, &["index", "-q", later.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let found = wait_for(Duration::from_secs(10), || {
+        server.search(&[("q", "鹦鹉螺号")])["total"] == 1
+    });
+    assert!(
+        found,
+        "the new article is found without restarting the server"
+    );
+    let after = server.get("/healthz").json()["articles"].as_u64().unwrap();
+    assert_eq!(after, 25, "all of sample_corpus/ and the new page");
+    assert!(after > before);
+    let hit = &server.search(&[("q", "鹦鹉螺号")])["hits"][0];
+    let article = server.get(&format!("/api/articles/{}", hit["id"].as_str().unwrap()));
+    assert_eq!(article.json()["source"], "测试日报");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    for name in ["TERM", "INT"] {
+        let mut server = Server::start(shared_index());
+        assert_eq!(server.get("/healthz").status, 200);
+        signal(server.child.id(), name);
+        let mut status = None;
+        assert!(
+            wait_for(Duration::from_secs(10), || {
+                status = server.child.try_wait().unwrap();
+                status.is_some()
+            }),
+            "SIG{name} stops the server"
+        );
+        assert_eq!(status.unwrap().code(), Some(0), "SIG{name}: exit status 0");
+        assert!(
+            TcpStream::connect(server.addr).is_err(),
+            "nothing listens any more"
+        );
+    }
+}
+
+#[test]
+fn silent_connections_are_closed_and_the_server_keeps_answering() {
+    // --timeout 1: a connection silent for 1 s (plus a 2 s margin) is closed.
+    let server = Server::start_with(shared_index(), &["--timeout", "1"]);
+    let silent = TcpStream::connect(server.addr).unwrap();
+    let mut halfway = TcpStream::connect(server.addr).unwrap();
+    halfway
+        .write_all(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let started = std::time::Instant::now();
+    for mut stream in [silent, halfway] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(
+            rest.is_empty() || rest.starts_with(b"HTTP/1.1 4"),
+            "{}",
+            String::from_utf8_lossy(&rest)
+        );
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+    // A connection in use stays open across requests, and the server is well.
+    let mut kept = TcpStream::connect(server.addr).unwrap();
+    for _ in 0..2 {
+        kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = kept.read(&mut buf).unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    }
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_cannot_keep_the_server_running() {
+    let mut server = Server::start(shared_index());
+    let mut stalled = TcpStream::connect(server.addr).unwrap();
+    stalled
+        .write_all(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(server.child.id(), "TERM");
+    let mut status = None;
+    assert!(
+        wait_for(Duration::from_secs(20), || {
+            status = server.child.try_wait().unwrap();
+            status.is_some()
+        }),
+        "the server stops within its 10 s grace"
+    );
+    assert_eq!(status.unwrap().code(), Some(0));
+}
+
+#[test]
+fn bad_addresses_and_missing_indexes_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = baoku(&dir.path().join("none"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = support::stderr(&output);
+    assert!(stderr.contains("no baoku index"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+
+    let server = Server::start(shared_index());
+    let taken = server.addr.to_string();
+    let output = baoku(shared_index())
+        .args(["serve", "--addr", &taken])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = support::stderr(&output);
+    assert!(
+        stderr.contains(&format!("cannot listen on {taken}")),
+        "{stderr}"
+    );
+
+    let output = baoku(shared_index())
+        .args(["serve", "--addr", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let help = baoku(shared_index())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(support::stdout(&help).contains("127.0.0.1:7700"));
+}
+
+/// The search page in headless Chromium: `tests/browser/search.mjs` types a Chinese
+/// query, filters, pages, opens an article and checks a phone-width screen.
+#[test]
+fn the_page_works_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("tests/browser/search.mjs");
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let skip = if !chromium.exists() {
+        Some(format!(
+            "{} not found (apt-get install chromium, or set CHROMIUM)",
+            chromium.display()
+        ))
+    } else if Command::new("node").arg("--version").output().is_err() {
+        Some("node not found (apt-get install nodejs npm)".to_string())
+    } else if !root
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
+        Some("playwright-core not installed (run `npm ci` in tests/browser)".to_string())
+    } else {
+        None
+    };
+    if let Some(reason) = skip {
+        eprintln!("skipping browser test: {reason}");
+        return;
+    }
+    let server = Server::start(shared_index());
+    let shots = std::env::temp_dir().join("baoku-browser-screenshots");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(server.url())
+        .arg(&shots)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (support::stdout(&output), support::stderr(&output));
+    assert!(
+        output.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("browser test passed"), "{stdout}");
+    eprintln!("{}", stdout.trim());
+}
