@@ -278,6 +278,45 @@ fn reruns_skip_unchanged_inputs_and_replace_changed_ones() {
 }
 
 #[test]
+fn a_changed_input_without_ids_keeps_what_moved_and_drops_what_went() {
+    // Records without ids are keyed by line: when a line moves, its article gets
+    // another id, and the article stored under the old one must neither block it as
+    // a "duplicate" nor survive it.
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    let feed = inputs.join("feed.jsonl");
+    let a = json!({"title": "甲地举办龙舟赛", "body": "甲地今天举办龙舟赛，二十支队伍参赛。"});
+    let b = json!({"title": "乙地新建图书馆", "body": "乙地新建的图书馆今天开放，藏书十万册。"});
+    let c = json!({"title": "丙地暴雨预警", "body": "丙地气象台发布暴雨橙色预警。"});
+    std::fs::write(&feed, jsonl(&[a.clone(), a.clone(), b.clone(), c.clone()])).unwrap();
+    let index = dir.path().join("index");
+    let path = inputs.to_str().unwrap();
+    let output = run(&index, &["index", path]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(articles(&index), 3, "the repeated record is stored once");
+
+    // Line 2 (a copy of line 1) and line 3 go; b moves up to line 2, c to line 3.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&feed, jsonl(&[a.clone(), b.clone(), c.clone()])).unwrap();
+    let output = run(&index, &["index", path]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(articles(&index), 3, "{}", stderr(&output));
+    assert_eq!(search_titles(&index, "图书馆"), ["乙地新建图书馆"]);
+    assert_eq!(search_titles(&index, "龙舟赛"), ["甲地举办龙舟赛"]);
+
+    // Only b is left, on line 1, where a was.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&feed, jsonl(&[b])).unwrap();
+    let output = run(&index, &["index", path]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(articles(&index), 1, "{}", stderr(&output));
+    assert_eq!(search_titles(&index, "图书馆"), ["乙地新建图书馆"]);
+    assert!(search_titles(&index, "龙舟赛").is_empty());
+    assert!(search_titles(&index, "暴雨").is_empty());
+}
+
+#[test]
 fn exact_duplicates_are_stored_once() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("inputs");

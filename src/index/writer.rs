@@ -58,6 +58,9 @@ pub struct ArchiveWriter {
     bodies_in_batch: HashMap<u64, String>,
     deleted_ids: HashSet<String>,
     deleted_inputs: HashSet<String>,
+    /// Inputs being read again (see [`ArchiveWriter::begin_reread`]), each with the
+    /// ids upserted from it since.
+    rereading: HashMap<String, HashSet<String>>,
     /// Declared last, so that it is released after tantivy's writer.
     _lock: WriterLock,
 }
@@ -80,6 +83,7 @@ impl ArchiveWriter {
             bodies_in_batch: HashMap::new(),
             deleted_ids: HashSet::new(),
             deleted_inputs: HashSet::new(),
+            rereading: HashMap::new(),
             _lock: lock,
         })
     }
@@ -109,6 +113,9 @@ impl ArchiveWriter {
         }
         self.ids_in_batch.insert(article.id.clone());
         self.bodies_in_batch.insert(hash, article.id.clone());
+        if let Some(seen) = input.and_then(|input| self.rereading.get_mut(input)) {
+            seen.insert(article.id.clone());
+        }
         Ok(if existed {
             Upsert::Replaced
         } else {
@@ -130,6 +137,44 @@ impl ArchiveWriter {
         let term = Term::from_field_text(self.archive.schema().fields().input, input);
         self.writer.delete_term(term);
         self.deleted_inputs.insert(input.to_string());
+    }
+
+    /// Starts reading `input` again — it changed, or an interrupted run left some of
+    /// its articles committed — without deleting its articles first: each one read
+    /// again replaces the stored one (same id, same commit), and
+    /// [`ArchiveWriter::end_reread`] deletes those it no longer holds. So a commit
+    /// made while the input is being read never takes away an article it still has.
+    /// Until then its stored articles that were not read again do not count as
+    /// duplicates of new ones.
+    pub fn begin_reread(&mut self, input: &str) {
+        self.rereading.entry(input.to_string()).or_default();
+    }
+
+    /// Ends a [`begin_reread`](ArchiveWriter::begin_reread) of `input` once it has
+    /// been read to the end: deletes the stored articles from `input` that were not
+    /// read again. Returns how many. Nothing to do for an input not being re-read.
+    pub fn end_reread(&mut self, input: &str) -> Result<usize> {
+        let Some(seen) = self.rereading.remove(input) else {
+            return Ok(0);
+        };
+        let fields = self.archive.schema().fields();
+        let term = Term::from_field_text(fields.input, input);
+        let mut stale = Vec::new();
+        for address in live_docs(&self.committed, &term, usize::MAX)? {
+            let doc: TantivyDocument = self.committed.doc(address)?;
+            let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            // An id upserted in this batch (from another input too) has replaced this
+            // stored article already; deleting the id would delete the new one.
+            if !seen.contains(id) && !self.ids_in_batch.contains(id) {
+                stale.push(id.to_string());
+            }
+        }
+        for id in &stale {
+            self.delete(id);
+        }
+        Ok(stale.len())
     }
 
     /// Whether the last commit holds articles read from `input`.
@@ -158,9 +203,25 @@ impl ArchiveWriter {
             let Some(other) = text(fields.id) else {
                 continue;
             };
-            let input_deleted =
-                text(fields.input).is_some_and(|i| self.deleted_inputs.contains(&i));
-            if other != id && !self.deleted_ids.contains(&other) && !input_deleted {
+            let input = text(fields.input);
+            let input_deleted = input
+                .as_ref()
+                .is_some_and(|i| self.deleted_inputs.contains(i));
+            // From an input being read again, and not read again yet: it may be gone
+            // or changed by the end of the input.
+            let maybe_stale = input
+                .as_ref()
+                .and_then(|i| self.rereading.get(i))
+                .is_some_and(|seen| !seen.contains(&other));
+            // Replaced in this batch: it may no longer have this body (if it still
+            // has, `bodies_in_batch` found it above).
+            let replaced = self.ids_in_batch.contains(&other);
+            if other != id
+                && !self.deleted_ids.contains(&other)
+                && !input_deleted
+                && !maybe_stale
+                && !replaced
+            {
                 return Ok(Some(other));
             }
         }
@@ -218,6 +279,10 @@ impl ArchiveWriter {
         self.bodies_in_batch.clear();
         self.deleted_ids.clear();
         self.deleted_inputs.clear();
+        // What was upserted from inputs being re-read is discarded, and which of
+        // their stored articles were read again is no longer known: none is deleted
+        // as stale (their inputs are read again by the next run).
+        self.rereading.clear();
         Ok(())
     }
 

@@ -281,10 +281,13 @@ fn consume(
         match message {
             Message::Begin { index } => {
                 let key = &pending[index].key;
-                // A changed input replaces all of its articles; an input cut short by
-                // an interrupted run has some of them committed.
+                // A changed input replaces its articles; an input cut short by an
+                // interrupted run has some of them committed. They are replaced one by
+                // one, and those it no longer holds are deleted once it has been read
+                // to the end: a commit in between never takes away an article that
+                // the input still has.
                 if manifest.remove(key).is_some() || writer.has_input(key)? {
-                    writer.delete_input(key);
+                    writer.begin_reread(key);
                 }
                 open.insert(index, InputTally::default());
             }
@@ -318,6 +321,7 @@ fn consume(
                     tally.failed |= problem.kind == ProblemKind::Failed;
                     handle_problem(&problem, options, report, progress)?;
                 }
+                writer.end_reread(&pending[index].key)?;
                 report.inputs_read += 1;
                 inputs_done += 1;
                 // An input with problems is read again next time, so they are reported again.
