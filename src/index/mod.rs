@@ -223,6 +223,13 @@ fn create_files(dir: &Path) -> Result<()> {
 
 /// A hidden folder beside `dir`, named after it, this process and `purpose`.
 pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
+    let (parent, name) = parent_and_name(dir);
+    parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
+}
+
+/// The folder that holds `dir` (`.` for a bare name) and `dir`'s own name, which
+/// [`sibling`] folders are named after.
+pub(crate) fn parent_and_name(dir: &Path) -> (PathBuf, String) {
     let name = dir.file_name().map_or_else(
         || "baoku-index".into(),
         |n| n.to_string_lossy().into_owned(),
@@ -231,7 +238,7 @@ pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
+    (parent, name)
 }
 
 pub(crate) fn is_empty_dir(dir: &Path) -> Result<bool> {

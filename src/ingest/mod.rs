@@ -16,7 +16,9 @@ pub use manifest::{InputState, Manifest};
 
 use crate::error::{Error, Result};
 use crate::extract::FieldMap;
-use crate::index::{is_empty_dir, Archive, IndexVersion, WriterLock, WriterOptions};
+use crate::index::{
+    is_empty_dir, parent_and_name, sibling, Archive, IndexVersion, WriterLock, WriterOptions,
+};
 use crate::source::{ReadOptions, SkipReason};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -189,18 +191,11 @@ pub fn rebuild_index(
     } else {
         None
     };
-    let name = dir.file_name().map_or_else(
-        || "baoku-index".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     if _lock.is_some() {
+        let (parent, name) = parent_and_name(dir);
         remove_leftovers(&parent, &name);
     }
-    let fresh = parent.join(format!(".{name}.rebuild-{}", std::process::id()));
+    let fresh = sibling(dir, "rebuild");
     if fresh.exists() {
         std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
     }
@@ -220,7 +215,7 @@ pub fn rebuild_index(
         }
     };
     if dir.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let old = sibling(dir, "old");
         std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
         std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
         std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
