@@ -154,11 +154,7 @@ fn deeply_nested_json_is_a_malformed_record_not_a_stack_overflow() {
 #[test]
 fn a_100_kb_query_is_a_short_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-    assert!(run(&index, &["index", corpus.to_str().unwrap()])
-        .status
-        .success());
+    let index = index_sample_corpus(dir.path());
     // About 100 kB each (one argument may hold at most 128 kB on Linux).
     let queries = [
         "收入".repeat(17_000),

@@ -2,24 +2,13 @@
 //! tar archives, legacy encodings, field mapping, incremental runs, pruning,
 //! duplicates, bad input and the real corpora in `../shared` (skipped without them).
 
+mod support;
+
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn baoku(index: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
-    command.env_remove("BAOKU_INDEX").arg("--index").arg(index);
-    command
-}
-
-fn run(index: &Path, args: &[&str]) -> Output {
-    baoku(index).args(args).output().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use std::process::Command;
+use support::{articles, index_sample_corpus, run, stderr};
 
 fn search_titles(index: &Path, query: &str) -> Vec<String> {
     let output = run(index, &["search", "--json", "--limit", "100", query]);
@@ -31,13 +20,6 @@ fn search_titles(index: &Path, query: &str) -> Vec<String> {
         .iter()
         .map(|h| h["title"].as_str().unwrap_or("").to_string())
         .collect()
-}
-
-fn articles(index: &Path) -> u64 {
-    let output = run(index, &["stats", "--json"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
-    stats["articles"].as_u64().unwrap()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -393,11 +375,7 @@ fn hostile_inputs_are_refused_with_a_reason() {
 #[test]
 fn stats_describe_the_index() {
     let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-    assert!(run(&index, &["index", corpus.to_str().unwrap()])
-        .status
-        .success());
+    let index = index_sample_corpus(dir.path());
     let output = run(&index, &["stats", "--json"]);
     let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(stats["articles"], 24);

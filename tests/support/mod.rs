@@ -1,4 +1,4 @@
-//! Helpers shared by the reliability and hostile-input tests: running the real
+//! Helpers shared by the integration tests: running the real
 //! `baoku` binary, measuring its peak memory, generating corpora, listing the ids an
 //! index holds. Not a test file itself.
 #![allow(dead_code)]
@@ -28,6 +28,15 @@ pub fn stderr(output: &Output) -> String {
 
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An index of `sample_corpus/` made in `dir` by `baoku index`; returns its path.
+pub fn index_sample_corpus(dir: &Path) -> PathBuf {
+    let index = dir.join("index");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
+    let output = run(&index, &["index", corpus.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    index
 }
 
 /// Starts `baoku index` in the background, its output in files under `logs`.
