@@ -92,3 +92,48 @@ fn plain_tantivy_can_query_a_baoku_index() {
         .collect();
     assert_eq!(words, ["人均", "人均收入", "收入"]);
 }
+
+#[test]
+fn excluding_a_phrase_checks_every_candidate() {
+    // One segment, in this order: articles with 收入 only, with the words of 乡村振兴
+    // apart (its bigrams, not the phrase), and with the phrase. tantivy 0.27's
+    // exclusion asked the phrase for candidates it had already passed
+    // (quickwit-oss/tantivy#2811).
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::create(dir.path().join("index")).unwrap();
+    let mut writer = archive
+        .writer_with(baoku::index::WriterOptions {
+            threads: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    let bodies = [
+        "农民收入稳步增长。",
+        "乡村的路修好了，村振作起来，振兴有望，收入提高。",
+        "全面推进乡村振兴，农民收入持续增长。",
+        "收入分配制度改革。",
+    ];
+    let mut expected = 0;
+    for n in 0..400 {
+        let body = bodies[n % bodies.len()];
+        if !body.contains("乡村振兴") {
+            expected += 1;
+        }
+        writer
+            .upsert(&Article {
+                id: format!("a{n}"),
+                title: Some(format!("第{n}篇")),
+                body: format!("{body}编号{n}。"),
+                ..Article::default()
+            })
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    for query in ["收入 -乡村振兴", "收入 NOT 乡村振兴", "收入 -\"乡村振兴\""] {
+        let mut request = SearchRequest::new(query);
+        request.collapse = false;
+        let results = archive.search(&request).unwrap();
+        assert_eq!(results.total, expected, "{query}");
+    }
+}

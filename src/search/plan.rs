@@ -16,8 +16,9 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     RegexQuery, TermQuery,
 };
+use tantivy::query::{EnableScoring, Explanation, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, Term as TantivyTerm};
+use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term as TantivyTerm};
 
 /// Characters within which required terms count as "close together".
 const PROXIMITY_CHARS: u32 = 30;
@@ -74,7 +75,7 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
             let clauses = parts
                 .iter()
                 .map(|part| match part {
-                    Expr::Not(inner) => Ok((Occur::MustNot, expr_query(schema, inner)?)),
+                    Expr::Not(inner) => Ok((Occur::MustNot, excluded(expr_query(schema, inner)?))),
                     other => Ok((Occur::Must, expr_query(schema, other)?)),
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -93,9 +94,88 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
                 Occur::Must,
                 Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
             ),
-            (Occur::MustNot, expr_query(schema, inner)?),
+            (Occur::MustNot, excluded(expr_query(schema, inner)?)),
         ])),
     })
+}
+
+/// The query of an exclusion, checked with exact seeks.
+///
+/// tantivy 0.27 tests each candidate against an exclusion with `seek_danger`, but
+/// does not heed the lower bound it returns; a phrase scorer that has moved past the
+/// next candidate then fails its own assertion (quickwit-oss/tantivy#2811) and
+/// cannot be trusted on that candidate. Exact seeks never leave it ahead of a target
+/// it has not answered.
+fn excluded(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ExactSeek(query))
+}
+
+#[derive(Debug)]
+struct ExactSeek(Box<dyn Query>);
+
+impl Clone for ExactSeek {
+    fn clone(&self) -> Self {
+        ExactSeek(self.0.box_clone())
+    }
+}
+
+impl Query for ExactSeek {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExactSeekWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a TantivyTerm, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExactSeekWeight(Box<dyn Weight>);
+
+impl Weight for ExactSeekWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ExactSeekScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// Forwards everything but `seek_danger`, which keeps tantivy's exact default (a
+/// `seek`, only ever forwards).
+struct ExactSeekScorer(Box<dyn Scorer>);
+
+impl DocSet for ExactSeekScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target {
+            doc
+        } else {
+            self.0.seek(target)
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for ExactSeekScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
 }
 
 /// A clause that restricts without scoring.
