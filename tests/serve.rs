@@ -15,24 +15,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
-use support::{baoku, signal, wait_for};
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")
-}
+use support::{baoku, index_sample_corpus, sample_corpus, signal, wait_for};
 
 /// An index of `sample_corpus/`, built once for the tests that only read it.
 fn shared_index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_dir, index) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("index");
-        let output = baoku(&index)
-            .args(["index", "-q"])
-            .arg(corpus())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{output:?}");
+        let index = index_sample_corpus(dir.path());
         (dir, index)
     });
     index
@@ -637,7 +627,7 @@ fn new_commits_are_searched_without_a_restart() {
     let (first, later) = (dir.path().join("first"), dir.path().join("later"));
     std::fs::create_dir_all(&first).unwrap();
     std::fs::create_dir_all(&later).unwrap();
-    for (n, entry) in std::fs::read_dir(corpus()).unwrap().enumerate() {
+    for (n, entry) in std::fs::read_dir(sample_corpus()).unwrap().enumerate() {
         let path = entry.unwrap().path();
         let target = if n % 2 == 0 { &first } else { &later };
         std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
@@ -825,6 +815,11 @@ fn the_page_works_in_a_real_browser() {
         None
     };
     if let Some(reason) = skip {
+        // CI installs all of it (`.ci/run`) and says so: there a skip is a failure.
+        assert!(
+            std::env::var_os("BAOKU_REQUIRE_BROWSER").is_none(),
+            "browser test required but cannot run: {reason}"
+        );
         eprintln!("skipping browser test: {reason}");
         return;
     }

@@ -30,11 +30,15 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The project's `sample_corpus/` folder.
+pub fn sample_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")
+}
+
 /// An index of `sample_corpus/` made in `dir` by `baoku index`; returns its path.
 pub fn index_sample_corpus(dir: &Path) -> PathBuf {
     let index = dir.join("index");
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
-    let output = run(&index, &["index", corpus.to_str().unwrap()]);
+    let output = run(&index, &["index", sample_corpus().to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     index
 }
