@@ -12,6 +12,7 @@ use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
 use baoku::output::{summary_line, write_article, write_json, write_results, write_stats, Markup};
 use baoku::search::{Filters, Sort};
+use baoku::snippet::FRAGMENT_CHARS;
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -96,7 +97,7 @@ struct ServeArgs {
 
     /// Seconds a request may wait for and spend on a search before it is answered
     /// with 503. A connection on which nothing arrives for 2 s longer is closed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+    #[arg(long, value_name = "SECONDS", default_value_t = serve::REQUEST_TIMEOUT.as_secs() as u32,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     timeout: u32,
 
@@ -260,7 +261,8 @@ struct SearchArgs {
     snippets: usize,
 
     /// Length of a snippet in characters.
-    #[arg(long, default_value_t = 80, value_name = "N", value_parser = clap::value_parser!(u32).range(10..=2000))]
+    #[arg(long, default_value_t = 80, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(*FRAGMENT_CHARS.start() as i64..=*FRAGMENT_CHARS.end() as i64))]
     snippet_chars: u32,
 }
 

@@ -15,6 +15,10 @@
 use crate::analyze::{is_cjk, is_word_char, normalize, normalize_str};
 use serde::{Deserialize, Serialize};
 
+/// The fragment lengths, in characters, that `baoku search --snippet-chars` and the
+/// HTTP API accept.
+pub const FRAGMENT_CHARS: std::ops::RangeInclusive<usize> = 10..=2000;
+
 /// How snippets are cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnippetOptions {

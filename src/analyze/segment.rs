@@ -30,17 +30,23 @@ pub(super) struct WordSpan<'a> {
     pub byte_start: usize,
 }
 
+impl<'a> From<jieba_rs::Token<'a>> for WordSpan<'a> {
+    fn from(t: jieba_rs::Token<'a>) -> Self {
+        WordSpan {
+            text: t.word,
+            start: t.start,
+            char_len: t.end - t.start,
+            byte_start: t.byte_start,
+        }
+    }
+}
+
 /// Search-mode words: whole words plus the dictionary words inside long ones.
 pub(super) fn search_words(text: &str) -> impl Iterator<Item = WordSpan<'_>> {
     jieba()
         .cut_for_search(text, true)
         .into_iter()
-        .map(|t| WordSpan {
-            text: t.word,
-            start: t.start,
-            char_len: t.end - t.start,
-            byte_start: t.byte_start,
-        })
+        .map(WordSpan::from)
 }
 
 /// Plain segmentation: the coarsest words, not overlapping. Uses the whole dictionary
@@ -50,12 +56,7 @@ pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
         jieba
             .cut(text, true)
             .into_iter()
-            .map(|t| WordSpan {
-                text: t.word,
-                start: t.start,
-                char_len: t.end - t.start,
-                byte_start: t.byte_start,
-            })
+            .map(WordSpan::from)
             .collect()
     };
     match JIEBA.get() {

@@ -276,7 +276,7 @@ fn bigram_query(field: Field, text: &str) -> Result<Option<Box<dyn Query>>> {
         0 => None,
         1 => Some(Box::new(TermQuery::new(
             TantivyTerm::from_field_text(field, &tokens[0].1),
-            IndexRecordOption::WithFreqsAndPositions,
+            IndexRecordOption::WithFreqs,
         ))),
         _ => {
             let terms = tokens

@@ -19,10 +19,10 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use baoku::search::{Filters, Sort};
+use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use serde_json::json;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -36,8 +36,6 @@ pub const MAX_WAITING: usize = 256;
 pub const MAX_OFFSET: usize = 10_000;
 /// Most snippets per hit.
 pub const MAX_SNIPPETS: usize = 10;
-/// Shortest and longest snippet, in characters (as `baoku search --snippet-chars`).
-pub const SNIPPET_CHARS: std::ops::RangeInclusive<usize> = 10..=2000;
 
 /// The query parameters `/api/search` understands; anything else is refused.
 const SEARCH_PARAMS: &[&str] = &[
@@ -61,7 +59,8 @@ const SEARCH_PARAMS: &[&str] = &[
 pub struct AppState {
     archive: Archive,
     permits: Arc<Semaphore>,
-    waiting: Arc<AtomicUsize>,
+    /// Places in the queue for a search slot ([`MAX_WAITING`]).
+    waiting: Arc<Semaphore>,
     timeout: Duration,
     answers: AnswerCache,
 }
@@ -72,7 +71,7 @@ impl AppState {
         Arc::new(AppState {
             archive,
             permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
-            waiting: Arc::new(AtomicUsize::new(0)),
+            waiting: Arc::new(Semaphore::new(MAX_WAITING)),
             timeout: options.timeout,
             answers: AnswerCache::new(options.cache_bytes),
         })
@@ -86,13 +85,14 @@ impl AppState {
     {
         let archive = self.archive.clone();
         let permits = Arc::clone(&self.permits);
-        let waiting = Waiting::enter(&self.waiting)
-            .ok_or_else(|| ApiError::unavailable("the server is busy: try again shortly"))?;
+        let waiting = Arc::clone(&self.waiting)
+            .try_acquire_owned()
+            .map_err(|_| ApiError::unavailable("the server is busy: try again shortly"))?;
         let run = async move {
             let permit = permits
                 .acquire_owned()
                 .await
-                .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
+                .expect("the search semaphore is never closed");
             drop(waiting);
             // The permit moves into the task: a search that outlives its deadline
             // still counts against the limit until it really ends.
@@ -112,24 +112,6 @@ impl AppState {
                 self.timeout.as_secs_f64()
             ))),
         }
-    }
-}
-
-/// A place in the queue for a search slot, given back when dropped.
-struct Waiting(Arc<AtomicUsize>);
-
-impl Waiting {
-    /// Joins the queue, or `None` when [`MAX_WAITING`] requests already wait.
-    fn enter(count: &Arc<AtomicUsize>) -> Option<Waiting> {
-        let before = count.fetch_add(1, Ordering::AcqRel);
-        let place = Waiting(Arc::clone(count));
-        (before < MAX_WAITING).then_some(place)
-    }
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -189,24 +171,34 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let request = search_request(&params)?;
-    if !state.answers.enabled() {
-        let results = state
-            .on_index(move |archive| archive.search(&request))
-            .await?;
-        return Ok(Json(results).into_response());
-    }
     // The request with every default filled in: equal requests, equal keys.
-    let key = serde_json::to_string(&request).map_err(|_| internal_error())?;
-    // Taken before searching: the answer is at least as new as this version.
+    let key = || serde_json::to_string(&request).map_err(|_| internal_error());
+    let key = if state.answers.enabled() {
+        Some(key()?)
+    } else {
+        None
+    };
+    answer(&state, key, move |archive| archive.search(&request)).await
+}
+
+/// Answers from the cache under `key` when it holds an answer for the index as it
+/// is now, else runs `work` on the index and keeps its JSON there. Without a key (the
+/// cache is off) it only runs `work`.
+async fn answer<T, F>(state: &AppState, key: Option<String>, work: F) -> Result<Response, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
+{
+    let Some(key) = key else {
+        return Ok(Json(state.on_index(work).await?).into_response());
+    };
+    // Taken before the work: the answer is at least as new as this version.
     let version = index_version(&state.archive);
     if let Some(answer) = state.answers.get(&key, version) {
         return Ok(json_bytes(answer, "hit"));
     }
     let answer = state
-        .on_index(move |archive| {
-            let results = archive.search(&request)?;
-            Ok(serde_json::to_vec(&results).map(Bytes::from))
-        })
+        .on_index(move |archive| Ok(serde_json::to_vec(&work(archive)?).map(Bytes::from)))
         .await?
         .map_err(|_| internal_error())?;
     state.answers.put(key, version, answer.clone());
@@ -264,9 +256,12 @@ pub async fn article(
 }
 
 /// `GET /api/stats`: the [`baoku::Stats`] of the archive, as `baoku stats --json`.
+/// Computing them reads every article's fast fields, and the page asks on every
+/// visit: kept in the answer cache like searches (a search key is a JSON object, so
+/// this one cannot collide).
 pub async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
-    let stats = state.on_index(|archive| archive.stats()).await?;
-    Ok(Json(stats).into_response())
+    let key = state.answers.enabled().then(|| "/api/stats".to_string());
+    answer(&state, key, |archive| archive.stats()).await
 }
 
 /// `GET /healthz`: the server is up and has an index open (never waits for a search).
@@ -342,11 +337,11 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
         "snippet_chars",
         defaults.snippets.fragment_chars,
     )?;
-    if !SNIPPET_CHARS.contains(&fragment_chars) {
+    if !FRAGMENT_CHARS.contains(&fragment_chars) {
         return Err(ApiError::bad_request(format!(
             "snippet_chars must be {} to {}",
-            SNIPPET_CHARS.start(),
-            SNIPPET_CHARS.end()
+            FRAGMENT_CHARS.start(),
+            FRAGMENT_CHARS.end()
         )));
     }
     let sort = match get("sort").unwrap_or("relevance") {
