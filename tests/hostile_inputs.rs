@@ -21,6 +21,22 @@ fn index_measured(index: &Path, inputs: &Path) -> (std::process::Output, u64) {
     run_measured(command)
 }
 
+/// Adds the seed article to `inputs`, indexes them all, and checks what every
+/// refusal must look like: exit status 1, no panic, the seed indexed, peak memory
+/// under `max_mb`. Returns stderr for the caller's own checks.
+fn index_refusing(dir: &Path, inputs: &Path, what: &str, max_mb: u64) -> String {
+    std::fs::write(inputs.join("ok.txt"), seed()).unwrap();
+    let index = dir.join("index");
+    let (output, peak_mb) = index_measured(&index, inputs);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(articles(&index), 1, "{err}");
+    eprintln!("{what}: peak {peak_mb} MB");
+    assert!(peak_mb < max_mb, "peak {peak_mb} MB");
+    err
+}
+
 /// A file of `size` bytes that starts with `head` and is a hole after it (sparse: it
 /// takes no disk space, and reads as zeros).
 fn sparse_file(path: &Path, head: &[u8], size: u64) {
@@ -57,11 +73,7 @@ fn a_one_gigabyte_single_line_is_refused_in_bounded_memory() {
         &"很长的一行".repeat(100_000).into_bytes(),
         gigabyte,
     );
-    std::fs::write(inputs.join("ok.txt"), seed()).unwrap();
-    let index = dir.path().join("index");
-    let (output, peak_mb) = index_measured(&index, &inputs);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    let err = index_refusing(dir.path(), &inputs, "1 GB single line", 1_200);
     assert!(
         err.contains("line.jsonl:1: record longer than 16 MB"),
         "{err}"
@@ -70,10 +82,6 @@ fn a_one_gigabyte_single_line_is_refused_in_bounded_memory() {
         err.contains("page.txt: document larger than 256 MB"),
         "{err}"
     );
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(articles(&index), 1);
-    eprintln!("1 GB single line: peak {peak_mb} MB");
-    assert!(peak_mb < 1_200, "peak {peak_mb} MB");
 }
 
 #[test]
@@ -93,11 +101,7 @@ fn three_gigabytes_of_compressed_zeros_are_refused_in_bounded_memory() {
         compressed_repeat(b'\n', 48, true),
     )
     .unwrap();
-    std::fs::write(inputs.join("ok.txt"), seed()).unwrap();
-    let index = dir.path().join("index");
-    let (output, peak_mb) = index_measured(&index, &inputs);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    let err = index_refusing(dir.path(), &inputs, "3 GB decompression bombs", 1_200);
     assert!(
         err.contains("zeros.txt.zst: document larger than 256 MB (in zstd data)"),
         "{err}"
@@ -110,9 +114,6 @@ fn three_gigabytes_of_compressed_zeros_are_refused_in_bounded_memory() {
         err.contains("newlines.jsonl.zst") && err.contains("decompression bomb"),
         "{err}"
     );
-    assert_eq!(articles(&index), 1);
-    eprintln!("3 GB decompression bombs: peak {peak_mb} MB");
-    assert!(peak_mb < 1_200, "peak {peak_mb} MB");
 }
 
 #[test]
@@ -196,15 +197,8 @@ fn many_tiny_files_are_walked_in_bounded_memory() {
             std::fs::write(sub.join(format!("{file:04}.txt")), "").unwrap();
         }
     }
-    std::fs::write(inputs.join("ok.txt"), seed()).unwrap();
-    let index = dir.path().join("index");
-    let (output, peak_mb) = index_measured(&index, &inputs);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1));
+    let err = index_refusing(dir.path(), &inputs, "20,000 empty files", 400);
     assert_eq!(err.matches(": empty file").count(), 20_000);
-    assert_eq!(articles(&index), 1);
-    eprintln!("20,000 empty files: peak {peak_mb} MB");
-    assert!(peak_mb < 400, "peak {peak_mb} MB");
 }
 
 #[test]

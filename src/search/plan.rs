@@ -227,24 +227,24 @@ fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField
 /// phrase in the bigram analysis; where the field's own words are the term's words,
 /// the match scores more.
 fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
+    // Analysed once, used on every field of the scope.
+    let pairs = bigram_tokens(&term.normalized);
+    let words = query_words(&term.normalized);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field_boost, fields) in scope_fields(schema, term.scope) {
         let bigram = fields.iter().find(|f| f.analyzer == AnalyzerKind::Bigram);
-        let words = fields.iter().find(|f| f.analyzer == AnalyzerKind::Words);
-        let Some(matching) = bigram
-            .map(|f| bigram_query(f.field, &term.normalized))
-            .transpose()?
-        else {
+        let word_field = fields.iter().find(|f| f.analyzer == AnalyzerKind::Words);
+        let Some(bigram) = bigram else {
             continue;
         };
-        let Some(matching) = matching else {
+        let Some(matching) = bigram_query(bigram.field, &pairs)? else {
             continue;
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Must,
             Box::new(BoostQuery::new(matching, field_boost)),
         )];
-        if let Some(bonus) = words.and_then(|f| words_query(f.field, &term.normalized)) {
+        if let Some(bonus) = word_field.and_then(|f| words_query(f.field, &words)) {
             let boost = field_boost * schema.word_boost();
             clauses.push((Occur::Should, Box::new(BoostQuery::new(bonus, boost))));
         }
@@ -259,19 +259,36 @@ fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
     Ok(Box::new(BooleanQuery::new(alternatives)))
 }
 
-/// The term as a phrase of bigrams (or a single CJK character in any pair), or `None`
-/// if it has no token.
-fn bigram_query(field: Field, text: &str) -> Result<Option<Box<dyn Query>>> {
+/// What a term looks for on a bigram field.
+enum BigramTokens {
+    /// A single CJK character: it stands in any pair.
+    Char(char),
+    /// Its bigrams (and other tokens), with their positions.
+    Pairs(Vec<(usize, String)>),
+}
+
+fn bigram_tokens(text: &str) -> BigramTokens {
     let mut chars = text.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
         if is_cjk(c) {
-            return single_cjk_char(field, c).map(Some);
+            return BigramTokens::Char(c);
         }
     }
-    let tokens: Vec<(usize, String)> = bigrams(text)
-        .into_iter()
-        .map(|t| (t.position, t.text))
-        .collect();
+    BigramTokens::Pairs(
+        bigrams(text)
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect(),
+    )
+}
+
+/// The term as a phrase of bigrams (or a single CJK character in any pair), or `None`
+/// if it has no token.
+fn bigram_query(field: Field, tokens: &BigramTokens) -> Result<Option<Box<dyn Query>>> {
+    let tokens = match tokens {
+        BigramTokens::Char(c) => return single_cjk_char(field, *c).map(Some),
+        BigramTokens::Pairs(tokens) => tokens,
+    };
     Ok(match tokens.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(
@@ -280,8 +297,8 @@ fn bigram_query(field: Field, text: &str) -> Result<Option<Box<dyn Query>>> {
         ))),
         _ => {
             let terms = tokens
-                .into_iter()
-                .map(|(offset, text)| (offset, TantivyTerm::from_field_text(field, &text)))
+                .iter()
+                .map(|(offset, text)| (*offset, TantivyTerm::from_field_text(field, text)))
                 .collect();
             Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
@@ -290,13 +307,12 @@ fn bigram_query(field: Field, text: &str) -> Result<Option<Box<dyn Query>>> {
 
 /// The term's words (as jieba cuts the term alone), each scoring where the field
 /// holds it as a word.
-fn words_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
-    let words = query_words(text);
+fn words_query(field: Field, words: &[(usize, String)]) -> Option<Box<dyn Query>> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .into_iter()
+        .iter()
         .map(|(_, word)| {
             let query: Box<dyn Query> = Box::new(TermQuery::new(
-                TantivyTerm::from_field_text(field, &word),
+                TantivyTerm::from_field_text(field, word),
                 IndexRecordOption::WithFreqs,
             ));
             (Occur::Should, query)
