@@ -227,9 +227,37 @@ pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
     parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
 }
 
+/// Removes the hidden [`sibling`] folders that rebuilds and creations of the index in
+/// `dir` left behind when their process was killed (`.NAME.rebuild-PID`,
+/// `.NAME.creating-PID`, `.NAME.old-PID`), once that process is gone. Best effort:
+/// a folder that cannot be removed is left.
+pub(crate) fn remove_leftovers(dir: &Path) {
+    let (parent, name) = parent_and_name(dir);
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let Some((purpose, pid)) = rest.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if matches!(purpose, "rebuild" | "creating" | "old") && pid != std::process::id() && !alive
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The folder that holds `dir` (`.` for a bare name) and `dir`'s own name, which
 /// [`sibling`] folders are named after.
-pub(crate) fn parent_and_name(dir: &Path) -> (PathBuf, String) {
+fn parent_and_name(dir: &Path) -> (PathBuf, String) {
     let name = dir.file_name().map_or_else(
         || "baoku-index".into(),
         |n| n.to_string_lossy().into_owned(),

@@ -17,7 +17,7 @@ pub use manifest::{InputState, Manifest};
 use crate::error::{Error, Result};
 use crate::extract::FieldMap;
 use crate::index::{
-    is_empty_dir, parent_and_name, sibling, Archive, IndexVersion, WriterLock, WriterOptions,
+    is_empty_dir, remove_leftovers, sibling, Archive, IndexVersion, WriterLock, WriterOptions,
 };
 use crate::source::{ReadOptions, SkipReason};
 use std::fmt;
@@ -179,22 +179,26 @@ pub fn rebuild_index(
     options: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<IndexReport> {
-    if dir.exists() && IndexVersion::read(dir)?.is_none() && !is_empty_dir(dir)? {
+    let existing = if dir.exists() {
+        IndexVersion::read(dir)?
+    } else {
+        None
+    };
+    if dir.exists() && existing.is_none() && !is_empty_dir(dir)? {
         return Err(Error::NotAnIndex {
             path: dir.to_path_buf(),
         });
     }
     // The old index is held for the whole rebuild: a writer that came in meanwhile
     // would lose its work when the new index is put in place.
-    let _lock = if dir.join("baoku.json").exists() {
-        Some(WriterLock::acquire(dir)?)
-    } else {
-        None
+    let _lock = match existing {
+        Some(_) => {
+            let lock = WriterLock::acquire(dir)?;
+            remove_leftovers(dir);
+            Some(lock)
+        }
+        None => None,
     };
-    if _lock.is_some() {
-        let (parent, name) = parent_and_name(dir);
-        remove_leftovers(&parent, &name);
-    }
     let fresh = sibling(dir, "rebuild");
     if fresh.exists() {
         std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
@@ -223,33 +227,6 @@ pub fn rebuild_index(
         std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
     }
     Ok(report)
-}
-
-/// Removes the hidden folders that rebuilds and creations of the index `name` in
-/// `parent` left behind when their process was killed (`.NAME.rebuild-PID`,
-/// `.NAME.creating-PID`, `.NAME.old-PID`), once that process is gone. Best effort:
-/// a folder that cannot be removed is left.
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
-            continue;
-        };
-        let Some((purpose, pid)) = rest.rsplit_once('-') else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if matches!(purpose, "rebuild" | "creating" | "old") && pid != std::process::id() && !alive
-        {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 impl From<&crate::source::Skipped> for Problem {
