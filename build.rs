@@ -1,14 +1,49 @@
-//! Compiles jieba's word list (`data/jieba-dict.txt.gz`) into a sorted table the
-//! binary embeds: query segmentation looks words up in it instead of building
-//! jieba's full dictionary at start-up (see `src/analyze/segment.rs`).
+//! Tables the binary embeds, so that nothing is built at start-up or looked up in a
+//! hash map per character:
 //!
-//! Table layout, little-endian: word count `n` (u32); `n + 1` byte offsets (u32) into
-//! the word bytes; `n` frequencies (u32); the words' UTF-8 bytes, sorted.
+//! * jieba's word list (`data/jieba-dict.txt.gz`) as a sorted table: query
+//!   segmentation looks words up in it instead of building jieba's full dictionary
+//!   (see `src/analyze/segment.rs`). Layout, little-endian: word count `n` (u32);
+//!   `n + 1` byte offsets (u32) into the word bytes; `n` frequencies (u32); the words'
+//!   UTF-8 bytes, sorted.
+//! * fast2s's traditional → simplified mapping of every character of the Basic
+//!   Multilingual Plane, taken from `fast2s::convert` itself: 65,536 little-endian
+//!   u16, the simplified form of each code point (itself when unchanged). See
+//!   `src/analyze/normalize.rs` for the few characters whose mapping depends on their
+//!   neighbours.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    jieba_words(&out);
+    t2s_table(&out);
+}
+
+/// Every BMP code point's conversion by fast2s, alone (no neighbours). fast2s only
+/// converts characters of three UTF-8 bytes (U+0800..=U+FFFF) into characters of
+/// three bytes; everything else maps to itself.
+fn t2s_table(out: &std::path::Path) {
+    let mut table = Vec::with_capacity(65_536 * 2);
+    for point in 0..=0xFFFFu32 {
+        let mapped = char::from_u32(point)
+            .map(|c| {
+                let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
+                let mut chars = converted.chars();
+                let first = chars.next().expect("one character in, one out");
+                assert!(chars.next().is_none(), "fast2s keeps the character count");
+                u32::from(first)
+            })
+            .unwrap_or(point);
+        let mapped = u16::try_from(mapped).expect("a BMP character maps into the BMP");
+        table.extend_from_slice(&mapped.to_le_bytes());
+    }
+    std::fs::write(out.join("t2s.bin"), table).expect("write the t2s table");
+}
+
+fn jieba_words(out: &std::path::Path) {
     println!("cargo:rerun-if-changed=data/jieba-dict.txt.gz");
     let compressed = std::fs::read("data/jieba-dict.txt.gz").expect("data/jieba-dict.txt.gz");
     let mut text = String::new();
@@ -48,7 +83,6 @@ fn main() {
         table.extend_from_slice(word.as_bytes());
     }
 
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("jieba_words.bin"), table).expect("write the table");
     let mut constants = std::fs::File::create(out.join("jieba_words.rs")).expect("create");
     writeln!(

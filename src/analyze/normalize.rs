@@ -2,9 +2,10 @@
 //!
 //! Three foldings, in this order: NFKC (full-width `ＡＩ１２` → `AI12`, compatibility
 //! ideographs → unified ones), lowercase, and traditional → simplified Chinese
-//! (`fast2s`, which keeps the character count). jieba segments traditional text badly
-//! (鄉村振興 → 鄉|村振興), so folding must happen before segmentation, and the same
-//! folding on both sides makes a traditional query find simplified articles.
+//! (`fast2s`'s mapping, character for character, read from a table `build.rs` makes
+//! from it). jieba segments traditional text badly (鄉村振興 → 鄉|村振興), so folding
+//! must happen before segmentation, and the same folding on both sides makes a
+//! traditional query find simplified articles.
 //!
 //! Every character of the normalised text remembers the byte range of the original
 //! text it came from, so tokens and highlights point at the text as written.
@@ -50,8 +51,7 @@ impl Normalized {
 
 /// Normalises `original`: NFKC, lowercase, traditional → simplified.
 pub fn normalize(original: &str) -> Normalized {
-    let mut folded = String::with_capacity(original.len());
-    let mut spans = Vec::with_capacity(original.len() / 2);
+    let mut folder = Folder::with_capacity(original.len());
     let mut chars = original.char_indices().peekable();
     let mut cluster = String::new();
 
@@ -62,13 +62,11 @@ pub fn normalize(original: &str) -> Normalized {
         // Fast paths: most characters of Chinese news are unaffected by NFKC.
         if !next_is_combining {
             if c.is_ascii() {
-                folded.push(c.to_ascii_lowercase());
-                spans.push((start as u32, (start + 1) as u32));
+                folder.push(c.to_ascii_lowercase(), (start, start + 1));
                 continue;
             }
             if is_unified_ideograph(c) || is_stable(c) {
-                folded.push(c);
-                spans.push((start as u32, (start + c.len_utf8()) as u32));
+                folder.push(c, (start, start + c.len_utf8()));
                 continue;
             }
         }
@@ -86,16 +84,113 @@ pub fn normalize(original: &str) -> Normalized {
         }
         for n in cluster.nfkc() {
             for l in n.to_lowercase() {
-                folded.push(l);
-                spans.push((start as u32, end as u32));
+                folder.push(l, (start, end));
             }
         }
     }
+    folder.finish()
+}
 
-    // fast2s maps character for character, so the spans stay aligned.
-    let text = fast2s::convert(&folded);
-    debug_assert_eq!(text.chars().count(), spans.len());
-    Normalized { text, spans }
+/// fast2s's conversion of every BMP character on its own, written by `build.rs` from
+/// `fast2s::convert`: little-endian u16, indexed by code point.
+static T2S: &[u8; 131_072] = include_bytes!(concat!(env!("OUT_DIR"), "/t2s.bin"));
+
+/// The characters fast2s converts differently next to certain others (兒 stays in
+/// 兒寬, 畫 is 划 in 計畫, 著 is 着 in 看著): the keys of its exception tables.
+fn depends_on_neighbours(c: char) -> bool {
+    matches!(
+        c,
+        '兒' | '覆'
+            | '夥'
+            | '藉'
+            | '瞭'
+            | '麽'
+            | '幺'
+            | '於'
+            | '乾'
+            | '著'
+            | '苧'
+            | '闔'
+            | '鍾'
+            | '讎'
+            | '畫'
+    )
+}
+
+/// The simplified form of `c` when its neighbours do not matter: one table lookup.
+fn simplified(c: char) -> char {
+    let point = c as usize;
+    if point < 0x800 || point > 0xFFFF {
+        // fast2s converts only characters of three UTF-8 bytes.
+        return c;
+    }
+    let mapped = u16::from_le_bytes([T2S[2 * point], T2S[2 * point + 1]]);
+    char::from_u32(u32::from(mapped)).unwrap_or(c)
+}
+
+/// fast2s's conversion of `c` between `before` and `after` (`'0'` at either end of
+/// the text, as fast2s has it).
+fn simplified_between(before: char, c: char, after: char) -> char {
+    let window: String = [before, c, after].iter().collect();
+    fast2s::convert(&window).chars().nth(1).unwrap_or(c)
+}
+
+/// Builds the normalised text a character at a time, converting traditional
+/// characters exactly as `fast2s::convert` would convert the whole folded text.
+struct Folder {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    /// The last character pushed, unconverted: fast2s judges a character by its
+    /// neighbours as they were before conversion.
+    previous: char,
+    /// A character whose conversion waits for the next one: its byte offset in
+    /// `text`, the character before it, and itself.
+    pending: Option<(usize, char, char)>,
+}
+
+impl Folder {
+    fn with_capacity(bytes: usize) -> Folder {
+        Folder {
+            text: String::with_capacity(bytes),
+            spans: Vec::with_capacity(bytes / 2),
+            previous: '0',
+            pending: None,
+        }
+    }
+
+    /// Appends `c` (folded, not yet converted), which came from `original` bytes.
+    fn push(&mut self, c: char, original: (usize, usize)) {
+        if let Some((at, before, waiting)) = self.pending.take() {
+            self.settle(at, before, waiting, c);
+        }
+        if depends_on_neighbours(c) {
+            self.pending = Some((self.text.len(), self.previous, c));
+            self.text.push(c);
+        } else {
+            self.text.push(simplified(c));
+        }
+        self.previous = c;
+        self.spans.push((original.0 as u32, original.1 as u32));
+    }
+
+    fn settle(&mut self, at: usize, before: char, c: char, after: char) {
+        let converted = simplified_between(before, c, after);
+        if converted != c {
+            self.text
+                .replace_range(at..at + c.len_utf8(), converted.encode_utf8(&mut [0; 4]));
+        }
+    }
+
+    fn finish(mut self) -> Normalized {
+        if let Some((at, before, waiting)) = self.pending.take() {
+            self.settle(at, before, waiting, '0');
+        }
+        debug_assert_eq!(self.text.chars().count(), self.spans.len());
+        Normalized {
+            text: self.text,
+            spans: self.spans,
+        }
+    }
 }
 
 fn is_unified_ideograph(c: char) -> bool {
@@ -171,6 +266,66 @@ mod tests {
         assert_eq!(n.text(), "amhzb");
         assert_eq!(n.original_byte_range(1, 4), (1, 4));
         assert_eq!(n.original_byte_range(4, 5), (4, 5));
+    }
+
+    #[test]
+    fn every_character_converts_as_fast2s_converts_it() {
+        for point in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(point) else {
+                continue;
+            };
+            let alone = c.to_string();
+            assert_eq!(
+                fast2s_converted(&alone),
+                fast2s::convert(&alone),
+                "U+{point:04X}"
+            );
+        }
+    }
+
+    #[test]
+    fn neighbours_change_the_conversion_as_in_fast2s() {
+        // Every character of fast2s's exception tables, and a few ordinary ones.
+        let pool: Vec<char> = "兒寬覆答批回夥甚藉慰狼瞭望麽幺於樊乾隆坤卦口憑著看苧麻闔家鍾書讎校定仇畫計企0a。中國"
+            .chars()
+            .collect();
+        assert_eq!(normalize_str("計畫"), "计划");
+        assert_eq!(normalize_str("畫家"), "画家");
+        assert_eq!(normalize_str("乾隆"), "乾隆");
+        assert_eq!(normalize_str("乾淨"), "干净");
+        for &c in pool.iter().filter(|&&c| depends_on_neighbours(c)) {
+            let mut texts = vec![c.to_string()];
+            for &before in &pool {
+                texts.push(format!("{before}{c}"));
+                texts.push(format!("{c}{before}"));
+                for &after in &pool {
+                    texts.push(format!("{before}{c}{after}"));
+                }
+            }
+            for text in texts {
+                assert_eq!(fast2s_converted(&text), fast2s::convert(&text), "{text}");
+            }
+        }
+    }
+
+    /// Our conversion alone: the normalised text of text that NFKC and lowercasing
+    /// leave as it is.
+    fn fast2s_converted(text: &str) -> String {
+        let mut folder = Folder::with_capacity(text.len());
+        for (at, c) in text.char_indices() {
+            folder.push(c, (at, at + c.len_utf8()));
+        }
+        folder.finish().text
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_then_fast2s_is_what_normalize_gives(
+            text in "[兒覆藉著畫乾於鄉村振興計寬答看國語ＡＩａb１2 。、\\u{3392}]{0,24}"
+        ) {
+            let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert_eq!(normalize_str(&text), fast2s::convert(&folded));
+        }
     }
 
     #[test]
