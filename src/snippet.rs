@@ -12,7 +12,7 @@
 //! they show. Highlight ranges are `[start, end)` in characters of the returned text,
 //! sorted, and merged when they touch. Nothing in here can panic on any input.
 
-use crate::analyze::{is_cjk, is_word_char, normalize, normalize_str};
+use crate::analyze::{is_cjk, is_word_char, normalize_chars, normalize_str};
 use serde::{Deserialize, Serialize};
 
 /// The fragment lengths, in characters, that `baoku search --snippet-chars` and the
@@ -163,19 +163,14 @@ impl Highlighter {
         if self.needles.is_empty() || text.is_empty() {
             return Vec::new();
         }
-        let normalized = normalize(text);
-        let norm_chars: Vec<char> = normalized.text().chars().collect();
-        // Byte offset of every original character, to turn byte ranges into characters.
-        let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        let char_at = |byte: usize| char_starts.partition_point(|&b| b < byte);
-
+        let normalized = normalize_chars(text);
         let mut matches = Vec::new();
         for (index, needle) in self.needles.iter().enumerate() {
             let first = needle.pieces[0].1[0];
+            let norm_chars = normalized.chars();
             for at in 0..norm_chars.len() {
-                if norm_chars[at] == first && needle.matches_at(&norm_chars, at) {
-                    let (from, to) = normalized.original_byte_range(at, at + needle.span());
-                    let (start, end) = (char_at(from), char_at(to));
+                if norm_chars[at] == first && needle.matches_at(norm_chars, at) {
+                    let (start, end) = normalized.original_range(at, at + needle.span());
                     if start < end {
                         matches.push(Match {
                             start,

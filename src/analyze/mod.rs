@@ -21,7 +21,7 @@ mod normalize;
 mod segment;
 mod tokenizer;
 
-pub use normalize::{normalize, normalize_str, Normalized};
+pub use normalize::{normalize, normalize_chars, normalize_str, Normalized, NormalizedChars};
 pub use tokenizer::{register_tokenizers, BigramTokenizer, WordTokenizer};
 
 /// Version of the analysis. An index records it; bump it whenever a change here (or a

@@ -52,43 +52,116 @@ impl Normalized {
 /// Normalises `original`: NFKC, lowercase, traditional → simplified.
 pub fn normalize(original: &str) -> Normalized {
     let mut folder = Folder::with_capacity(original.len());
-    let mut chars = original.char_indices().peekable();
+    fold(original, |c, bytes, _| folder.push(c, bytes));
+    folder.finish()
+}
+
+/// Text after normalisation as characters, with the range of original characters
+/// each came from: what finding words in a text and pointing at them needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedChars {
+    chars: Vec<char>,
+    /// `[start, end)` in original characters of each normalised character; `None`
+    /// while normalisation went character for character (most text), where
+    /// normalised character `i` is original character `i`.
+    spans: Option<Vec<(u32, u32)>>,
+}
+
+impl NormalizedChars {
+    /// The normalised characters.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
+    /// `[start, end)` in original characters of normalised characters `start..end`;
+    /// an empty range maps to an empty range.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let Some(spans) = &self.spans else {
+            return (start, end.max(start));
+        };
+        if start >= end || start >= spans.len() {
+            let at = spans
+                .get(start)
+                .map_or_else(|| spans.last().map_or(0, |s| s.1), |s| s.0);
+            return (at as usize, at as usize);
+        }
+        let end = end.min(spans.len());
+        (spans[start].0 as usize, spans[end - 1].1 as usize)
+    }
+}
+
+/// Normalises `original` like [`normalize`], into characters and character ranges.
+pub fn normalize_chars(original: &str) -> NormalizedChars {
+    let mut chars: Vec<char> = Vec::with_capacity(original.len() / 2);
+    let mut spans: Option<Vec<(u32, u32)>> = None;
+    fold(original, |c, _, (from, to)| {
+        if spans.is_none() && (from != chars.len() || to != from + 1) {
+            spans = Some((0..chars.len() as u32).map(|i| (i, i + 1)).collect());
+        }
+        if let Some(spans) = &mut spans {
+            spans.push((from as u32, to as u32));
+        }
+        chars.push(c);
+    });
+    // Convert with the unconverted neighbours, as fast2s sees them.
+    let mut previous = '0';
+    for i in 0..chars.len() {
+        let c = chars[i];
+        chars[i] = if depends_on_neighbours(c) {
+            simplified_between(previous, c, chars.get(i + 1).copied().unwrap_or('0'))
+        } else {
+            simplified(c)
+        };
+        previous = c;
+    }
+    NormalizedChars { chars, spans }
+}
+
+/// NFKC and lowercase, character by character: calls `emit` with each folded (not
+/// yet simplified) character and the original it came from, as a byte range and as
+/// a character range.
+#[inline]
+fn fold(original: &str, mut emit: impl FnMut(char, (usize, usize), (usize, usize))) {
+    let mut chars = original.char_indices().enumerate().peekable();
     let mut cluster = String::new();
 
-    while let Some((start, c)) = chars.next() {
-        let next_is_combining = chars.peek().is_some_and(|&(_, n)| {
+    while let Some((index, (start, c))) = chars.next() {
+        let next_is_combining = chars.peek().is_some_and(|&(_, (_, n))| {
             !n.is_ascii() && !is_unified_ideograph(n) && canonical_combining_class(n) != 0
         });
         // Fast paths: most characters of Chinese news are unaffected by NFKC.
         if !next_is_combining {
             if c.is_ascii() {
-                folder.push(c.to_ascii_lowercase(), (start, start + 1));
+                emit(
+                    c.to_ascii_lowercase(),
+                    (start, start + 1),
+                    (index, index + 1),
+                );
                 continue;
             }
             if is_unified_ideograph(c) || is_stable(c) {
-                folder.push(c, (start, start + c.len_utf8()));
+                emit(c, (start, start + c.len_utf8()), (index, index + 1));
                 continue;
             }
         }
         // A starter and the combining marks after it normalise together.
         cluster.clear();
         cluster.push(c);
-        let mut end = start + c.len_utf8();
-        while let Some(&(at, n)) = chars.peek() {
+        let mut end = (start + c.len_utf8(), index + 1);
+        while let Some(&(at_index, (at, n))) = chars.peek() {
             if canonical_combining_class(n) == 0 {
                 break;
             }
             cluster.push(n);
-            end = at + n.len_utf8();
+            end = (at + n.len_utf8(), at_index + 1);
             chars.next();
         }
         for n in cluster.nfkc() {
             for l in n.to_lowercase() {
-                folder.push(l, (start, end));
+                emit(l, (start, end.0), (index, end.1));
             }
         }
     }
-    folder.finish()
 }
 
 /// fast2s's conversion of every BMP character on its own, written by `build.rs` from
@@ -120,7 +193,7 @@ fn depends_on_neighbours(c: char) -> bool {
 /// The simplified form of `c` when its neighbours do not matter: one table lookup.
 fn simplified(c: char) -> char {
     let point = c as usize;
-    if point < 0x800 || point > 0xFFFF {
+    if !(0x800..=0xFFFF).contains(&point) {
         // fast2s converts only characters of three UTF-8 bytes.
         return c;
     }
@@ -286,9 +359,10 @@ mod tests {
     #[test]
     fn neighbours_change_the_conversion_as_in_fast2s() {
         // Every character of fast2s's exception tables, and a few ordinary ones.
-        let pool: Vec<char> = "兒寬覆答批回夥甚藉慰狼瞭望麽幺於樊乾隆坤卦口憑著看苧麻闔家鍾書讎校定仇畫計企0a。中國"
-            .chars()
-            .collect();
+        let pool: Vec<char> =
+            "兒寬覆答批回夥甚藉慰狼瞭望麽幺於樊乾隆坤卦口憑著看苧麻闔家鍾書讎校定仇畫計企0a。中國"
+                .chars()
+                .collect();
         assert_eq!(normalize_str("計畫"), "计划");
         assert_eq!(normalize_str("畫家"), "画家");
         assert_eq!(normalize_str("乾隆"), "乾隆");
@@ -320,12 +394,39 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn normalised_characters_are_normalize_with_character_ranges(
+            text in "[兒覆藉著畫乾於鄉村振興計寬答看國語ＡＩａbC１2 。、…İ\\u{3392}\\u{301}]{0,24}"
+        ) {
+            let normalized = normalize(&text);
+            let chars = normalize_chars(&text);
+            proptest::prop_assert_eq!(chars.chars().iter().collect::<String>(), normalized.text());
+            let char_at = |byte: usize| text[..byte].chars().count();
+            for i in 0..chars.chars().len() {
+                let (from, to) = normalized.original_byte_range(i, i + 1);
+                proptest::prop_assert_eq!(chars.original_range(i, i + 1), (char_at(from), char_at(to)));
+            }
+        }
+
+        #[test]
         fn folding_then_fast2s_is_what_normalize_gives(
             text in "[兒覆藉著畫乾於鄉村振興計寬答看國語ＡＩａb１2 。、\\u{3392}]{0,24}"
         ) {
             let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
             proptest::prop_assert_eq!(normalize_str(&text), fast2s::convert(&folded));
         }
+    }
+
+    #[test]
+    fn character_ranges_follow_expansions() {
+        let n = normalize_chars("ＡＩ鄉村 計畫");
+        assert_eq!(n.chars(), "ai乡村 计划".chars().collect::<Vec<_>>());
+        assert_eq!(n.original_range(2, 4), (2, 4));
+        // `…` is `...` after NFKC: three characters from one.
+        let n = normalize_chars("好……乡村");
+        assert_eq!(n.chars().len(), 9);
+        assert_eq!(n.original_range(7, 9), (3, 5));
+        assert_eq!(n.original_range(1, 4), (1, 2));
+        assert_eq!(normalize_chars("").chars(), &[] as &[char]);
     }
 
     #[test]
