@@ -69,6 +69,16 @@ pub enum Error {
         pid: Option<u32>,
     },
 
+    /// Merging the segments of a finished run into one failed (a full disk): every
+    /// article is committed and searchable, the index is only not merged.
+    #[error("could not merge the index at {} into one segment: {}; every article is committed and searchable", path.display(), plain_cause(cause))]
+    Merge {
+        /// The index directory.
+        path: PathBuf,
+        /// What tantivy (usually the operating system) reported.
+        cause: tantivy::TantivyError,
+    },
+
     /// Writing the index failed (a full disk, an I/O error): nothing of the current
     /// batch is kept, and the index holds its last commit.
     #[error("could not write the index at {}: {}; nothing of the current batch was kept, the index holds its last commit", path.display(), plain_cause(cause))]

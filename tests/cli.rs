@@ -522,3 +522,54 @@ fn a_closed_pipe_ends_quietly() {
         "{status:?} {err}"
     );
 }
+
+fn stats_json(index: &Path) -> Value {
+    let output = baoku()
+        .arg("--index")
+        .arg(index)
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).expect("valid JSON")
+}
+
+#[test]
+fn a_run_that_writes_most_of_the_archive_leaves_one_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let extra = dir.path().join("extra");
+    std::fs::create_dir(&extra).unwrap();
+    let index_run = |path: &Path| {
+        let output = baoku()
+            .arg("--index")
+            .arg(&index)
+            .args(["index", "--batch", "4"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+
+    // Committed every 4 articles: several segments, merged into one at the end.
+    index_run(&corpus());
+    let stats = stats_json(&index);
+    let articles = stats["articles"].as_u64().unwrap();
+    assert!(articles >= 20, "{stats}");
+    assert_eq!(stats["segments"], 1, "{stats}");
+    let (found, _) = search_json(&index, &["乡村振兴 收入"]);
+    assert!(found["total"].as_u64().unwrap() >= 2, "{found}");
+
+    // A small addition is not worth rewriting the archive for.
+    std::fs::write(
+        extra.join("new.txt"),
+        "春耕时节农机忙\n2024年03月20日08:16 | 来源：人民网\n各地抢抓农时，春耕生产有序推进，农机手们忙着整地播种。",
+    )
+    .unwrap();
+    index_run(&extra);
+    let stats = stats_json(&index);
+    assert_eq!(stats["articles"].as_u64().unwrap(), articles + 1, "{stats}");
+    assert_eq!(stats["segments"], 2, "{stats}");
+    let (found, _) = search_json(&index, &["春耕"]);
+    assert_eq!(found["hits"][0]["title"], "春耕时节农机忙", "{found}");
+}

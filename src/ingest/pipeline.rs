@@ -136,9 +136,12 @@ pub(super) fn run(
         prune(archive, &mut writer, &mut manifest, &mut report)?;
     }
     progress.committing();
-    writer.finish()?;
+    writer.commit()?;
     report.commits += 1;
     manifest.save()?;
+    // A run that wrote most of the archive leaves it in one segment; should that
+    // fail, the articles and the manifest are already committed and saved.
+    writer.finish_compact(report.indexed())?;
     archive.reload()?;
     report.total_articles = archive.num_articles();
     report.elapsed = started.elapsed();
