@@ -32,8 +32,10 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, Tantivy
 
 /// zstd level of the stored articles.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
-/// Bytes of stored articles compressed together.
-const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
+/// Bytes of stored articles compressed together. Every hit shown decompresses one
+/// block: 16 KB instead of 32 KB cut the two-word p50 on 117k articles by a tenth
+/// (1.16-1.24 -> 1.04-1.10 ms) for a store 6% larger (index +2%).
+const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// An archive of articles: the index directory that `baoku index` writes.
 ///
@@ -210,7 +212,7 @@ fn create_files(dir: &Path) -> Result<()> {
         .schema(schema.tantivy_schema().clone())
         .settings(IndexSettings {
             // Chinese text compresses about twice as well with zstd as with lz4;
-            // larger blocks help it further at a small cost per stored-document read.
+            // larger blocks help it further, at a cost on every stored-document read.
             docstore_compression: Compressor::Zstd(ZstdCompressor {
                 compression_level: Some(DOCSTORE_ZSTD_LEVEL),
             }),
