@@ -11,6 +11,10 @@
 //!   u16, the simplified form of each code point (itself when unchanged). See
 //!   `src/analyze/normalize.rs` for the few characters whose mapping depends on their
 //!   neighbours.
+//! * What NFKC and lowercasing make of every BMP character on its own (`fold.bin`:
+//!   65,536 little-endian u16, `0xFFFF` where the answer is not one BMP character),
+//!   and which BMP characters are combining marks (`combining.bin`: a bitmap, 8 KB),
+//!   from the same `unicode-normalization` and standard library the crate uses.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -20,6 +24,33 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     jieba_words(&out);
     t2s_table(&out);
+    fold_tables(&out);
+}
+
+/// The per-character folding of `src/analyze/normalize.rs`, precomputed.
+fn fold_tables(out: &std::path::Path) {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::UnicodeNormalization;
+    let mut fold = Vec::with_capacity(65_536 * 2);
+    let mut combining = vec![0u8; 65_536 / 8];
+    for point in 0..=0xFFFFu32 {
+        let mut folded = 0xFFFFu16;
+        if let Some(c) = char::from_u32(point) {
+            let chars: Vec<char> = std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .collect();
+            if let [one] = chars[..] {
+                folded = u16::try_from(u32::from(one)).unwrap_or(0xFFFF);
+            }
+            if canonical_combining_class(c) != 0 {
+                combining[point as usize / 8] |= 1 << (point % 8);
+            }
+        }
+        fold.extend_from_slice(&folded.to_le_bytes());
+    }
+    std::fs::write(out.join("fold.bin"), fold).expect("write the fold table");
+    std::fs::write(out.join("combining.bin"), combining).expect("write the combining table");
 }
 
 /// Every BMP code point's conversion by fast2s, alone (no neighbours). fast2s only

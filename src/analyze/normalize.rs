@@ -7,11 +7,14 @@
 //! must happen before segmentation, and the same folding on both sides makes a
 //! traditional query find simplified articles.
 //!
-//! Every character of the normalised text remembers the byte range of the original
-//! text it came from, so tokens and highlights point at the text as written.
+//! NFKC and lowercasing go character by character (a character and the combining
+//! marks after it together), and for almost every character `build.rs` has the
+//! answer in a table. Every character of the normalised text remembers the byte
+//! range of the original text it came from, so tokens and highlights point at the
+//! text as written.
 
 use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::UnicodeNormalization;
 
 /// Text after normalisation, with the original byte range of each of its characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,21 +129,11 @@ fn fold(original: &str, mut emit: impl FnMut(char, (usize, usize), (usize, usize
     let mut cluster = String::new();
 
     while let Some((index, (start, c))) = chars.next() {
-        let next_is_combining = chars.peek().is_some_and(|&(_, (_, n))| {
-            !n.is_ascii() && !is_unified_ideograph(n) && canonical_combining_class(n) != 0
-        });
-        // Fast paths: most characters of Chinese news are unaffected by NFKC.
+        let next_is_combining = chars.peek().is_some_and(|&(_, (_, n))| is_combining(n));
+        // Fast path: a character not followed by a combining mark folds on its own.
         if !next_is_combining {
-            if c.is_ascii() {
-                emit(
-                    c.to_ascii_lowercase(),
-                    (start, start + 1),
-                    (index, index + 1),
-                );
-                continue;
-            }
-            if is_unified_ideograph(c) || is_stable(c) {
-                emit(c, (start, start + c.len_utf8()), (index, index + 1));
+            if let Some(folded) = fold_alone(c) {
+                emit(folded, (start, start + c.len_utf8()), (index, index + 1));
                 continue;
             }
         }
@@ -161,6 +154,42 @@ fn fold(original: &str, mut emit: impl FnMut(char, (usize, usize), (usize, usize
                 emit(l, (start, end.0), (index, end.1));
             }
         }
+    }
+}
+
+/// NFKC and lowercase of every BMP character on its own, written by `build.rs`:
+/// little-endian u16 by code point, `0xFFFF` where that is not one BMP character.
+static FOLD: &[u8; 131_072] = include_bytes!(concat!(env!("OUT_DIR"), "/fold.bin"));
+/// Which BMP characters are combining marks (canonical combining class not 0), a
+/// bit each, written by `build.rs`.
+static COMBINING: &[u8; 8_192] = include_bytes!(concat!(env!("OUT_DIR"), "/combining.bin"));
+
+/// What NFKC and lowercasing make of `c` alone, when that is one character and the
+/// tables know it; `None` for the rest (which take the slow path).
+#[inline]
+fn fold_alone(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let point = c as usize;
+    if point > 0xFFFF {
+        return None;
+    }
+    let folded = u16::from_le_bytes([FOLD[2 * point], FOLD[2 * point + 1]]);
+    if folded == 0xFFFF {
+        return None;
+    }
+    char::from_u32(u32::from(folded))
+}
+
+/// Whether `c` is a combining mark, which normalises together with what precedes it.
+#[inline]
+fn is_combining(c: char) -> bool {
+    let point = c as usize;
+    if point <= 0xFFFF {
+        COMBINING[point / 8] & (1 << (point % 8)) != 0
+    } else {
+        canonical_combining_class(c) != 0
     }
 }
 
@@ -266,17 +295,6 @@ impl Folder {
     }
 }
 
-fn is_unified_ideograph(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
-}
-
-/// A character that NFKC and lowercasing leave as it is (`。`, `“`, `、`): a quick
-/// table lookup instead of a normalisation.
-fn is_stable(c: char) -> bool {
-    let caseless = !c.is_alphabetic() || c.is_lowercase();
-    caseless && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
-}
-
 /// Like [`normalize`], but remembers the last long text normalised on this thread.
 ///
 /// tantivy analyses each text field twice (word field and bigram field) one right
@@ -352,6 +370,29 @@ mod tests {
                 fast2s_converted(&alone),
                 fast2s::convert(&alone),
                 "U+{point:04X}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_character_folds_as_nfkc_and_lowercase_fold_it() {
+        for point in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(point) else {
+                continue;
+            };
+            let folded: String = std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .collect();
+            let expected = fast2s::convert(&folded);
+            assert_eq!(normalize_str(&c.to_string()), expected, "U+{point:04X}");
+            // Before a combining mark, the character composes with it instead.
+            let with_mark = format!("{c}\u{301}");
+            let composed: String = with_mark.nfkc().flat_map(char::to_lowercase).collect();
+            assert_eq!(
+                normalize_str(&with_mark),
+                fast2s::convert(&composed),
+                "U+{point:04X} U+0301"
             );
         }
     }
