@@ -137,3 +137,42 @@ fn excluding_a_phrase_checks_every_candidate() {
         assert_eq!(results.total, expected, "{query}");
     }
 }
+
+#[test]
+fn a_bulk_writer_merges_once_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::create(dir.path().join("index")).unwrap();
+    let mut writer = archive
+        .writer_with(baoku::index::WriterOptions {
+            threads: 1,
+            bulk: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let segments = || {
+        archive
+            .tantivy_index()
+            .searchable_segment_ids()
+            .unwrap()
+            .len()
+    };
+    for batch in 0..10 {
+        for n in 0..3 {
+            writer
+                .upsert(&Article {
+                    id: format!("b{batch}-{n}"),
+                    title: Some(format!("第{batch}批第{n}篇")),
+                    body: format!("春耕生产有序推进，第{batch}批第{n}篇报道。"),
+                    ..Article::default()
+                })
+                .unwrap();
+        }
+        writer.commit().unwrap();
+    }
+    // tantivy's own policy would have merged ten small segments by now.
+    assert_eq!(segments(), 10);
+    assert!(writer.finish_compact(30).unwrap());
+    assert_eq!(segments(), 1);
+    let results = archive.search(&SearchRequest::new("春耕")).unwrap();
+    assert_eq!(results.total, 30);
+}

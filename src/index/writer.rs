@@ -36,6 +36,12 @@ pub struct WriterOptions {
     pub threads: usize,
     /// Memory budget of the in-memory segments, in bytes, for all threads together.
     pub memory_bytes: usize,
+    /// Writing most of the archive at once (a first build): segments are not merged
+    /// while the writer runs, only once at the end by
+    /// [`ArchiveWriter::finish_compact`], instead of merging the early segments in the
+    /// background and then again with the later ones. Leave it off for a writer that
+    /// adds a little at a time: its segments would pile up until it finishes.
+    pub bulk: bool,
 }
 
 impl Default for WriterOptions {
@@ -45,6 +51,7 @@ impl Default for WriterOptions {
                 .map_or(1, |n| n.get())
                 .clamp(1, 8),
             memory_bytes: DEFAULT_WRITER_MEMORY,
+            bulk: false,
         }
     }
 }
@@ -76,6 +83,9 @@ impl ArchiveWriter {
         let writer = archive
             .tantivy_index()
             .writer_with_num_threads(threads, memory)?;
+        if options.bulk {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        }
         let committed = archive.searcher();
         Ok(ArchiveWriter {
             archive,

@@ -8,7 +8,7 @@ use super::{IndexOptions, IndexReport, Problem, ProblemKind, Progress};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract::extract_document;
-use crate::index::{Archive, ArchiveWriter, Upsert};
+use crate::index::{Archive, ArchiveWriter, Upsert, WriterOptions};
 use crate::source::{collect_inputs, read_documents, InputFile, ReadCounters, SourceError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -96,7 +96,12 @@ pub(super) fn run(
     let total_bytes: u64 = pending.iter().map(|p| p.file.size).sum();
     progress.start(pending.len(), total_bytes);
 
-    let mut writer = archive.writer_with(options.writer)?;
+    // A first build is merged once, at the end (see `finish_compact` below).
+    let bulk = options.writer.bulk || archive.num_articles() == 0;
+    let mut writer = archive.writer_with(WriterOptions {
+        bulk,
+        ..options.writer
+    })?;
     let outcome = if pending.is_empty() {
         Ok(progress.interrupted())
     } else {
