@@ -332,6 +332,7 @@ impl ArchiveWriter {
         if segments.len() < 2 || !merge(total) {
             return Ok(false);
         }
+        release_freed_memory();
         let failed = |cause| Error::Merge {
             path: archive.dir().to_path_buf(),
             cause,
@@ -344,6 +345,20 @@ impl ArchiveWriter {
         // Our lock is released last, after tantivy's writers.
         drop(_lock);
         Ok(true)
+    }
+}
+
+/// Gives the heap memory the indexing threads freed back to the system, before the
+/// final merge maps every file of the index. glibc keeps freed memory for reuse, and
+/// during the merge it would count on top of the mapped index: peak RSS of a cctv
+/// build 403-444 MB without this, 335-344 MB with it; 1,041 -> 861 MB on all three
+/// corpora.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the
+    // system; no live allocation is touched.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
