@@ -100,13 +100,7 @@ fn excluding_a_phrase_checks_every_candidate() {
     // exclusion asked the phrase for candidates it had already passed
     // (quickwit-oss/tantivy#2811).
     let dir = tempfile::tempdir().unwrap();
-    let archive = Archive::create(dir.path().join("index")).unwrap();
-    let mut writer = archive
-        .writer_with(baoku::index::WriterOptions {
-            threads: 1,
-            ..Default::default()
-        })
-        .unwrap();
+    let (archive, mut writer) = one_thread_archive(dir.path(), false);
     let bodies = [
         "农民收入稳步增长。",
         "乡村的路修好了，村振作起来，振兴有望，收入提高。",
@@ -120,12 +114,11 @@ fn excluding_a_phrase_checks_every_candidate() {
             expected += 1;
         }
         writer
-            .upsert(&Article {
-                id: format!("a{n}"),
-                title: Some(format!("第{n}篇")),
-                body: format!("{body}编号{n}。"),
-                ..Article::default()
-            })
+            .upsert(&article(
+                format!("a{n}"),
+                format!("第{n}篇"),
+                format!("{body}编号{n}。"),
+            ))
             .unwrap();
     }
     writer.commit().unwrap();
@@ -141,14 +134,7 @@ fn excluding_a_phrase_checks_every_candidate() {
 #[test]
 fn a_bulk_writer_merges_once_at_the_end() {
     let dir = tempfile::tempdir().unwrap();
-    let archive = Archive::create(dir.path().join("index")).unwrap();
-    let mut writer = archive
-        .writer_with(baoku::index::WriterOptions {
-            threads: 1,
-            bulk: true,
-            ..Default::default()
-        })
-        .unwrap();
+    let (archive, mut writer) = one_thread_archive(dir.path(), true);
     let segments = || {
         archive
             .tantivy_index()
@@ -159,12 +145,11 @@ fn a_bulk_writer_merges_once_at_the_end() {
     for batch in 0..10 {
         for n in 0..3 {
             writer
-                .upsert(&Article {
-                    id: format!("b{batch}-{n}"),
-                    title: Some(format!("第{batch}批第{n}篇")),
-                    body: format!("春耕生产有序推进，第{batch}批第{n}篇报道。"),
-                    ..Article::default()
-                })
+                .upsert(&article(
+                    format!("b{batch}-{n}"),
+                    format!("第{batch}批第{n}篇"),
+                    format!("春耕生产有序推进，第{batch}批第{n}篇报道。"),
+                ))
                 .unwrap();
         }
         writer.commit().unwrap();
@@ -175,4 +160,28 @@ fn a_bulk_writer_merges_once_at_the_end() {
     assert_eq!(segments(), 1);
     let results = archive.search(&SearchRequest::new("春耕")).unwrap();
     assert_eq!(results.total, 30);
+}
+
+/// An article with just an id, a title and a body.
+fn article(id: String, title: String, body: String) -> Article {
+    Article {
+        id,
+        title: Some(title),
+        body,
+        ..Article::default()
+    }
+}
+
+/// A new archive in `dir` and its writer, on one indexing thread (so that segments
+/// are made only by commits).
+fn one_thread_archive(dir: &Path, bulk: bool) -> (Archive, ArchiveWriter) {
+    let archive = Archive::create(dir.join("index")).unwrap();
+    let writer = archive
+        .writer_with(baoku::index::WriterOptions {
+            threads: 1,
+            bulk,
+            ..Default::default()
+        })
+        .unwrap();
+    (archive, writer)
 }
