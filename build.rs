@@ -31,25 +31,23 @@ fn main() {
 fn fold_tables(out: &std::path::Path) {
     use unicode_normalization::char::canonical_combining_class;
     use unicode_normalization::UnicodeNormalization;
-    let mut fold = Vec::with_capacity(65_536 * 2);
-    let mut combining = vec![0u8; 65_536 / 8];
-    for point in 0..=0xFFFFu32 {
-        let mut folded = 0xFFFFu16;
-        if let Some(c) = char::from_u32(point) {
-            let chars: Vec<char> = std::iter::once(c)
-                .nfkc()
-                .flat_map(char::to_lowercase)
-                .collect();
-            if let [one] = chars[..] {
-                folded = u16::try_from(u32::from(one)).unwrap_or(0xFFFF);
-            }
-            if canonical_combining_class(c) != 0 {
-                combining[point as usize / 8] |= 1 << (point % 8);
-            }
+    write_bmp_table(&out.join("fold.bin"), |c| {
+        let chars: Vec<char> = std::iter::once(c)
+            .nfkc()
+            .flat_map(char::to_lowercase)
+            .collect();
+        match chars[..] {
+            [one] => u16::try_from(u32::from(one)).unwrap_or(0xFFFF),
+            _ => 0xFFFF,
         }
-        fold.extend_from_slice(&folded.to_le_bytes());
+    });
+    let mut combining = vec![0u8; 65_536 / 8];
+    for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+        if canonical_combining_class(c) != 0 {
+            let point = u32::from(c) as usize;
+            combining[point / 8] |= 1 << (point % 8);
+        }
     }
-    std::fs::write(out.join("fold.bin"), fold).expect("write the fold table");
     std::fs::write(out.join("combining.bin"), combining).expect("write the combining table");
 }
 
@@ -57,21 +55,24 @@ fn fold_tables(out: &std::path::Path) {
 /// converts characters of three UTF-8 bytes (U+0800..=U+FFFF) into characters of
 /// three bytes; everything else maps to itself.
 fn t2s_table(out: &std::path::Path) {
+    write_bmp_table(&out.join("t2s.bin"), |c| {
+        let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
+        let mut chars = converted.chars();
+        let first = chars.next().expect("one character in, one out");
+        assert!(chars.next().is_none(), "fast2s keeps the character count");
+        u16::try_from(u32::from(first)).expect("a BMP character maps into the BMP")
+    });
+}
+
+/// Writes `entry` of every BMP code point as little-endian u16, indexed by code
+/// point; the surrogates, which are no characters, map to themselves.
+fn write_bmp_table(path: &std::path::Path, entry: impl Fn(char) -> u16) {
     let mut table = Vec::with_capacity(65_536 * 2);
     for point in 0..=0xFFFFu32 {
-        let mapped = char::from_u32(point)
-            .map(|c| {
-                let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
-                let mut chars = converted.chars();
-                let first = chars.next().expect("one character in, one out");
-                assert!(chars.next().is_none(), "fast2s keeps the character count");
-                u32::from(first)
-            })
-            .unwrap_or(point);
-        let mapped = u16::try_from(mapped).expect("a BMP character maps into the BMP");
-        table.extend_from_slice(&mapped.to_le_bytes());
+        let value = char::from_u32(point).map_or(point as u16, &entry);
+        table.extend_from_slice(&value.to_le_bytes());
     }
-    std::fs::write(out.join("t2s.bin"), table).expect("write the t2s table");
+    std::fs::write(path, table).expect("write a BMP table");
 }
 
 fn jieba_words(out: &std::path::Path) {

@@ -164,10 +164,10 @@ impl Highlighter {
             return Vec::new();
         }
         let normalized = normalize_chars(text);
+        let norm_chars = normalized.chars();
         let mut matches = Vec::new();
         for (index, needle) in self.needles.iter().enumerate() {
             let first = needle.pieces[0].1[0];
-            let norm_chars = normalized.chars();
             for at in 0..norm_chars.len() {
                 if norm_chars[at] == first && needle.matches_at(norm_chars, at) {
                     let (start, end) = normalized.original_range(at, at + needle.span());

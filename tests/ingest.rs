@@ -32,6 +32,44 @@ fn jsonl(records: &[Value]) -> String {
     records.iter().map(|r| format!("{r}\n")).collect()
 }
 
+/// A folder `inputs/` with a JSON Lines feed in it, and an index beside it, in a
+/// temporary folder: what incremental runs are tried on.
+struct Feed {
+    _dir: tempfile::TempDir,
+    inputs: PathBuf,
+    file: PathBuf,
+    index: PathBuf,
+}
+
+impl Feed {
+    fn new() -> Feed {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = dir.path().join("inputs");
+        std::fs::create_dir(&inputs).unwrap();
+        Feed {
+            file: inputs.join("feed.jsonl"),
+            index: dir.path().join("index"),
+            inputs,
+            _dir: dir,
+        }
+    }
+
+    /// Writes the feed again, a little later than before so that its modification
+    /// time changes.
+    fn write(&self, records: &[Value]) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&self.file, jsonl(records)).unwrap();
+    }
+
+    /// `baoku index inputs/` with these extra arguments.
+    fn index(&self, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["index"];
+        all.extend_from_slice(args);
+        all.push(self.inputs.to_str().unwrap());
+        run(&self.index, &all)
+    }
+}
+
 const SEED: &str = "sample_corpus/000_d3d1353f545500ab.txt";
 
 fn seed() -> Vec<u8> {
@@ -211,22 +249,18 @@ fn explicit_field_names_and_a_forced_format() {
 
 #[test]
 fn reruns_skip_unchanged_inputs_and_replace_changed_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("inputs");
-    std::fs::create_dir(&inputs).unwrap();
-    let feed = inputs.join("feed.jsonl");
+    let feed = Feed::new();
+    let index = &feed.index;
     let records: Vec<Value> = (1..=5)
         .map(|i| json!({"id": format!("r{i}"), "title": format!("第{i}条新闻"), "body": format!("这是第{i}条新闻的正文，编号{i}。")}))
         .collect();
-    std::fs::write(&feed, jsonl(&records)).unwrap();
-    std::fs::write(inputs.join("seed.txt"), seed()).unwrap();
-    let index = dir.path().join("index");
-    let path = inputs.to_str().unwrap();
+    feed.write(&records);
+    std::fs::write(feed.inputs.join("seed.txt"), seed()).unwrap();
 
-    assert!(run(&index, &["index", path]).status.success());
-    assert_eq!(articles(&index), 6);
+    assert!(feed.index(&[]).status.success());
+    assert_eq!(articles(index), 6);
 
-    let again = run(&index, &["index", path]);
+    let again = feed.index(&[]);
     let err = stderr(&again);
     assert!(
         err.contains("indexed 0 articles") && err.contains("6 unchanged"),
@@ -238,25 +272,24 @@ fn reruns_skip_unchanged_inputs_and_replace_changed_ones() {
     let mut changed = records.clone();
     changed.remove(2);
     changed[3]["body"] = json!("第5条新闻改写过的正文。");
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&feed, jsonl(&changed)).unwrap();
-    let output = run(&index, &["index", path]);
+    feed.write(&changed);
+    let output = feed.index(&[]);
     let err = stderr(&output);
     assert!(
         err.contains("indexed 4 articles (0 new, 4 replaced), 1 unchanged"),
         "{err}"
     );
-    assert_eq!(articles(&index), 5);
-    assert!(search_titles(&index, "第3条新闻").is_empty());
-    assert_eq!(search_titles(&index, "改写过的正文"), ["第5条新闻"]);
+    assert_eq!(articles(index), 5);
+    assert!(search_titles(index, "第3条新闻").is_empty());
+    assert_eq!(search_titles(index, "改写过的正文"), ["第5条新闻"]);
 
     // A removed input is pruned only when asked.
-    std::fs::remove_file(&feed).unwrap();
-    assert!(run(&index, &["index", path]).status.success());
-    assert_eq!(articles(&index), 5);
-    let output = run(&index, &["index", "--prune", path]);
+    std::fs::remove_file(&feed.file).unwrap();
+    assert!(feed.index(&[]).status.success());
+    assert_eq!(articles(index), 5);
+    let output = feed.index(&["--prune"]);
     assert!(stderr(&output).contains("4 pruned"), "{}", stderr(&output));
-    assert_eq!(articles(&index), 1);
+    assert_eq!(articles(index), 1);
 }
 
 #[test]
@@ -264,38 +297,32 @@ fn a_changed_input_without_ids_keeps_what_moved_and_drops_what_went() {
     // Records without ids are keyed by line: when a line moves, its article gets
     // another id, and the article stored under the old one must neither block it as
     // a "duplicate" nor survive it.
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("inputs");
-    std::fs::create_dir(&inputs).unwrap();
-    let feed = inputs.join("feed.jsonl");
+    let feed = Feed::new();
+    let index = &feed.index;
     let a = json!({"title": "甲地举办龙舟赛", "body": "甲地今天举办龙舟赛，二十支队伍参赛。"});
     let b = json!({"title": "乙地新建图书馆", "body": "乙地新建的图书馆今天开放，藏书十万册。"});
     let c = json!({"title": "丙地暴雨预警", "body": "丙地气象台发布暴雨橙色预警。"});
-    std::fs::write(&feed, jsonl(&[a.clone(), a.clone(), b.clone(), c.clone()])).unwrap();
-    let index = dir.path().join("index");
-    let path = inputs.to_str().unwrap();
-    let output = run(&index, &["index", path]);
+    feed.write(&[a.clone(), a.clone(), b.clone(), c.clone()]);
+    let output = feed.index(&[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(articles(&index), 3, "the repeated record is stored once");
+    assert_eq!(articles(index), 3, "the repeated record is stored once");
 
     // Line 2 (a copy of line 1) and line 3 go; b moves up to line 2, c to line 3.
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&feed, jsonl(&[a.clone(), b.clone(), c.clone()])).unwrap();
-    let output = run(&index, &["index", path]);
+    feed.write(&[a.clone(), b.clone(), c.clone()]);
+    let output = feed.index(&[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(articles(&index), 3, "{}", stderr(&output));
-    assert_eq!(search_titles(&index, "图书馆"), ["乙地新建图书馆"]);
-    assert_eq!(search_titles(&index, "龙舟赛"), ["甲地举办龙舟赛"]);
+    assert_eq!(articles(index), 3, "{}", stderr(&output));
+    assert_eq!(search_titles(index, "图书馆"), ["乙地新建图书馆"]);
+    assert_eq!(search_titles(index, "龙舟赛"), ["甲地举办龙舟赛"]);
 
     // Only b is left, on line 1, where a was.
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&feed, jsonl(&[b])).unwrap();
-    let output = run(&index, &["index", path]);
+    feed.write(&[b]);
+    let output = feed.index(&[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(articles(&index), 1, "{}", stderr(&output));
-    assert_eq!(search_titles(&index, "图书馆"), ["乙地新建图书馆"]);
-    assert!(search_titles(&index, "龙舟赛").is_empty());
-    assert!(search_titles(&index, "暴雨").is_empty());
+    assert_eq!(articles(index), 1, "{}", stderr(&output));
+    assert_eq!(search_titles(index, "图书馆"), ["乙地新建图书馆"]);
+    assert!(search_titles(index, "龙舟赛").is_empty());
+    assert!(search_titles(index, "暴雨").is_empty());
 }
 
 #[test]

@@ -175,7 +175,7 @@ fn fold_alone(c: char) -> Option<char> {
     if point > 0xFFFF {
         return None;
     }
-    let folded = u16::from_le_bytes([FOLD[2 * point], FOLD[2 * point + 1]]);
+    let folded = bmp_entry(FOLD, point);
     if folded == 0xFFFF {
         return None;
     }
@@ -226,8 +226,14 @@ fn simplified(c: char) -> char {
         // fast2s converts only characters of three UTF-8 bytes.
         return c;
     }
-    let mapped = u16::from_le_bytes([T2S[2 * point], T2S[2 * point + 1]]);
-    char::from_u32(u32::from(mapped)).unwrap_or(c)
+    char::from_u32(u32::from(bmp_entry(T2S, point))).unwrap_or(c)
+}
+
+/// Entry `point` (at most `0xFFFF`) of a table `build.rs` wrote: little-endian u16
+/// by code point.
+#[inline]
+fn bmp_entry(table: &[u8; 131_072], point: usize) -> u16 {
+    u16::from_le_bytes([table[2 * point], table[2 * point + 1]])
 }
 
 /// fast2s's conversion of `c` between `before` and `after` (`'0'` at either end of

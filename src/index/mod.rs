@@ -238,9 +238,10 @@ pub(crate) fn remove_leftovers(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(&parent) else {
         return;
     };
+    let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
             continue;
         };
         let Some((purpose, pid)) = rest.rsplit_once('-') else {

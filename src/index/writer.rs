@@ -327,9 +327,12 @@ impl ArchiveWriter {
             ..
         } = self;
         writer.wait_merging_threads()?;
+        if !merge(total) {
+            return Ok(false);
+        }
         let index = archive.tantivy_index();
         let segments = index.searchable_segment_ids()?;
-        if segments.len() < 2 || !merge(total) {
+        if segments.len() < 2 {
             return Ok(false);
         }
         release_freed_memory();
@@ -351,8 +354,8 @@ impl ArchiveWriter {
 /// Gives the heap memory the indexing threads freed back to the system, before the
 /// final merge maps every file of the index. glibc keeps freed memory for reuse, and
 /// during the merge it would count on top of the mapped index: peak RSS of a cctv
-/// build 403-444 MB without this, 335-344 MB with it; 1,041 -> 861 MB on all three
-/// corpora.
+/// build 402-444 MB without this, 335-344 MB with it (3 runs each); 1,041 -> 861 MB
+/// on all three corpora (one run each).
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the

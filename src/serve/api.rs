@@ -172,11 +172,9 @@ pub async fn search(
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let request = search_request(&params)?;
     // The request with every default filled in: equal requests, equal keys.
-    let key = || serde_json::to_string(&request).map_err(|_| internal_error());
-    let key = if state.answers.enabled() {
-        Some(key()?)
-    } else {
-        None
+    let key = match state.answers.enabled() {
+        true => Some(serde_json::to_string(&request).map_err(|_| internal_error())?),
+        false => None,
     };
     answer(&state, key, move |archive| archive.search(&request)).await
 }
