@@ -4,7 +4,7 @@
 //
 //   java LuceneBench index  --analyzer smartcn|cjk --index DIR FILE.jsonl...
 //   java LuceneBench batch  --analyzer smartcn|cjk --index DIR --queries FILE
-//                           [--limit 10] [--snippets 3|0] [--passes 2] > results.jsonl
+//                           [--limit 10] [--snippets 3|0] [--passes 2] [--mode strict|or] > results.jsonl
 //   java LuceneBench search --analyzer smartcn|cjk --index DIR [--limit 10] QUERY
 //
 // Query semantics mirror baoku's (README "Query syntax", issue 4):
@@ -15,6 +15,9 @@
 //   * a word matches in the title (boost 3, as baoku weights titles 3x) or in the body;
 //   * "strict" mode first; when it matches nothing, "relaxed": any token of the whole
 //     query in title^3 or body, ranked by BM25 (Lucene's default similarity).
+// With --mode or (the question and topical sets) the query is only the "relaxed" one:
+// any analysed token of the whole text, ranked by BM25, which is what a Lucene user gets
+// from the classic QueryParser with its default OR operator.
 // took_ms covers building the query, searching (exact total, as baoku reports an exact
 // total), loading the stored fields of the hits and highlighting snippets with the
 // UnifiedHighlighter (offsets stored in the postings, sentence passages, up to 3 per
@@ -92,7 +95,8 @@ public final class LuceneBench {
                 batch(analyzer, Paths.get(indexDir), Paths.get(opts.get("queries")),
                         Integer.parseInt(opts.getOrDefault("limit", "10")),
                         Integer.parseInt(opts.getOrDefault("snippets", "3")),
-                        Integer.parseInt(opts.getOrDefault("passes", "2")));
+                        Integer.parseInt(opts.getOrDefault("passes", "2")),
+                        "or".equals(opts.getOrDefault("mode", "strict")));
                 break;
             case "search":
                 if (rest.size() != 1) usage();
@@ -257,11 +261,15 @@ public final class LuceneBench {
         }
 
         Result run(String query, int limit, int snippets) throws IOException {
+            return run(query, limit, snippets, false);
+        }
+
+        Result run(String query, int limit, int snippets, boolean orMode) throws IOException {
             Result r = new Result();
-            Query q = strict(query);
-            r.mode = "all";
+            Query q = orMode ? relaxed(query) : strict(query);
+            r.mode = orMode ? "or" : "all";
             TopDocs top = q == null ? null : search(q, limit);
-            if (top == null || top.totalHits.value == 0) {
+            if (!orMode && (top == null || top.totalHits.value == 0)) {
                 q = relaxed(query);
                 r.mode = "relaxed";
                 top = q == null ? null : search(q, limit);
@@ -307,7 +315,7 @@ public final class LuceneBench {
         List<Hit> hits = new ArrayList<>();
     }
 
-    static void batch(Analyzer analyzer, Path dir, Path queries, int limit, int snippets, int passes) throws Exception {
+    static void batch(Analyzer analyzer, Path dir, Path queries, int limit, int snippets, int passes, boolean orMode) throws Exception {
         Searcher s = new Searcher(analyzer, dir);
         List<String[]> qs = new ArrayList<>();
         for (String line : Files.readAllLines(queries, StandardCharsets.UTF_8)) {
@@ -321,7 +329,7 @@ public final class LuceneBench {
             StringBuilder sb = new StringBuilder();
             for (String[] q : qs) {
                 long t0 = System.nanoTime();
-                Result r = s.run(q[1], limit, snippets);
+                Result r = s.run(q[1], limit, snippets, orMode);
                 double took = (System.nanoTime() - t0) / 1e6;
                 if (pass < passes) continue;
                 sb.setLength(0);

@@ -6,7 +6,7 @@ least "id" (and "title", "snippet" when snippets are asked for). `main(peer)` tu
 that into the command line shared by every peer:
 
     python PEER.py index  --index DIR FILE.jsonl...
-    python PEER.py batch  --index DIR --queries FILE [--limit 10] [--snippets 3|0] [--passes 2]
+    python PEER.py batch  --index DIR --queries FILE [--limit 10] [--snippets 3|0] [--passes 2] [--mode or]
     python PEER.py search --index DIR [--limit 10] QUERY
 """
 from __future__ import annotations
@@ -23,6 +23,15 @@ WORD_SPLIT = re.compile(r"[\s\u3000，。！？；、,.!?;:：]+")
 
 def words(query: str) -> list[str]:
     return [w for w in WORD_SPLIT.split(query) if w]
+
+
+# For a question a user of these engines gets the OR of the analysed tokens of the whole
+# text; the text between quotes, brackets and emoji is what gets analysed.
+OR_SPLIT = re.compile(r"[^\w]+")
+
+
+def or_words(query: str) -> list[str]:
+    return [w for w in OR_SPLIT.split(query) if w]
 
 
 def read_jsonl(files):
@@ -53,6 +62,7 @@ def main(peer):
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--snippets", type=int, default=3)
     ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--mode", choices=["strict", "or"], default="strict", help="strict (every word, then relaxed) or or (any token, BM25)")
     ap.add_argument("rest", nargs="*")
     a = ap.parse_intermixed_args()
     out = sys.stdout
@@ -67,7 +77,7 @@ def main(peer):
         for p in range(1, a.passes + 1):
             for qid, q in qs:
                 t0 = time.perf_counter()
-                total, mode, hits = s.run(q, a.limit, a.snippets)
+                total, mode, hits = s.run(q, a.limit, a.snippets, or_mode=a.mode == "or")
                 took = (time.perf_counter() - t0) * 1000
                 if p == a.passes:
                     out.write(

@@ -13,6 +13,11 @@ Usually started through bench/run.sh (which makes the venv first). Steps:
              baoku alone on 10k and 40k articles (scaling)
   relevance  every engine answers the judged query sets on the all-corpora index
              (top 100); bench/relevance/score.py computes MRR@10, Recall@10/100
+  questions  the generated question sets (qa_*, on the all-corpora index) and the topical
+             sets (topical_*, each on its own tag-stripped corpus): baoku as its users run
+             it, the peers with OR of the analysed tokens of the query (BM25); MRR@10,
+             Recall@10, nDCG@10 per set and per kind. Part of `relevance`; alone with
+             `--only questions` (indexes are reused when they are still good)
 
 Everything is written to WORK/results/ (raw outputs, results.json, tables.md).
 """
@@ -40,15 +45,19 @@ REPO = HERE.parent.parent
 REL = REPO / "bench" / "relevance"
 sys.path.insert(0, str(REL))
 import score  # noqa: E402  (bench/relevance/score.py)
+from make_questions import strip_title_tags  # noqa: E402  (bench/relevance/make_questions.py)
 
 CORPORA = ["cctv_xwlb", "hkcnews", "zh_inews"]
 PERF_SETS = ["two_word", "single_word", "phrase"]  # on the cctv index
 FULL_PERF_SETS = ["two_word", "single_word", "phrase", "traditional"]  # on the all-corpora index
 REL_SETS = ["ki_cctv", "ki_hkcnews_trad", "ki_hkcnews_simp", "ki_inews", "questions"]
+QA_SETS = ["qa_cctv", "qa_hkcnews", "qa_inews"]  # on the all-corpora index
+TOPICAL_SETS = {"topical_cctv": "cctv_xwlb", "topical_hkcnews": "hkcnews"}  # each on its tag-stripped corpus
 LUCENE_JARS = ["core", "analyzers-common", "analyzers-smartcn", "highlighter", "queries", "memory"]
 JAVA_OPTS = ["-Xmx1g"]  # a cap; the JVM sizes its heap below it as it needs
 ONESHOT_RUNS = 7
-PIP_PACKAGES = ["tantivy==0.27.0", "jieba==0.42.1", "zstandard==0.25.0"]
+# opencc and pyahocorasick: bench/relevance/make_questions.py (and the import above)
+PIP_PACKAGES = ["tantivy==0.27.0", "jieba==0.42.1", "zstandard==0.25.0", "opencc-python-reimplemented==0.1.7", "pyahocorasick==2.3.1"]
 
 ENGINE_LABELS = {
     "baoku": "baoku",
@@ -120,7 +129,7 @@ def prepare_data(env: Env):
     if env.args.quick:
         # every 8th article, plus every judged answer so that relevance still makes sense
         judged = set()
-        for s in REL_SETS:
+        for s in REL_SETS + QA_SETS + list(TOPICAL_SETS):
             judged |= {doc for q in score.read_qrels(REL / "qrels" / f"{s}.tsv").values() for g in q.values() for doc in g}
         quick = {}
         for c in CORPORA:
@@ -131,7 +140,9 @@ def prepare_data(env: Env):
                         dst.write(line)
             quick[c] = out
         sets = {"cctv": [quick["cctv_xwlb"]], "all": [quick[c] for c in CORPORA]}
-    else:
+        src = quick
+    elif env.args.only != "questions":
+        src = {c: data / f"{c}.jsonl" for c in CORPORA}
         lines = []
         for c in CORPORA:
             with open(data / f"{c}.jsonl", encoding="utf-8") as fh:
@@ -143,6 +154,21 @@ def prepare_data(env: Env):
                 with open(out, "w", encoding="utf-8") as fh:
                     fh.writelines(lines[i] for i in keep)
             sets[f"{n // 1000}k"] = [out]
+    if env.args.only in (None, "relevance", "questions"):
+        src = src if env.args.quick else {c: data / f"{c}.jsonl" for c in CORPORA}
+        # the topical sets are scored on copies whose titles lost their 【tag】
+        for name, c in TOPICAL_SETS.items():
+            out = data / f"{'quick_' if env.args.quick else ''}{name}.jsonl"
+            if not out.exists() or out.stat().st_mtime < Path(src[c]).stat().st_mtime:
+                tmp = out.with_suffix(".part")
+                with open(src[c], encoding="utf-8") as fh, open(tmp, "w", encoding="utf-8") as dst:
+                    for line in fh:
+                        if line.strip():
+                            rec = json.loads(line)
+                            rec["title"] = strip_title_tags(rec.get("title"))
+                            dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                tmp.rename(out)
+            sets[name] = [out]
     return sets
 
 
@@ -188,9 +214,14 @@ class Engine:
     def index_cmd(self, index_dir, files):
         raise NotImplementedError
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
-        """Run a query file; return parsed result lines of the measured pass."""
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
+        """Run a query file; return parsed result lines of the measured pass. or_mode: the
+        peers answer with the OR of the query's tokens (baoku ignores it: its default)."""
         raise NotImplementedError
+
+    def index_ok(self, index_dir):
+        """Can this engine still read an index it built earlier?"""
+        return True
 
     def oneshot_cmd(self, index_dir, query):
         raise NotImplementedError
@@ -205,7 +236,11 @@ class Baoku(Engine):
     def oneshot_cmd(self, index_dir, query):
         return [self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", "10", query]
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+    def index_ok(self, index_dir):
+        p = subprocess.run([self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", "1", "新闻"], capture_output=True, text=True)
+        return p.returncode in (0, 1)
+
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
         qs = read_tsv(queries_file)
         if not self.env.has_batch:
             return self._per_process(index_dir, qs, limit, extra)
@@ -223,15 +258,21 @@ class Baoku(Engine):
             d = json.loads(line)
             if str(d.get("qid", "")).startswith("warm:"):
                 continue
-            res.append({"qid": d.get("qid"), "total": d.get("total"), "mode": d.get("mode"), "took_ms": d.get("took_ms"), "hits": [h["id"] for h in d.get("hits", [])]})
+            r = {"qid": d.get("qid"), "total": d.get("total"), "mode": d.get("mode"), "took_ms": d.get("took_ms"), "hits": [h["id"] for h in d.get("hits", [])]}
+            if d.get("error"):
+                r["error"] = d["error"]
+            if d.get("notes"):
+                r["notes"] = d["notes"]
+            res.append(r)
         return res
 
     def _per_process(self, index_dir, qs, limit, extra):
         res = []
         for qid, q in qs:
-            p = subprocess.run([self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", str(limit), *extra, q], capture_output=True, text=True)
+            p = subprocess.run([self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", str(limit), *extra, "--", q], capture_output=True, text=True)
             if p.returncode not in (0, 1):
-                raise RuntimeError(p.stderr)
+                res.append({"qid": qid, "total": 0, "mode": None, "took_ms": None, "hits": [], "error": p.stderr.strip()[-300:] or f"exit {p.returncode}"})
+                continue
             d = json.loads(p.stdout) if p.stdout.strip() else {"total": 0, "hits": []}
             res.append({"qid": qid, "total": d.get("total"), "mode": d.get("mode"), "took_ms": None, "hits": [h["id"] for h in d.get("hits", [])]})
         return res
@@ -246,8 +287,10 @@ class PythonPeer(Engine):
     def oneshot_cmd(self, index_dir, query):
         return [self.env.py, str(HERE / self.script), "search", "--index", str(index_dir), "--limit", "10", query]
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
         cmd = [self.env.py, str(HERE / self.script), "batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets)]
+        if or_mode:
+            cmd += ["--mode", "or"]
         return [json.loads(line) for line in run_capture(cmd).splitlines()]
 
 
@@ -276,8 +319,8 @@ class Lucene(Engine):
     def oneshot_cmd(self, index_dir, query):
         return self._java("search", "--index", str(index_dir), "--limit", "10", query)
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=()):
-        cmd = self._java("batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets))
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
+        cmd = self._java("batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets), *(["--mode", "or"] if or_mode else []))
         return [json.loads(line) for line in run_capture(cmd).splitlines()]
 
 
@@ -327,6 +370,27 @@ def measure_index(engine: Engine, index_dir: Path, files, raw_bytes, docs):
         "summary": summary[-1] if summary else None,
     }
     log(f"  {wall:.1f} s, {r['mb_s']:.1f} MB/s, {size / 1e6:.0f} MB, RSS {r['peak_rss_mb']:.0f} MB")
+    return r
+
+
+def files_stamp(files):
+    return [[str(f), Path(f).stat().st_size, int(Path(f).stat().st_mtime)] for f in files]
+
+
+def ensure_index(engine: Engine, index_dir: Path, files, raw_bytes, docs, reuse):
+    """measure_index, or (reuse) the index already there when it was built from the same
+    files to the end and its engine can still read it; the stamp keeps its measurements."""
+    stamp = index_dir / ".bench_index.json"
+    if reuse and stamp.exists():
+        try:
+            saved = json.loads(stamp.read_text())
+        except ValueError:
+            saved = {}
+        if saved.get("files") == files_stamp(files) and engine.index_ok(index_dir):
+            log(f"reuse {engine.name} index {index_dir.name}")
+            return dict(saved["index"], reused=True)
+    r = measure_index(engine, index_dir, files, raw_bytes, docs)
+    stamp.write_text(json.dumps({"files": files_stamp(files), "index": r}))
     return r
 
 
@@ -467,12 +531,29 @@ def extra_latency_table(extra):
     return "\n".join(lines) + "\n"
 
 
+def empty_questions(qruns, show=20):
+    """baoku's questions answered with nothing (or an error), to read."""
+    rows = [(s, r) for s, by in qruns.items() for r in by.get("baoku", []) if not r.get("hits")]
+    if not rows:
+        return ""
+    qtext = {}
+    for s in qruns:
+        qtext.update({f"{s}:{a}": b for a, b in read_tsv(REL / "queries" / f"{s}.tsv")})
+    lines = [f"### baoku: questions answered with nothing ({len(rows)})", ""]
+    for s, r in rows[:show]:
+        why = f" — error: {r['error']}" if r.get("error") else ""
+        key = f"{s}:{r['qid']}"
+        lines.append(f"- `{s} {r['qid']}` {qtext.get(key, '')}{why}")
+    return "\n".join(lines) + "\n"
+
+
 # ----------------------------------------------------------------------------- main
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["perf", "relevance"], help="run only one half (default: both)")
+    ap.add_argument("--only", choices=["perf", "relevance", "questions"], help="run only the performance or the relevance half, or only the question and topical sets (default: everything)")
+    ap.add_argument("--rebuild", action="store_true", help="with --only questions: build every index again instead of reusing good ones")
     ap.add_argument("--quick", action="store_true", help="every 8th article (plus the judged ones), 40 queries a set, no scaling run")
     ap.add_argument("--engines", default="baoku,tantivy-py,lucene-cjk,lucene-smartcn,sqlite-fts5", help="comma-separated subset")
     ap.add_argument("--full-engines", default=None, help="engines indexed on all three corpora for the performance table (default: all; relevance always uses all selected engines)")
@@ -502,6 +583,8 @@ def main():
     full_names = names if args.full_engines is None else [e for e in args.full_engines.split(",") if e in engines]
     do_perf = args.only in (None, "perf")
     do_rel = args.only in (None, "relevance")
+    do_q = args.only in (None, "relevance", "questions")
+    reuse = args.only == "questions" and not args.rebuild
     idx_root = env.work / "indexes"
 
     info = {k: {"docs": corpus_docs(v), "bytes": corpus_bytes(v), "files": [str(f) for f in v]} for k, v in corpora.items()}
@@ -530,12 +613,12 @@ def main():
         md.append(ratio_table("baoku ÷ peer: cctv_xwlb", results["perf"], PERF_SETS))
         print("\n".join(md), flush=True)
 
-    need_all = [n for n in names if (do_rel or (do_perf and n in full_names))]
+    need_all = [n for n in names if (do_rel or do_q or (do_perf and n in full_names))]
     for n in need_all:
         e = engines[n]
         d = idx_root / f"all_{n}"
         r = results["perf_all"][n] = {}
-        r["index"] = measure_index(e, d, corpora["all"], info["all"]["bytes"], info["all"]["docs"])
+        r["index"] = ensure_index(e, d, corpora["all"], info["all"]["bytes"], info["all"]["docs"], reuse)
         if do_perf and n in full_names:
             r["latency"] = measure_latency(e, d, FULL_PERF_SETS, args.quick, raw, "all")
             r["oneshot"] = measure_oneshot(e, d, oneshot_queries)
@@ -576,6 +659,31 @@ def main():
         table, metrics = score.tables(REL, runs)
         results["relevance"] = metrics
         md.append(table)
+        save()
+
+    if do_q:
+        t_q = time.perf_counter()
+        results["questions"] = {"index": {}}
+        qruns, truns = {}, {}
+        for n, e in engines.items():
+            for s in QA_SETS:
+                log(f"questions {n} {s}")
+                res = e.batch(idx_root / f"all_{n}", REL / "queries" / f"{s}.tsv", 100, 0, or_mode=True)
+                write_jsonl(raw / f"questions_{n}_{s}.jsonl", res)
+                qruns.setdefault(s, {})[n] = res
+        for s in TOPICAL_SETS:
+            for n, e in engines.items():
+                d = idx_root / f"{s}_{n}"
+                results["questions"]["index"][f"{s}_{n}"] = ensure_index(e, d, corpora[s], info[s]["bytes"], info[s]["docs"], reuse)
+                log(f"topical {n} {s}")
+                res = e.batch(d, REL / "queries" / f"{s}.tsv", 100, 0, or_mode=True)
+                write_jsonl(raw / f"topical_{n}_{s}.jsonl", res)
+                truns.setdefault(s, {})[n] = res
+                save()
+        qt, qm = score.question_tables(REL, qruns, "Questions (all three corpora, 117k articles; peers: OR of the query's tokens, BM25)")
+        tt, tm = score.question_tables(REL, truns, "Topical: an editor's tag as the query (each corpus alone, tags stripped from the titles; peers: OR, BM25)")
+        results["questions"].update({"sets": qm, "topical": tm, "minutes": (time.perf_counter() - t_q) / 60})
+        md += [qt, tt, empty_questions(qruns)]
         save()
 
     md.append(f"_Total run time {(time.perf_counter() - t_start) / 60:.1f} min; raw outputs in {results_dir}._\n")

@@ -112,8 +112,8 @@ class Searcher:
         parts = [fts_phrase(toks) for toks in map(self._tokens, pycommon.words(query)) if toks]
         return " AND ".join(parts) if parts else None
 
-    def relaxed(self, query):
-        toks = list(dict.fromkeys(t for w in pycommon.words(query) for t in self._tokens(w)))
+    def relaxed(self, query, split=pycommon.words):
+        toks = list(dict.fromkeys(t for w in split(query) for t in self._tokens(w)))
         return " OR ".join(fts_phrase([t]) for t in toks) if toks else None
 
     def _top(self, match, limit):
@@ -124,10 +124,13 @@ class Searcher:
             (match, limit),
         ).fetchall()
 
-    def run(self, query, limit, snippets):
-        mode, match = "all", self.strict(query)
+    def run(self, query, limit, snippets, or_mode=False):
+        if or_mode:
+            mode, match = "or", self.relaxed(query, pycommon.or_words)
+        else:
+            mode, match = "all", self.strict(query)
         rows = self._top(match, limit) if match else []
-        if not rows:
+        if not rows and not or_mode:
             mode, match = "relaxed", self.relaxed(query)
             rows = self._top(match, limit) if match else []
         if not rows:

@@ -91,17 +91,20 @@ class Searcher:
                 clauses.append((tantivy.Occur.Must, self._either(grams, tantivy.Occur.Must)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
 
-    def relaxed(self, query):
+    def relaxed(self, query, split=pycommon.words):
         grams = []
-        for w in pycommon.words(query):
+        for w in split(query):
             grams.extend(self.analyzer.analyze(w))
         grams = list(dict.fromkeys(grams))
         return self._either(grams, tantivy.Occur.Should) if grams else None
 
-    def run(self, query, limit, snippets):
-        mode, q = "all", self.strict(query)
+    def run(self, query, limit, snippets, or_mode=False):
+        if or_mode:
+            mode, q = "or", self.relaxed(query, pycommon.or_words)
+        else:
+            mode, q = "all", self.strict(query)
         res = self.searcher.search(q, limit, count=True) if q else None
-        if res is None or res.count == 0:
+        if (res is None or res.count == 0) and not or_mode:
             mode, q = "relaxed", self.relaxed(query)
             res = self.searcher.search(q, limit, count=True) if q else None
         if res is None:
