@@ -10,7 +10,10 @@ use crate::serve;
 use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
-use baoku::output::{summary_line, write_article, write_json, write_results, write_stats, Markup};
+use baoku::output::{
+    summary_line, write_article, write_batch_error, write_batch_record, write_json, write_results,
+    write_stats, Markup,
+};
 use baoku::search::{Filters, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
@@ -194,9 +197,11 @@ struct IndexArgs {
 #[derive(Debug, Args)]
 #[command(after_long_help = QUERY_HELP)]
 struct SearchArgs {
-    /// The query (see "Query syntax" below).
-    #[arg(required_unless_present = "batch")]
-    query: Option<String>,
+    /// The query (see "Query syntax" below): several arguments are one query, so
+    /// `baoku search 乡村振兴 收入` needs no quotes and `baoku search 台风 -演习`
+    /// excludes 演习.
+    #[arg(required_unless_present = "batch", value_name = "QUERY")]
+    query: Vec<String>,
 
     /// Number of articles to show.
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
@@ -267,6 +272,16 @@ struct SearchArgs {
 }
 
 impl SearchArgs {
+    /// The query words as one query, with the exclusions [`mark_exclusions`] marked.
+    fn query_text(&self) -> String {
+        let words: Vec<&str> = self
+            .query
+            .iter()
+            .map(|w| w.strip_prefix(EXCLUSION_MARK).unwrap_or(w))
+            .collect();
+        words.join(" ")
+    }
+
     fn request(&self, query: String) -> SearchRequest {
         SearchRequest {
             query,
@@ -304,29 +319,34 @@ enum SortChoice {
 const QUERY_HELP: &str = "\
 Query syntax:
   乡村振兴 收入             words separated by spaces must all occur
-  南京市长江大桥            a run typed without spaces is a phrase: its characters in order
-  \"machine learning\"        quotes make a phrase of anything, spaces included
-  收入 OR 增收              either (OR binds tighter than the spaces between words)
+  南京市长江大桥            a run typed without spaces is a phrase
+  \"machine learning\"        quotes make a phrase of anything
+  收入 OR 增收              either (OR binds tighter than spaces)
   台风 -演习  台风 NOT 演习  exclude a word or \"phrase\"
+  收入 NEAR/10 增收         both, at most 10 characters apart
+  \"收入 增收\"~10            the same
   (乡村 OR 农村) 振兴       parentheses group
   title:乡村振兴  body:…  author:孙翠翠
                            only in that field
   source:吉林日报  source:\"Citizen News\"
                            exactly that outlet
-  date:2022-05-17  date:2022-05  date:2022  date:2021-01-01..2022-06-30  date:>=2021-03
-                           publication date (the flags --since, --until, --source and
-                           --author are the same as these forms)
-  鄉村振興 / ＡＩ           traditional and simplified, full- and half-width, upper and
-                           lower case all match each other
+  date:2022-05-17  date:2022-05  date:2022年5月
+  date:2021-01-01..2022-06-30  date:>=2021-03
+                           publication date (--since, --until, --source
+                           and --author are the same as these forms)
+  鄉村振興 / ＡＩ           traditional and simplified, full- and half-width,
+                           upper and lower case all match each other
 
-A long question that matches nothing as written (国务院常务会议部署了哪些稳定经济增长的
-措施？) is answered in relaxed mode: articles holding at least half of its content words,
-in any order, ranked by how much of the question they cover (rare words count more).
+Questions and pasted text are searched as they are: a quote never closed,
+a parenthesis without its pair or a word before a colon that is no field is
+read as plain text (a note on stderr says so). A query that matches nothing
+as written is answered in relaxed mode: the articles holding the most of its
+words, question words (什么, 谁, 哪些) left out, ranked by the weight of the
+words each holds (rare words count more) and how close together they stand.
 
-Ranking: articles score higher the more often the words occur in them relative to how
-rare the words are in the archive, with matches in the headline counting three times;
-articles where the words stand close together rank above those where they are
-scattered.
+Ranking: articles score higher the more often the words occur in them
+relative to how rare the words are in the archive, with matches in the
+headline counting three times; words standing close together rank higher.
 
 Exit status: 0 articles found, 1 none found, 2 error.";
 
@@ -368,9 +388,106 @@ enum ColorChoice {
     Never,
 }
 
+/// Marks an argument of `search` that clap would take for an unknown flag but that is
+/// an excluded word (`-演习`); [`SearchArgs::query_text`] removes the mark.
+const EXCLUSION_MARK: char = '\u{1F}';
+
+/// `baoku search 台风 -演习`: an argument of `search` that starts with `-` is an excluded
+/// word, not a flag, when it follows a query word and is none of `search`'s flags, or
+/// when no flag could be spelt that way (`-演习`). Such arguments are marked so that
+/// clap takes them as words of the query; everything else is left to clap.
+fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let Some(search) = command.find_subcommand("search") else {
+        return args;
+    };
+    let flags: Vec<&clap::Arg> = search
+        .get_arguments()
+        .chain(command.get_arguments())
+        .filter(|a| !a.is_positional())
+        .collect();
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let long_flag = |name: &str| flags.iter().find(|a| a.get_long() == Some(name)).copied();
+    let short_flag = |c: char| flags.iter().find(|a| a.get_short() == Some(c)).copied();
+    let mut out = Vec::with_capacity(args.len());
+    let mut args = args.into_iter();
+    out.extend(args.next());
+    // Up to the subcommand: global flags and their values.
+    let mut skip_value = false;
+    for arg in args.by_ref() {
+        let text = arg.to_string_lossy().into_owned();
+        out.push(arg);
+        if skip_value {
+            skip_value = false;
+        } else if let Some(long) = text.strip_prefix("--") {
+            skip_value = !long.contains('=') && long_flag(long).is_some_and(takes_value);
+        } else if !text.starts_with('-') {
+            if text != "search" {
+                return out.into_iter().chain(args).collect();
+            }
+            break;
+        }
+    }
+    let mut seen_word = false;
+    for arg in args.by_ref() {
+        let Some(text) = arg.to_str().map(str::to_owned) else {
+            out.push(arg);
+            continue;
+        };
+        if skip_value {
+            skip_value = false;
+            out.push(arg);
+            continue;
+        }
+        if text == "--" {
+            out.push(arg);
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (long, false),
+            };
+            skip_value = !inline && long_flag(name).is_some_and(takes_value);
+            out.push(arg);
+            continue;
+        }
+        let mut chars = text.chars();
+        if chars.next() == Some('-') && text.len() > 1 {
+            let first = chars.next().expect("a character follows the dash");
+            let flag = first
+                .is_ascii_alphabetic()
+                .then(|| short_flag(first))
+                .flatten();
+            let is_flag = match flag {
+                // `-n 5`, `-n5`; `-nokia` after a word is a word.
+                Some(flag) if takes_value(flag) => {
+                    let rest = &text[2..];
+                    rest.is_empty() || !seen_word || rest.bytes().all(|b| b.is_ascii_digit())
+                }
+                Some(_) => text.len() == 2 || !seen_word,
+                None => !seen_word && first.is_ascii(),
+            };
+            if is_flag {
+                skip_value = flag.is_some_and(takes_value) && text.len() == 2;
+                out.push(arg);
+            } else {
+                seen_word = true;
+                out.push(format!("{EXCLUSION_MARK}{text}").into());
+            }
+            continue;
+        }
+        seen_word = true;
+        out.push(arg);
+    }
+    out.extend(args);
+    out
+}
+
 /// Parses the command line, runs the command and turns its outcome into an exit status.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(mark_exclusions(std::env::args_os().collect()));
     let outcome = match &cli.command {
         Command::Index(args) => index(&cli.index, args),
         Command::Search(args) => search(&cli.index, args),
@@ -474,8 +591,10 @@ fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     if let Some(batch) = &args.batch {
         return search_batch(&archive, args, batch);
     }
-    let query = args.query.clone().unwrap_or_default();
-    let results = archive.search(&args.request(query))?;
+    let results = archive.search(&args.request(args.query_text()))?;
+    for note in &results.notes {
+        warn(&format!("baoku: note: {note}"));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
@@ -521,18 +640,13 @@ fn search_batch(archive: &Archive, args: &SearchArgs, file: &Path) -> anyhow::Re
             Some((qid, query)) => (qid.to_string(), query.to_string()),
             None => ((number + 1).to_string(), line.to_string()),
         };
-        let record = match archive.search(&args.request(query.clone())) {
-            Ok(results) => serde_json::json!({
-                "qid": qid, "query": query, "total": results.total, "mode": results.mode,
-                "took_ms": results.took_ms, "hits": results.hits,
-            }),
+        match archive.search(&args.request(query.clone())) {
+            Ok(results) => write_batch_record(&mut out, &qid, &results)?,
             Err(error) => {
                 failed = true;
-                serde_json::json!({"qid": qid, "query": query, "error": error.to_string()})
+                write_batch_error(&mut out, &qid, &query, &error.to_string())?;
             }
-        };
-        serde_json::to_writer(&mut out, &record)?;
-        writeln!(out)?;
+        }
     }
     out.flush()?;
     Ok(if failed {

@@ -34,6 +34,35 @@ pub fn write_json(out: &mut impl Write, results: &SearchResults) -> io::Result<(
     writeln!(out)
 }
 
+/// Writes one line of `baoku search --batch`: the query's id, then exactly the
+/// document of `--json` (query, total, mode, notes, took_ms, hits, facets).
+pub fn write_batch_record(
+    out: &mut impl Write,
+    qid: &str,
+    results: &SearchResults,
+) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        qid: &'a str,
+        #[serde(flatten)]
+        results: &'a SearchResults,
+    }
+    serde_json::to_writer(&mut *out, &Record { qid, results })?;
+    writeln!(out)
+}
+
+/// Writes the `--batch` line of a query that could not be answered.
+pub fn write_batch_error(
+    out: &mut impl Write,
+    qid: &str,
+    query: &str,
+    error: &str,
+) -> io::Result<()> {
+    let record = serde_json::json!({"qid": qid, "query": query, "error": error});
+    serde_json::to_writer(&mut *out, &record)?;
+    writeln!(out)
+}
+
 /// Writes results for a person reading a terminal `width` columns wide: a line with
 /// the count, then per hit its rank and headline (wrapped by display width, CJK
 /// characters counting two columns), a line with date, source, author and score, and
@@ -57,7 +86,7 @@ pub fn write_results(
     if results.mode == Mode::Relaxed {
         write!(
             out,
-            " {}(no exact match: showing articles with most of its words){}",
+            " {}(none holds every word: the articles holding most of them){}",
             style.dim, style.reset
         )?;
     }
@@ -72,6 +101,14 @@ pub fn write_results(
     let text_width = width.saturating_sub(indent).max(20);
     for (n, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
+        if hit.partial && (n == 0 || !results.hits[n - 1].partial) {
+            writeln!(
+                out,
+                "{}Articles holding only some of the words:{}",
+                style.bold, style.reset
+            )?;
+            writeln!(out)?;
+        }
         let title = hit.title.as_deref().unwrap_or("(untitled)");
         let lines = wrap(title, &hit.title_highlights, text_width);
         for (i, (line, marks)) in lines.iter().enumerate() {
@@ -111,7 +148,7 @@ pub fn write_results(
             "", style.dim, hit.id, style.reset
         )?;
     }
-    let shown = results.hits.len() as u64;
+    let shown = results.hits.iter().filter(|h| !h.partial).count() as u64;
     if shown < results.total {
         writeln!(out)?;
         writeln!(
@@ -376,6 +413,7 @@ mod tests {
             query: "乡村振兴 收入".into(),
             total: 2,
             mode: Mode::All,
+            notes: Vec::new(),
             took_ms: 0.5,
             facets: None,
             hits: vec![Hit {
@@ -388,6 +426,7 @@ mod tests {
                 url: None,
                 score: 1.5,
                 similar: 1,
+                partial: false,
                 snippets: vec![Snippet {
                     text: "……农民收入增加".into(),
                     highlights: vec![[4, 6]],

@@ -8,18 +8,10 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{articles, index_sample_corpus, run, stderr};
+use support::{articles, exact_titles, index_sample_corpus, run, stderr};
 
 fn search_titles(index: &Path, query: &str) -> Vec<String> {
-    let output = run(index, &["search", "--json", "--limit", "100", query]);
-    let results: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("no JSON for {query}: {}", stderr(&output)));
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["title"].as_str().unwrap_or("").to_string())
-        .collect()
+    exact_titles(index, query)
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

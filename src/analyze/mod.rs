@@ -97,6 +97,13 @@ pub fn query_words(normalized_text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// Whether a normalised word is in the segmenter's dictionary: the index's word fields
+/// then hold it wherever the text has it as a word (a name the segmenter guessed may
+/// be cut otherwise in other contexts).
+pub fn is_dictionary_word(word: &str) -> bool {
+    segment::is_dictionary_word(word)
+}
+
 /// Cuts `text` into CJK bigrams and runs of other letters and digits.
 pub fn bigrams(text: &str) -> Vec<Token> {
     let normalized = normalize(text);

@@ -65,6 +65,12 @@ pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
     }
 }
 
+/// Whether `word` is in jieba's dictionary (so that search-mode segmentation emits it
+/// wherever it stands as a word).
+pub(super) fn is_dictionary_word(word: &str) -> bool {
+    table::frequency(word).is_some()
+}
+
 mod table {
     include!(concat!(env!("OUT_DIR"), "/jieba_words.rs"));
 

@@ -21,6 +21,9 @@ pub struct Candidate {
     pub day: Option<i32>,
     /// SimHash of its body (0 for an empty body).
     pub simhash: u64,
+    /// It holds only some of the query's words (a relaxed match shown after the
+    /// exact ones).
+    pub partial: bool,
 }
 
 /// Every match, and counts over them.
@@ -117,6 +120,7 @@ impl SegmentCollector for SegmentMatches {
             score,
             day,
             simhash: self.simhashes.first(doc).unwrap_or(0),
+            partial: false,
         });
         if self.facets {
             let ord = self.sources.as_ref().and_then(|s| s.ords().first(doc));

@@ -13,16 +13,19 @@
 
 pub mod collect;
 pub mod plan;
+pub mod proximity;
 pub mod query;
+pub mod relaxed;
 
 use crate::analyze::fingerprint::distance;
-use crate::analyze::{normalize_str, query_words};
+use crate::analyze::normalize_str;
 use crate::article::Date;
 use crate::error::{Error, Result};
 use crate::index::Archive;
 use crate::snippet::{Highlighter, Snippet, SnippetOptions};
 use collect::{AllMatches, Candidate, Collected};
 use query::{parse_date_range, Expr, Scope, Term};
+pub use relaxed::RankParams;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -32,15 +35,6 @@ use tantivy::TantivyDocument;
 pub const MAX_LIMIT: usize = 1000;
 /// Fingerprints this close (in bits) are reprints of one story.
 pub const NEAR_DUPLICATE_BITS: u32 = 3;
-/// How many relaxed-mode candidates are re-ranked by how much of the question they cover.
-const RELAXED_RERANK: usize = 300;
-/// The share of a question's content words an article must hold to answer it.
-const RELAXED_MIN_SHARE: f32 = 0.5;
-/// What is left of the score of an article that covers none of the question's weight.
-const RELAXED_SCORE_FLOOR: f32 = 0.2;
-/// A query must be at least this long (letters, digits and CJK characters) to be
-/// relaxed: a short query is precise on purpose, a question is not.
-const RELAX_FROM_CHARS: usize = 8;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -124,8 +118,8 @@ impl SearchRequest {
 pub enum Mode {
     /// Every part of the query matched as written.
     All,
-    /// Nothing matched as written; articles holding at least half of the question's
-    /// content words, in any order, answered.
+    /// Nothing matched as written; the articles holding the most of the query's content
+    /// words (without question words such as 什么, 谁), in any order, answered.
     Relaxed,
 }
 
@@ -138,6 +132,11 @@ pub struct SearchResults {
     pub total: u64,
     /// Which matching answered.
     pub mode: Mode,
+    /// What in the query was read differently from how it looks (a quote never
+    /// closed, a word before a colon that is no field…), and how the query was
+    /// answered when not as written; one line each.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Milliseconds the engine spent answering (parse, match, rank, snippets).
     pub took_ms: f64,
     /// The returned hits, in the requested order.
@@ -186,113 +185,45 @@ pub struct Hit {
     pub score: f32,
     /// Other matching articles that are reprints of this one (collapsed into it).
     pub similar: u64,
+    /// It holds only some of the query's words: shown after the fewer than a page of
+    /// articles that match as written (relevance order only), not counted in `total`.
+    pub partial: bool,
     /// Fragments of the body with the query words highlighted, best first.
     pub snippets: Vec<Snippet>,
     /// The file the article was indexed from.
     pub path: Option<String>,
 }
 
-/// Words too common in questions to count (`哪些`, `的`, `如何`…).
-const QUESTION_WORDS: &[&str] = &[
-    "的",
-    "了",
-    "是",
-    "在",
-    "和",
-    "与",
-    "及",
-    "等",
-    "吗",
-    "呢",
-    "吧",
-    "啊",
-    "哪些",
-    "哪个",
-    "什么",
-    "怎么",
-    "怎样",
-    "如何",
-    "为什么",
-    "为何",
-    "哪",
-    "谁",
-    "有",
-    "有没有",
-    "是否",
-    "多少",
-    "几",
-    "这",
-    "那",
-    "这些",
-    "那些",
-    "一个",
-    "我们",
-    "你们",
-    "他们",
-    "我",
-    "你",
-    "他",
-    "她",
-    "它",
-    "对",
-    "把",
-    "被",
-    "从",
-    "向",
-    "到",
-    "给",
-    "以",
-    "于",
-    "并",
-    "而",
-    "或",
-    "也",
-    "都",
-    "还",
-    "就",
-    "又",
-    "再",
-    "很",
-    "更",
-    "最",
-    "将",
-    "会",
-    "能",
-    "可以",
-    "要",
-    "该",
-    "请问",
-    "关于",
-    "哪里",
-    "何时",
-    "时候",
-    "情况",
-    "问题",
-    "方面",
-    "相关",
-    "进行",
-    "the",
-    "a",
-    "an",
-    "of",
-    "and",
-    "or",
-    "to",
-    "in",
-    "is",
-    "what",
-    "how",
-    "why",
-    "which",
-    "who",
-];
-
 impl Archive {
     /// Runs a search on the latest commit this handle has seen.
+    ///
+    /// ```no_run
+    /// use baoku::{Archive, SearchRequest};
+    ///
+    /// let archive = Archive::open("baoku-index")?;
+    /// let results = archive.search(&SearchRequest::new("锣鼓经是什么？"))?;
+    /// for hit in &results.hits {
+    ///     println!("{} {:?}", hit.id, hit.title);
+    /// }
+    /// # Ok::<(), baoku::Error>(())
+    /// ```
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search_with(request, &RankParams::default())
+    }
+
+    /// [`search`](Archive::search) with other weights for relaxed ranking: for
+    /// evaluations that measure what each signal is worth.
+    pub fn search_with(
+        &self,
+        request: &SearchRequest,
+        params: &RankParams,
+    ) -> Result<SearchResults> {
         let started = Instant::now();
-        let expr = with_filters(query::parse_query(&request.query)?, &request.filters)?;
+        let parsed = query::parse(&request.query)?;
+        let notes = parsed.notes;
+        let expr = with_filters(parsed.expr, &request.filters)?;
         let schema = self.schema();
+        // One searcher for the whole request: addresses stay valid across its steps.
         let searcher = self.searcher();
         let collector = AllMatches {
             facets: request.facets,
@@ -302,30 +233,70 @@ impl Archive {
         let mut collected = searcher.search(&*strict, &collector)?;
         let mut mode = Mode::All;
         let mut highlight_terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
-        if collected.candidates.is_empty() && expr.is_plain() {
-            if let Some((relaxed, words)) = self.relaxed(&expr, &collector)? {
-                collected = relaxed;
-                mode = Mode::Relaxed;
-                highlight_terms = words;
+        let mut total = collected.candidates.len() as u64;
+        let limit = request.limit.min(MAX_LIMIT);
+        let needed = request.offset + limit;
+        let mut partial: Vec<Candidate> = Vec::new();
+        let mut partial_terms: Vec<Term> = Vec::new();
+        if total == 0 {
+            if let Some(answer) =
+                relaxed::answer(&searcher, schema, &expr, params, needed, request.facets)?
+            {
+                if answer.total > 0 {
+                    mode = Mode::Relaxed;
+                    total = answer.total;
+                    highlight_terms = answer.content.highlight_terms();
+                    collected = answer.collected;
+                    for candidate in collected.candidates.iter_mut() {
+                        candidate.partial = false;
+                    }
+                }
+            }
+        } else if params.fill
+            && (total as usize) < needed
+            && request.sort == Sort::Relevance
+            && expr.is_plain_with_filters()
+        {
+            // Fewer exact matches than the page shows: the best articles holding some of
+            // the words follow them, marked partial (reprints of an exact match left out).
+            if let Some(answer) = relaxed::answer(&searcher, schema, &expr, params, needed, false)?
+            {
+                let exact = &collected.candidates;
+                partial = answer
+                    .collected
+                    .candidates
+                    .into_iter()
+                    .filter(|c| {
+                        !exact.iter().any(|e| {
+                            e.address == c.address
+                                || (e.simhash != 0
+                                    && distance(e.simhash, c.simhash) <= NEAR_DUPLICATE_BITS)
+                        })
+                    })
+                    .collect();
+                if !partial.is_empty() {
+                    partial_terms = answer.content.highlight_terms();
+                }
             }
         }
-        let total = collected.candidates.len() as u64;
         let facets = request.facets.then(|| facets_of(&collected));
-        let highlighter = Highlighter::new(
-            &highlight_terms
-                .iter()
-                .map(|t| t.normalized.as_str())
-                .collect::<Vec<_>>(),
-        );
+        let highlighter_of = |terms: &[Term]| {
+            Highlighter::new(
+                &terms
+                    .iter()
+                    .map(|t| t.normalized.as_str())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let highlighter = highlighter_of(&highlight_terms);
+        // A partial hit holds only some of the words: its own, as the relaxed answer found them.
+        let partial_highlighter = highlighter_of(&partial_terms);
 
         let mut candidates = std::mem::take(&mut collected.candidates);
-        if mode == Mode::Relaxed {
-            self.rerank_by_coverage(&mut candidates, &highlighter, &highlight_terms)?;
-        }
+        candidates.extend(partial);
         if request.recent && request.sort == Sort::Relevance {
             blend_recency(&mut candidates);
         }
-        let limit = request.limit.min(MAX_LIMIT);
         let groups = page(
             &mut candidates,
             request.sort,
@@ -337,6 +308,11 @@ impl Archive {
         for (candidate, similar) in groups {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let article = schema.to_article(&doc);
+            let highlighter = if candidate.partial {
+                &partial_highlighter
+            } else {
+                &highlighter
+            };
             hits.push(Hit {
                 title_highlights: article
                     .title
@@ -352,6 +328,7 @@ impl Archive {
                 url: article.url,
                 score: round_score(candidate.score),
                 similar,
+                partial: candidate.partial,
                 path: article.path,
             });
         }
@@ -359,75 +336,11 @@ impl Archive {
             query: request.query.clone(),
             total,
             mode,
+            notes,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             hits,
             facets,
         })
-    }
-
-    /// The relaxed answer to a plain query that matched nothing as written: the articles
-    /// holding at least [`RELAXED_MIN_SHARE`] of its content words, in any order.
-    fn relaxed(
-        &self,
-        expr: &Expr,
-        collector: &AllMatches,
-    ) -> Result<Option<(Collected, Vec<Term>)>> {
-        let length: usize = expr
-            .positive_terms()
-            .iter()
-            .map(|t| {
-                t.normalized
-                    .chars()
-                    .filter(|&c| crate::analyze::is_word_char(c))
-                    .count()
-            })
-            .sum();
-        let words = question_words(expr);
-        if length < RELAX_FROM_CHARS || words.len() < 2 {
-            return Ok(None);
-        }
-        let minimum = ((words.len() as f32 * RELAXED_MIN_SHARE).ceil() as usize).max(1);
-        let query = plan::any_words_query(self.schema(), &words, minimum)?;
-        let collected = self.searcher().search(&*query, collector)?;
-        Ok((!collected.candidates.is_empty()).then_some((collected, words)))
-    }
-
-    /// Orders the best relaxed candidates by how much of the question they cover: the
-    /// share of its words they hold, each word weighted by how rare it is in the archive
-    /// (嫦娥四号 counts for more than 成功), then by score.
-    fn rerank_by_coverage(
-        &self,
-        candidates: &mut [Candidate],
-        highlighter: &Highlighter,
-        words: &[Term],
-    ) -> Result<()> {
-        candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let searcher = self.searcher();
-        let schema = self.schema();
-        let documents = searcher.num_docs().max(1) as f32;
-        let mut weights = Vec::with_capacity(words.len());
-        for word in words {
-            let query = plan::any_words_query(schema, std::slice::from_ref(word), 1)?;
-            let found = searcher.search(&*query, &tantivy::collector::Count)? as f32;
-            weights.push((1.0 + (documents - found + 0.5) / (found + 0.5)).ln());
-        }
-        let all: f32 = weights.iter().sum::<f32>().max(f32::EPSILON);
-        let top = candidates.len().min(RELAXED_RERANK);
-        for candidate in candidates[..top].iter_mut() {
-            let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let article = schema.to_article(&doc);
-            let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
-            let held: f32 = highlighter
-                .terms_found(&text)
-                .iter()
-                .zip(&weights)
-                .filter(|(found, _)| **found)
-                .map(|(_, weight)| weight)
-                .sum();
-            let coverage = held / all;
-            candidate.score *= RELAXED_SCORE_FLOOR + coverage * coverage;
-        }
-        Ok(())
     }
 }
 
@@ -470,43 +383,6 @@ fn with_filters(expr: Expr, filters: &Filters) -> Result<Expr> {
     })
 }
 
-/// The content words of a plain query, each a term of its own: jieba's words of every
-/// part, without question words, interrogatives (哪…, 什么, 多少…) and duplicates.
-fn question_words(expr: &Expr) -> Vec<Term> {
-    let mut words: Vec<Term> = Vec::new();
-    for term in expr.positive_terms() {
-        for (_, word) in query_words(&term.normalized) {
-            let meaningful = !QUESTION_WORDS.contains(&word.as_str())
-                && !INTERROGATIVES.iter().any(|q| word.contains(q))
-                && (word.chars().count() > 1 || word.chars().all(|c| c.is_ascii_alphanumeric()));
-            if meaningful && !words.iter().any(|w| w.normalized == word) {
-                words.push(Term {
-                    text: word.clone(),
-                    normalized: word,
-                    quoted: false,
-                    scope: Scope::Default,
-                });
-            }
-        }
-    }
-    words
-}
-
-/// Parts of question words: a word holding one asks rather than tells.
-const INTERROGATIVES: &[&str] = &[
-    "哪",
-    "什么",
-    "甚么",
-    "怎么",
-    "怎样",
-    "为什么",
-    "为何",
-    "何时",
-    "多少",
-    "几",
-    "吗",
-];
-
 /// Multiplies scores by up to 1.5 for articles near the newest match (half-life of
 /// about three months), so "latest news" searches favour what is recent in the archive.
 fn blend_recency(candidates: &mut [Candidate]) {
@@ -531,7 +407,7 @@ fn comparator(sort: Sort) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Orderi
         // Undated articles last in both date orders.
         let dated_first = b.day.is_some().cmp(&a.day.is_some());
         match sort {
-            Sort::Relevance => by_score,
+            Sort::Relevance => a.partial.cmp(&b.partial).then(by_score),
             Sort::Date => dated_first.then(b.day.cmp(&a.day)).then(by_score),
             Sort::Oldest => dated_first.then(a.day.cmp(&b.day)).then(by_score),
         }
@@ -674,6 +550,7 @@ mod tests {
             score,
             day,
             simhash,
+            partial: false,
         }
     }
 

@@ -7,8 +7,9 @@
 //! from two characters that happen to meet (同乡 in 同乡村振兴). When several terms are
 //! required, articles where they stand close together get extra score.
 
-use super::query::{DateRange, Expr, Scope, Term};
-use crate::analyze::{bigrams, is_cjk, query_words};
+use super::proximity::{NearQuery, Spelling};
+use super::query::{DateRange, Expr, Near, Scope, Term};
+use crate::analyze::{bigrams, query_words};
 use crate::error::{Error, Result};
 use crate::schema::{AnalyzedField, AnalyzerKind, IndexSchema};
 use std::ops::Bound;
@@ -63,9 +64,40 @@ pub fn any_words_query(
     )))
 }
 
+/// `query` restricted by the filters and exclusions at the top of `expr` (its dates,
+/// sources and `-words`), as relaxed matching keeps them.
+pub(super) fn with_constraints(
+    schema: &IndexSchema,
+    expr: &Expr,
+    query: Box<dyn Query>,
+) -> Result<Box<dyn Query>> {
+    let parts = match expr {
+        Expr::And(parts) => parts.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for part in parts {
+        match part {
+            Expr::Date(_) | Expr::Source(_) => {
+                clauses.push((Occur::Must, expr_query(schema, part)?))
+            }
+            Expr::Not(inner) => {
+                clauses.push((Occur::MustNot, excluded(expr_query(schema, inner)?)))
+            }
+            _ => {}
+        }
+    }
+    if clauses.is_empty() {
+        return Ok(query);
+    }
+    clauses.push((Occur::Must, query));
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
 fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
     Ok(match expr {
         Expr::Term(term) => term_query(schema, term)?,
+        Expr::Near(near) => near_query(schema, near)?,
         Expr::Source(name) => {
             let term = TantivyTerm::from_field_text(schema.fields().source, name);
             filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
@@ -206,7 +238,7 @@ fn date_query(schema: &IndexSchema, range: &DateRange) -> Box<dyn Query> {
 }
 
 /// The fields a scope searches, with their boosts.
-fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField])> {
+pub(super) fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField])> {
     let wanted: &[&str] = match scope {
         Scope::Default => &[],
         Scope::Title => &["title", "subtitle"],
@@ -228,7 +260,7 @@ fn scope_fields(schema: &IndexSchema, scope: Scope) -> Vec<(f32, &[AnalyzedField
 /// the match scores more.
 fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
     // Analysed once, used on every field of the scope.
-    let pairs = bigram_tokens(&term.normalized);
+    let pairs = Spelling::of(&term.normalized);
     let words = query_words(&term.normalized);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field_boost, fields) in scope_fields(schema, term.scope) {
@@ -237,7 +269,7 @@ fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
         let Some(bigram) = bigram else {
             continue;
         };
-        let Some(matching) = bigram_query(bigram.field, &pairs)? else {
+        let Some(matching) = spelling_query(bigram.field, &pairs)? else {
             continue;
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
@@ -259,35 +291,42 @@ fn term_query(schema: &IndexSchema, term: &Term) -> Result<Box<dyn Query>> {
     Ok(Box::new(BooleanQuery::new(alternatives)))
 }
 
-/// What a term looks for on a bigram field.
-enum BigramTokens {
-    /// A single CJK character: it stands in any pair.
-    Char(char),
-    /// Its bigrams (and other tokens), with their positions.
-    Pairs(Vec<(usize, String)>),
-}
-
-fn bigram_tokens(text: &str) -> BigramTokens {
-    let mut chars = text.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        if is_cjk(c) {
-            return BigramTokens::Char(c);
-        }
+/// Terms close together in one field of the default scope: each field's matches
+/// scored with that field's boost.
+fn near_query(schema: &IndexSchema, near: &Near) -> Result<Box<dyn Query>> {
+    let spellings: Vec<Spelling> = near
+        .terms
+        .iter()
+        .map(|t| Spelling::of(&t.normalized))
+        .collect();
+    if spellings
+        .iter()
+        .any(|s| matches!(s, Spelling::Tokens(t) if t.is_empty()))
+    {
+        return Err(Error::Query(
+            "NEAR has a side with nothing to search for".to_string(),
+        ));
     }
-    BigramTokens::Pairs(
-        bigrams(text)
-            .into_iter()
-            .map(|t| (t.position, t.text))
-            .collect(),
-    )
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = scope_fields(schema, Scope::Default)
+        .into_iter()
+        .filter_map(|(boost, fields)| {
+            let bigram = fields.iter().find(|f| f.analyzer == AnalyzerKind::Bigram)?;
+            let query = NearQuery::new(bigram.field, spellings.clone(), near.within);
+            Some((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>,
+            ))
+        })
+        .collect();
+    Ok(Box::new(BooleanQuery::new(alternatives)))
 }
 
 /// The term as a phrase of bigrams (or a single CJK character in any pair), or `None`
 /// if it has no token.
-fn bigram_query(field: Field, tokens: &BigramTokens) -> Result<Option<Box<dyn Query>>> {
-    let tokens = match tokens {
-        BigramTokens::Char(c) => return single_cjk_char(field, *c).map(Some),
-        BigramTokens::Pairs(tokens) => tokens,
+pub(super) fn spelling_query(field: Field, spelling: &Spelling) -> Result<Option<Box<dyn Query>>> {
+    let tokens = match spelling {
+        Spelling::Char(c) => return single_cjk_char(field, *c).map(Some),
+        Spelling::Tokens(tokens) => tokens,
     };
     Ok(match tokens.len() {
         0 => None,

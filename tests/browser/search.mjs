@@ -166,15 +166,21 @@ try {
     "a query is never read as HTML");
   check((await page.inputValue("#q")) === hostile, "the box shows the query as typed");
 
+  step = "pasted text is searched";
+  await page.goto(`${base}?q=${encodeURIComponent('"乡村振兴 收入')}`);
+  await page.waitForSelector("#hits li.hit");
+  const pasted = await page.textContent("#summary");
+  check(/按普通文字处理/.test(pasted), "an unclosed quote is searched, with a note", pasted);
+
   step = "a bad query explains itself";
   const before = problems.length;
-  await page.goto(`${base}?q=${encodeURIComponent('"乡村振兴')}`);
+  await page.goto(`${base}?q=${encodeURIComponent("titel:乡村振兴")}`);
   await page.waitForSelector("#status.error");
   // The browser logs the API's 400 answer; that one is expected.
   problems.splice(before, problems.length - before,
     ...problems.slice(before).filter((p) => !/status of 400/.test(p)));
   const error = await page.textContent("#status");
-  check(/quote/.test(error), "an unbalanced quote is reported", error);
+  check(/title/.test(error), "a misspelt field is reported", error);
 
   step = "phone width";
   const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "zh-CN", isMobile: true, hasTouch: true });

@@ -30,6 +30,25 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The titles of the articles that match `query` as written (up to 100): none when
+/// only a relaxed answer was found, and without the partial hits that follow a short
+/// list of exact ones.
+pub fn exact_titles(index: &Path, query: &str) -> Vec<String> {
+    let output = run(index, &["search", "--json", "--limit", "100", query]);
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("no JSON for {query}: {}", stderr(&output)));
+    if results["mode"] != "all" {
+        return Vec::new();
+    }
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["partial"] == false)
+        .map(|h| h["title"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
 /// The project's `sample_corpus/` folder.
 pub fn sample_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")

@@ -255,7 +255,15 @@ function drawSummary(state, results, offset) {
       el("span", { class: "took", text: `（${results.took_ms.toFixed(1)} 毫秒）` }),
     );
     if (results.mode === "relaxed") {
-      summary.append(el("span", { class: "relaxed", text: "没有完全符合的文章；以下文章包含问题中的大部分词语。" }));
+      summary.append(el("span", { class: "relaxed", text: "没有包含全部词语的文章；以下文章包含其中最多的词语。" }));
+    }
+    if (results.notes && results.notes.length) {
+      // The notes say, in English, which marks were read as plain text.
+      summary.append(el("span", {
+        class: "relaxed",
+        title: results.notes.join("\n"),
+        text: "查询中的部分引号、括号或符号已按普通文字处理。",
+      }));
     }
   }
   const chips = el("span", { class: "chips" });
@@ -291,7 +299,12 @@ function articleLink(state, id) {
 function drawHits(state, hits) {
   const list = $("hits");
   list.replaceChildren();
+  let partialShown = false;
   for (const hit of hits) {
+    if (hit.partial && !partialShown) {
+      partialShown = true;
+      list.append(el("li", { class: "partial-heading", text: "以下文章只包含部分词语：" }));
+    }
     const title = hit.title
       ? marked(hit.title, hit.title_highlights)
       : document.createTextNode("（无标题）");

@@ -1,0 +1,308 @@
+//! How `baoku search` answers queries as people type and paste them (issue 13): short
+//! questions, pasted text with odd quotes and brackets, words given as separate
+//! arguments, `-word` on the command line, and `NEAR`. The real binary, on
+//! `sample_corpus/` plus a few articles written here.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use support::{baoku, sample_corpus, stderr, stdout};
+
+const FILLER: &str =
+    "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
+
+/// Articles that show exclusions and distances.
+fn extra_articles() -> String {
+    let records = [
+        json!({"id": "typhoon-drill", "title": "沿海城市举行防台风演习", "date": "2023-07-01",
+               "source": "测试报", "body": format!("台风季来临前，多地举行防汛防台风演习。{FILLER}")}),
+        json!({"id": "typhoon-landfall", "title": "台风在沿海登陆", "date": "2023-07-20",
+               "source": "测试报", "body": format!("今年第5号台风今晨登陆，当地转移群众。{FILLER}")}),
+        // 黄河 and 湿地 side by side, then more than a hundred characters apart.
+        json!({"id": "near", "title": "生态保护简讯一", "date": "2020-06-01", "source": "测试报",
+               "body": format!("黄河湿地保护取得进展。{FILLER}{FILLER}")}),
+        json!({"id": "far", "title": "生态保护简讯二", "date": "2020-06-02", "source": "测试报",
+               "body": format!("黄河保护取得进展。{FILLER}{FILLER}{FILLER}湿地。")}),
+        json!({"id": "reverse", "title": "生态保护简讯三", "date": "2020-06-03", "source": "测试报",
+               "body": format!("湿地与黄河相连。{FILLER}")}),
+    ];
+    records.iter().map(|r| format!("{r}\n")).collect()
+}
+
+/// An index of sample_corpus and the extra articles, built once.
+fn index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_dir, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let extra = dir.path().join("extra.jsonl");
+        std::fs::write(&extra, extra_articles()).unwrap();
+        let index = dir.path().join("index");
+        let output = baoku(&index)
+            .arg("index")
+            .arg(sample_corpus())
+            .arg(&extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        (dir, index)
+    });
+    index
+}
+
+/// `baoku search --json ARGS…`: the decoded document and the exit status.
+fn search(args: &[&str]) -> (Value, i32) {
+    let output = baoku(index())
+        .args(["search", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap();
+    assert!(code <= 1, "{args:?}: {}", stderr(&output));
+    (serde_json::from_slice(&output.stdout).unwrap(), code)
+}
+
+fn titles(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn ids(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn notes(results: &Value) -> Vec<String> {
+    results["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The characters of `text` a `[start, end)` range covers.
+fn chars_of(text: &str, range: &Value) -> String {
+    let (a, b) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
+    text.chars()
+        .skip(a as usize)
+        .take((b - a) as usize)
+        .collect()
+}
+
+#[test]
+fn short_questions_are_answered() {
+    // Under eight characters, matching nothing as written: answered in relaxed mode,
+    // the question words left out.
+    for (question, title) in [
+        ("黑木耳是什么？", "小木耳撑起大产业 汪清农民增收有门道"),
+        ("谁拍到了大熊猫？", "红外相机再次拍到野生大熊猫“母子同框”"),
+        (
+            "漓江在哪里",
+            "广西桂林强降雨致漓江超警 当地紧急转移群众1.6万余人",
+        ),
+    ] {
+        let (results, code) = search(&[question]);
+        assert_eq!(code, 0, "{question}");
+        assert_eq!(results["mode"], "relaxed", "{question}");
+        assert_eq!(titles(&results)[0], title, "{question}");
+        // The question words themselves are not highlighted.
+        for snippet in results["hits"][0]["snippets"].as_array().unwrap() {
+            for range in snippet["highlights"].as_array().unwrap() {
+                let marked = chars_of(snippet["text"].as_str().unwrap(), range);
+                assert!(
+                    !["什么", "谁", "哪里", "是"].contains(&marked.as_str()),
+                    "{marked}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_query_whose_words_occur_somewhere_never_answers_nothing() {
+    // 量子 occurs nowhere, 黑木耳 does: the articles with 黑木耳 answer.
+    let (results, code) = search(&["量子 黑木耳"]);
+    assert_eq!(code, 0);
+    assert_eq!(results["mode"], "relaxed");
+    assert!(titles(&results)[0].contains("木耳"));
+    // Words found nowhere at all: nothing, exit status 1, and the terminal says so.
+    let output = baoku(index())
+        .args(["search", "企鹅冰川"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("No articles match"));
+}
+
+#[test]
+fn pasted_text_is_searched_with_a_note() {
+    // (query, a word of the note, or "" when nothing needs one)
+    for (query, note) in [
+        ("“黑木耳 产值", "never closed"),
+        ("黑木耳 产值”", "never closed"),
+        ("(黑木耳 产值", "never closed"),
+        ("黑木耳) 产值", "has no ( before it"),
+        ("OR 黑木耳", "has nothing before it"),
+        ("黑木耳 NOT", "has nothing after it"),
+        ("Note: 黑木耳", "not a field"),
+        ("“黑木耳\"产值", ""),
+        ("”黑木耳“的产值", ""),
+        ("「黑木耳『产值", ""),
+        ("《黑木耳》产值", ""),
+        ("时间：2023年 黑木耳", ""),
+        ("黑木耳——产值🍄", ""),
+    ] {
+        let output = baoku(index())
+            .args(["search", "--json", query])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{query}: {}",
+            stderr(&output)
+        );
+        let results: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            titles(&results).iter().any(|t| t.contains("木耳")),
+            "{query}: {:?}",
+            titles(&results)
+        );
+        let noted = notes(&results);
+        if note.is_empty() {
+            assert!(noted.is_empty(), "{query}: {noted:?}");
+        } else {
+            assert!(noted.iter().any(|n| n.contains(note)), "{query}: {noted:?}");
+            // The terminal prints the same notes on stderr, one line each.
+            let text = baoku(index()).args(["search", query]).output().unwrap();
+            let err = stderr(&text);
+            assert_eq!(err.lines().count(), noted.len(), "{err}");
+            assert!(err.contains(note), "{err}");
+        }
+    }
+}
+
+#[test]
+fn only_nothing_to_search_and_impossible_fields_and_dates_are_errors() {
+    for (query, message) in [
+        ("titel:黑木耳", "did you mean title:?"),
+        ("date:2022-13", "not a date"),
+        ("，。！🎉", "no letters, digits or Chinese characters"),
+        ("“”", "no letters, digits or Chinese characters"),
+    ] {
+        let output = baoku(index()).args(["search", query]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{query}");
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(message), "{query}: {err}");
+    }
+    // Years and months written the Chinese way are dates.
+    let (results, _) = search(&["date:2024年6月 漓江"]);
+    assert_eq!(results["total"], 1);
+}
+
+#[test]
+fn words_are_taken_as_typed_on_the_command_line() {
+    // Two arguments are one query; the same answer as the quoted form.
+    let (apart, _) = search(&["乡村振兴", "收入"]);
+    let (together, _) = search(&["乡村振兴 收入"]);
+    assert_eq!(apart["query"], "乡村振兴 收入");
+    assert_eq!(ids(&apart), ids(&together));
+    assert!(apart["total"].as_u64().unwrap() >= 3);
+    // A word with a leading dash after the first word excludes it, and flags after it
+    // still work.
+    let (both, _) = search(&["台风"]);
+    let (without, _) = search(&["台风", "-演习", "--limit", "5"]);
+    assert!(ids(&both).contains(&"typhoon-drill".to_string()));
+    assert!(!ids(&without).contains(&"typhoon-drill".to_string()));
+    assert!(ids(&without).contains(&"typhoon-landfall".to_string()));
+    assert_eq!(without["query"], "台风 -演习");
+    // Flags before the words, and an exclusion no flag could be spelt like.
+    let output = baoku(index())
+        .args(["search", "-n", "1", "--json", "-演习", "台风"])
+        .output()
+        .unwrap();
+    let first: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(ids(&first), ["typhoon-landfall"]);
+    // The same exclusion in --batch.
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("queries.txt");
+    std::fs::write(&batch, "q1\t台风 -演习\n").unwrap();
+    let output = baoku(index())
+        .args(["search", "--batch"])
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["qid"], "q1");
+    assert_eq!(line["total"], without["total"]);
+    assert!(line["notes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn near_finds_words_within_a_distance_in_either_order() {
+    let found = |query: &str| {
+        // The three share most of their text: reprints of each other, shown apart.
+        let mut found = ids(&search(&[query, "--no-collapse"]).0);
+        found.retain(|id| ["near", "far", "reverse"].contains(&id.as_str()));
+        found.sort();
+        found
+    };
+    assert_eq!(found("黄河 NEAR/5 湿地"), ["near", "reverse"]);
+    assert_eq!(found("湿地 NEAR/0 黄河"), ["near"]);
+    assert_eq!(found("\"黄河 湿地\"~5"), ["near", "reverse"]);
+    assert_eq!(found("黄河 NEAR/200 湿地"), ["far", "near", "reverse"]);
+    assert_eq!(found("黄河 NEAR 湿地"), ["near", "reverse"]);
+    // On a real article: the words are highlighted where they stand.
+    let (results, code) = search(&["黑木耳 NEAR/10 产值"]);
+    assert_eq!(code, 0);
+    assert_eq!(results["mode"], "all");
+    let hit = &results["hits"][0];
+    assert_eq!(titles(&results), ["在新起点上接续奋斗"]);
+    let snippet = &hit["snippets"][0];
+    let marked: Vec<String> = snippet["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| chars_of(snippet["text"].as_str().unwrap(), r))
+        .collect();
+    assert!(marked.iter().any(|m| m.contains("黑木耳")), "{marked:?}");
+    assert!(marked.iter().any(|m| m.contains("产值")), "{marked:?}");
+}
+
+#[test]
+fn few_exact_matches_are_followed_by_partial_ones() {
+    // One article holds 黄河湿地 as a phrase; others hold 黄河 or 湿地 alone.
+    let (results, _) = search(&["黄河湿地"]);
+    assert_eq!(results["mode"], "all");
+    assert_eq!(results["total"], 1);
+    let hits = results["hits"].as_array().unwrap();
+    assert_eq!(hits[0]["id"], "near");
+    assert_eq!(hits[0]["partial"], false);
+    assert!(hits.len() > 1);
+    assert!(hits[1..].iter().all(|h| h["partial"] == true));
+    // Sorted by date, only the exact matches.
+    let (dated, _) = search(&["黄河湿地", "--sort", "date"]);
+    assert_eq!(ids(&dated), ["near"]);
+    // The terminal says where the partial ones begin.
+    let text = stdout(
+        &baoku(index())
+            .args(["search", "黄河湿地"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        text.contains("Articles holding only some of the words"),
+        "{text}"
+    );
+}
