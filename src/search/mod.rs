@@ -230,7 +230,11 @@ impl Archive {
         };
 
         let strict = plan::build_query(schema, &expr)?;
-        let mut collected = searcher.search(&*strict, &collector)?;
+        let mut collected = if cannot_match(&searcher, schema, &expr)? {
+            Collected::default()
+        } else {
+            searcher.search(&*strict, &collector)?
+        };
         let mut mode = Mode::All;
         let mut highlight_terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
         let mut total = collected.candidates.len() as u64;
@@ -342,6 +346,35 @@ impl Archive {
             facets,
         })
     }
+}
+
+/// Whether a query that requires a lone CJK character (`问：…` pasted from a Q&A)
+/// cannot match because its other required parts match nothing: a lone character is
+/// looked up in every pair that holds it, which costs tens of milliseconds, so the
+/// cheaper parts are asked first.
+fn cannot_match(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+    expr: &Expr,
+) -> Result<bool> {
+    let Expr::And(parts) = expr else {
+        return Ok(false);
+    };
+    let lone = |part: &Expr| {
+        matches!(part, Expr::Term(t) if matches!(
+            proximity::Spelling::of(&t.normalized),
+            proximity::Spelling::Char(_)
+        ))
+    };
+    if !parts.iter().any(lone) {
+        return Ok(false);
+    }
+    let rest: Vec<Expr> = parts.iter().filter(|p| !lone(p)).cloned().collect();
+    if rest.is_empty() || rest.iter().all(|p| matches!(p, Expr::Not(_))) {
+        return Ok(false);
+    }
+    let probe = plan::build_query(schema, &Expr::And(rest))?;
+    Ok(searcher.search(&*probe, &tantivy::collector::Count)? == 0)
 }
 
 /// Adds the filter flags to the query, as the query forms they stand for.

@@ -549,11 +549,12 @@ impl Parser {
                     self.at += 1;
                     self.ignored(&token, "has nothing before it");
                 }
-                _ => {
-                    if let Some(part) = self.disjunction()? {
-                        parts.push(part);
-                    }
-                }
+                _ => match self.disjunction()? {
+                    // `问：愿` is two words: one level of AND for all parts.
+                    Some(Expr::And(words)) => parts.extend(words),
+                    Some(part) => parts.push(part),
+                    None => {}
+                },
             }
         }
         Ok(match parts.len() {
@@ -1134,7 +1135,7 @@ mod tests {
         assert_eq!(noted("收入 (-)").0, "收入");
         // A word before a colon that is no field.
         let (tree, notes) = noted("Note: 台风 https://news.cn/a");
-        assert_eq!(tree, "(note & 台风 & (https & //news & cn/a))");
+        assert_eq!(tree, "(note & 台风 & https & //news & cn/a)");
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].starts_with("Note: at character 1 is not a field"));
     }
