@@ -14,10 +14,11 @@ use baoku::output::{
     summary_line, write_article, write_batch_error, write_batch_record, write_json, write_results,
     write_stats, Markup,
 };
-use baoku::search::{Filters, Sort};
+use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
 use baoku::{Archive, SearchRequest, SnippetOptions};
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
@@ -211,13 +212,15 @@ struct SearchArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
 
-    /// Only articles dated on or after this day, month or year (2021, 2021-03, 2021-03-08).
-    #[arg(long, value_name = "DATE")]
-    since: Option<String>,
+    /// Only articles dated on or after this day, month or year (2021, 2021-03,
+    /// 2021-03-08, 2021年3月).
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    since: Option<Period>,
 
-    /// Only articles dated on or before this day, month or year (2022-06 includes all of June).
-    #[arg(long, value_name = "DATE")]
-    until: Option<String>,
+    /// Only articles dated on or before this day, month or year (2022-06 includes all
+    /// of June).
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    until: Option<Period>,
 
     /// Only articles from exactly this outlet (as `baoku stats` lists them).
     #[arg(long, value_name = "NAME")]
@@ -228,8 +231,10 @@ struct SearchArgs {
     author: Option<String>,
 
     /// Order: relevance (best first), date (newest first) or oldest.
-    #[arg(long, value_enum, default_value_t = SortChoice::Relevance, value_name = "ORDER")]
-    sort: SortChoice,
+    #[arg(long, default_value_t = Sort::default(), value_name = "ORDER",
+          value_parser = clap::builder::PossibleValuesParser::new(["relevance", "date", "oldest"])
+              .map(|s| s.parse::<Sort>().expect("one of the possible values")))]
+    sort: Sort,
 
     /// Favour recent articles ("latest news").
     #[arg(long)]
@@ -286,16 +291,12 @@ impl SearchArgs {
         SearchRequest {
             query,
             filters: Filters {
-                since: self.since.clone(),
-                until: self.until.clone(),
+                since: self.since,
+                until: self.until,
                 source: self.source.clone(),
                 author: self.author.clone(),
             },
-            sort: match self.sort {
-                SortChoice::Relevance => Sort::Relevance,
-                SortChoice::Date => Sort::Date,
-                SortChoice::Oldest => Sort::Oldest,
-            },
+            sort: self.sort,
             recent: self.recent,
             limit: self.limit,
             offset: self.offset,
@@ -309,11 +310,8 @@ impl SearchArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SortChoice {
-    Relevance,
-    Date,
-    Oldest,
+fn parse_period(text: &str) -> Result<Period, String> {
+    text.parse()
 }
 
 const QUERY_HELP: &str = "\
@@ -487,7 +485,10 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
 
 /// Parses the command line, runs the command and turns its outcome into an exit status.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse_from(mark_exclusions(std::env::args_os().collect()));
+    let cli = match Cli::try_parse_from(mark_exclusions(std::env::args_os().collect())) {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     let outcome = match &cli.command {
         Command::Index(args) => index(&cli.index, args),
         Command::Search(args) => search(&cli.index, args),
@@ -505,6 +506,32 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Help and version go to stdout as clap writes them; a mistake on the command line is
+/// one line on stderr (`baoku: invalid value '2022-13' for '--since <DATE>': …`), exit 2.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    let text = error.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // clap lists what it would take on the next line (`[possible values: …]`).
+    let detail = lines
+        .next()
+        .filter(|l| l.starts_with('['))
+        .map(|l| format!(" {l}"))
+        .unwrap_or_default();
+    eprintln!("baoku: {first}{detail} (see baoku --help)");
+    ExitCode::from(2)
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

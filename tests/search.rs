@@ -362,9 +362,13 @@ fn malformed_queries_are_one_line_errors() {
             .contains("102400 characters"),
         "{line}"
     );
+    // A bad flag value is one line naming the flag and the value.
     let bad_flag = run(&["收入", "--since", "2022-13"]);
     assert_eq!(bad_flag.status.code(), Some(2));
-    assert!(String::from_utf8(bad_flag.stderr)
-        .unwrap()
-        .contains("--since 2022-13"));
+    let err = String::from_utf8(bad_flag.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("'2022-13' for '--since") && err.contains("not a date"),
+        "{err}"
+    );
 }

@@ -5,6 +5,7 @@
 //! stored-document reads), and counts sources and months on the way. Sorting,
 //! collapsing reprints and paging then happen on that list.
 
+use super::results::{FacetCount, Facets};
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -158,4 +159,33 @@ impl SegmentCollector for SegmentMatches {
 pub fn month_of_day(day: i32) -> i32 {
     crate::article::Date::from_days_since_epoch(i64::from(day))
         .map_or(0, |d| d.year() * 12 + d.month() as i32 - 1)
+}
+
+/// The facet counts of collected matches: sources most first, months in order.
+pub fn facets_of(collected: &Collected) -> Facets {
+    let mut source: Vec<FacetCount> = collected
+        .sources
+        .iter()
+        .map(|(value, &count)| FacetCount {
+            value: value.clone(),
+            count,
+        })
+        .collect();
+    source.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.value.is_none().cmp(&b.value.is_none()))
+            .then(a.value.cmp(&b.value))
+    });
+    let mut months: Vec<(Option<i32>, u64)> =
+        collected.months.iter().map(|(m, c)| (*m, *c)).collect();
+    months.sort_by_key(|(m, _)| (m.is_none(), *m));
+    let month = months
+        .into_iter()
+        .map(|(m, count)| FacetCount {
+            value: m.map(|m| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)),
+            count,
+        })
+        .collect();
+    Facets { source, month }
 }

@@ -22,6 +22,7 @@
 //! be valid (`titel:`, `date:2022-13`) are errors, each one line that points at the
 //! problem. Parsing never panics.
 
+use super::request::Period;
 use crate::analyze::{is_cjk, is_word_char, normalize_str};
 use crate::article::Date;
 use crate::error::{Error, Result};
@@ -904,64 +905,10 @@ pub fn parse_date_range(text: &str) -> std::result::Result<DateRange, String> {
     })
 }
 
-/// The parts of `2022年5月17日` (or `2022年5月`, `2022年`) as `["2022", "5", "17"]`.
-fn chinese_date_parts(text: &str) -> Option<Vec<&str>> {
-    let (year, rest) = text.split_once('年')?;
-    if rest.is_empty() {
-        return Some(vec![year]);
-    }
-    let (month, rest) = rest.split_once('月')?;
-    if rest.is_empty() {
-        return Some(vec![year, month]);
-    }
-    let day = rest.strip_suffix(['日', '号'])?;
-    Some(vec![year, month, day])
-}
-
 /// A year, month or day as `[first day, first day after)`.
 fn parse_period(text: &str) -> std::result::Result<(Date, Date), String> {
-    let text = text.trim();
-    let parts: Vec<&str> =
-        chinese_date_parts(text).unwrap_or_else(|| text.split(['-', '/', '.']).collect());
-    let number = |s: &str, what: &str| -> std::result::Result<u32, String> {
-        if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("{s:?} is not a {what}"));
-        }
-        s.parse().map_err(|_| format!("{s:?} is not a {what}"))
-    };
-    let impossible =
-        || format!("{text} is not a date (expected 2022, 2022-05, 2022-05-17 or 2022年5月17日)");
-    match parts.as_slice() {
-        [y] => {
-            let year = number(y, "year")? as i32;
-            let from = Date::new(year, 1, 1).ok_or_else(impossible)?;
-            let until = Date::new(year + 1, 1, 1).ok_or_else(impossible)?;
-            Ok((from, until))
-        }
-        [y, m] => {
-            let (year, month) = (number(y, "year")? as i32, number(m, "month")?);
-            let from = Date::new(year, month, 1).ok_or_else(impossible)?;
-            let until = if month == 12 {
-                Date::new(year + 1, 1, 1)
-            } else {
-                Date::new(year, month + 1, 1)
-            }
-            .ok_or_else(impossible)?;
-            Ok((from, until))
-        }
-        [y, m, d] => {
-            let date = Date::new(
-                number(y, "year")? as i32,
-                number(m, "month")?,
-                number(d, "day")?,
-            )
-            .ok_or_else(impossible)?;
-            let next =
-                Date::from_days_since_epoch(date.days_since_epoch() + 1).ok_or_else(impossible)?;
-            Ok((date, next))
-        }
-        _ => Err(impossible()),
-    }
+    let period: Period = text.parse()?;
+    Ok((period.first, period.after))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use baoku::search::{Filters, Sort};
+use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use serde_json::json;
@@ -342,21 +342,25 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
             FRAGMENT_CHARS.end()
         )));
     }
-    let sort = match get("sort").unwrap_or("relevance") {
-        "relevance" | "" => Sort::Relevance,
-        "date" => Sort::Date,
-        "oldest" => Sort::Oldest,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "sort must be relevance, date or oldest, not {other:?}"
-            )))
-        }
+    let sort = match get("sort").map(str::trim) {
+        None | Some("") => Sort::default(),
+        Some(text) => text
+            .parse::<Sort>()
+            .map_err(|reason| ApiError::bad_request(format!("sort {reason}")))?,
+    };
+    let period = |name: &str| -> Result<Option<Period>, ApiError> {
+        filter(name)
+            .map(|text| {
+                text.parse::<Period>()
+                    .map_err(|reason| ApiError::bad_request(format!("{name}={text}: {reason}")))
+            })
+            .transpose()
     };
     Ok(SearchRequest {
         query: query.to_string(),
         filters: Filters {
-            since: filter("since"),
-            until: filter("until"),
+            since: period("since")?,
+            until: period("until")?,
             source: filter("source"),
             author: filter("author"),
         },
@@ -431,8 +435,14 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(request.query, "乡村振兴 收入");
-        assert_eq!(request.filters.since.as_deref(), Some("2021"));
-        assert_eq!(request.filters.until.as_deref(), Some("2022-06"));
+        assert_eq!(
+            request.filters.since.map(|p| p.to_string()).as_deref(),
+            Some("2021")
+        );
+        assert_eq!(
+            request.filters.until.map(|p| p.to_string()).as_deref(),
+            Some("2022-06")
+        );
         assert_eq!(request.filters.source.as_deref(), Some("吉林日报"));
         assert_eq!(request.filters.author, None, "an empty field is no filter");
         assert_eq!(request.sort, Sort::Date);

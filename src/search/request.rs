@@ -1,0 +1,240 @@
+//! The question a front end asks: a [`SearchRequest`] with its typed parts — the
+//! order ([`Sort`]), the filters ([`Filters`], dates as a [`Period`]) and how snippets
+//! are cut. Each part is parsed once, where the caller typed it (`FromStr`), so that
+//! a mistake is reported in the caller's words (`--since`, `since=`); the search
+//! itself never re-parses a string. This module must not search.
+
+use crate::analyze::normalize_str;
+use crate::article::Date;
+use crate::snippet::SnippetOptions;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 1000;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first, ties broken by relevance; undated articles last.
+    Date,
+    /// Oldest first, ties broken by relevance; undated articles last.
+    Oldest,
+}
+
+impl FromStr for Sort {
+    type Err = String;
+
+    /// `relevance`, `date` (newest first) or `oldest`.
+    fn from_str(text: &str) -> std::result::Result<Sort, String> {
+        match text.trim() {
+            "relevance" => Ok(Sort::Relevance),
+            "date" => Ok(Sort::Date),
+            "oldest" => Ok(Sort::Oldest),
+            other => Err(format!("must be relevance, date or oldest, not {other:?}")),
+        }
+    }
+}
+
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Sort::Relevance => "relevance",
+            Sort::Date => "date",
+            Sort::Oldest => "oldest",
+        })
+    }
+}
+
+/// A day, a month or a year, as people write one: `2021`, `2021-03`, `2021-03-08`
+/// (also with `/` or `.`), `2021年3月8日`, `２０２１年`. Parsed once where it is
+/// typed (a flag, an HTTP parameter, `date:` in a query); the library only sees this.
+///
+/// ```
+/// use baoku::search::Period;
+///
+/// let march: Period = "2021年3月".parse().unwrap();
+/// assert_eq!(march.to_string(), "2021-03");
+/// assert_eq!(march.first.to_string(), "2021-03-01");
+/// assert_eq!(march.after.to_string(), "2021-04-01");
+/// assert!("2021-13".parse::<Period>().is_err());
+/// for written in ["2021", "2021-12", "2021-03-08", "2020-02-29"] {
+///     assert_eq!(written.parse::<Period>().unwrap().to_string(), written);
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// Its first day.
+    pub first: Date,
+    /// The first day after it.
+    pub after: Date,
+}
+
+impl FromStr for Period {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Period, String> {
+        let text = normalize_str(text);
+        let text = text.trim();
+        let parts: Vec<&str> =
+            chinese_date_parts(text).unwrap_or_else(|| text.split(['-', '/', '.']).collect());
+        let number = |s: &str, what: &str| -> std::result::Result<u32, String> {
+            if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("{s:?} is not a {what}"));
+            }
+            s.parse().map_err(|_| format!("{s:?} is not a {what}"))
+        };
+        let impossible = || {
+            format!("{text} is not a date (expected 2022, 2022-05, 2022-05-17 or 2022年5月17日)")
+        };
+        let (first, after) = match parts.as_slice() {
+            [y] => {
+                let year = number(y, "year")? as i32;
+                (Date::new(year, 1, 1), Date::new(year + 1, 1, 1))
+            }
+            [y, m] => {
+                let (year, month) = (number(y, "year")? as i32, number(m, "month")?);
+                let after = if month == 12 {
+                    Date::new(year + 1, 1, 1)
+                } else {
+                    Date::new(year, month + 1, 1)
+                };
+                (Date::new(year, month, 1), after)
+            }
+            [y, m, d] => {
+                let day = Date::new(
+                    number(y, "year")? as i32,
+                    number(m, "month")?,
+                    number(d, "day")?,
+                );
+                let next = day.and_then(|d| Date::from_days_since_epoch(d.days_since_epoch() + 1));
+                (day, next)
+            }
+            _ => return Err(impossible()),
+        };
+        match (first, after) {
+            (Some(first), Some(after)) => Ok(Period { first, after }),
+            _ => Err(impossible()),
+        }
+    }
+}
+
+/// The parts of `2022年5月17日` (or `2022年5月`, `2022年`) as `["2022", "5", "17"]`.
+fn chinese_date_parts(text: &str) -> Option<Vec<&str>> {
+    let (year, rest) = text.split_once('年')?;
+    if rest.is_empty() {
+        return Some(vec![year]);
+    }
+    let (month, rest) = rest.split_once('月')?;
+    if rest.is_empty() {
+        return Some(vec![year, month]);
+    }
+    let day = rest.strip_suffix(['日', '号'])?;
+    Some(vec![year, month, day])
+}
+
+impl fmt::Display for Period {
+    /// `2021`, `2021-03` or `2021-03-08`: the shortest form that says it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (first, after) = (self.first, self.after);
+        let (year, month) = (first.year(), first.month());
+        let next_month = match month {
+            12 => Date::new(year + 1, 1, 1),
+            _ => Date::new(year, month + 1, 1),
+        };
+        if first.day() == 1 && month == 1 && Some(after) == Date::new(year + 1, 1, 1) {
+            write!(f, "{year:04}")
+        } else if first.day() == 1 && Some(after) == next_month {
+            write!(f, "{year:04}-{month:02}")
+        } else {
+            write!(f, "{first}")
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Period, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Filters that the query language can also express (`--since 2021` is `date:>=2021`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Only articles dated on or after the first day of this period.
+    pub since: Option<Period>,
+    /// Only articles dated on or before the last day of this period (`2022-06` is to
+    /// the end of June).
+    pub until: Option<Period>,
+    /// Only articles from exactly this outlet.
+    pub source: Option<String>,
+    /// Only articles whose author field holds this name.
+    pub author: Option<String>,
+}
+
+/// What to search for and how to present it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query, in baoku's query language (see the README).
+    pub query: String,
+    /// Restrictions on date, source and author.
+    pub filters: Filters,
+    /// Order of the hits.
+    pub sort: Sort,
+    /// Favour recent articles (for "latest news" searches); only with relevance order.
+    pub recent: bool,
+    /// Number of hits to return (at most [`MAX_LIMIT`]).
+    pub limit: usize,
+    /// Number of best hits to skip first (for paging).
+    pub offset: usize,
+    /// How snippets are cut.
+    pub snippets: SnippetOptions,
+    /// Show reprints of one story as one hit (with `similar` counting the others).
+    pub collapse: bool,
+    /// Count the matches by source and by month.
+    pub facets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            recent: false,
+            limit: 10,
+            offset: 0,
+            snippets: SnippetOptions::default(),
+            collapse: true,
+            facets: false,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for the 10 best hits of `query`, with 3 snippets each.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
+    }
+}

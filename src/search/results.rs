@@ -1,0 +1,89 @@
+//! What a search answers: [`SearchResults`] with their [`Hit`]s, serialised to exactly
+//! the JSON of `baoku search --json` (and of `/api/search`). This module must not
+//! search.
+
+use crate::article::Date;
+use crate::snippet::Snippet;
+use serde::{Deserialize, Serialize};
+
+/// Which matching answered the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every part of the query matched as written.
+    All,
+    /// Nothing matched as written; the articles holding the most of the query's content
+    /// words (without question words such as 什么, 谁), in any order, answered.
+    Relaxed,
+}
+
+/// The answer to a [`SearchRequest`]; serialises to the JSON of `baoku search --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Exact number of matching articles (reprints included, not just those returned).
+    pub total: u64,
+    /// Which matching answered.
+    pub mode: Mode,
+    /// What in the query was read differently from how it looks (a quote never
+    /// closed, a word before a colon that is no field…), and how the query was
+    /// answered when not as written; one line each.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Milliseconds the engine spent answering (parse, match, rank, snippets).
+    pub took_ms: f64,
+    /// The returned hits, in the requested order.
+    pub hits: Vec<Hit>,
+    /// Counts of the matching articles by source and by month, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub facets: Option<Facets>,
+}
+
+/// Counts of the matching articles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By source, most first; `null` counts articles without a source. Sums to `total`.
+    pub source: Vec<FacetCount>,
+    /// By month (`2022-05`), in order; `null` counts undated articles. Sums to `total`.
+    pub month: Vec<FacetCount>,
+}
+
+/// One value of a facet and its count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The source or month; `None` for articles without one.
+    pub value: Option<String>,
+    /// Matching articles with it.
+    pub count: u64,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The article id.
+    pub id: String,
+    /// The headline.
+    pub title: Option<String>,
+    /// `[start, end)` character offsets of the query words in `title`.
+    pub title_highlights: Vec<[usize; 2]>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Option<Date>,
+    /// The outlet.
+    pub source: Option<String>,
+    /// The writer(s).
+    pub author: Option<String>,
+    /// The article's web address.
+    pub url: Option<String>,
+    /// Relevance (BM25, higher is better); comparable within one result list only.
+    pub score: f32,
+    /// Other matching articles that are reprints of this one (collapsed into it).
+    pub similar: u64,
+    /// It holds only some of the query's words: shown after the fewer than a page of
+    /// articles that match as written (relevance order only), not counted in `total`.
+    pub partial: bool,
+    /// Fragments of the body with the query words highlighted, best first.
+    pub snippets: Vec<Snippet>,
+    /// The file the article was indexed from.
+    pub path: Option<String>,
+}
