@@ -27,6 +27,7 @@
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
 use super::date::{date_from_url, find_date, parse_date_value};
+use super::headline::{clean_headline, collapse_spaces, looks_like_site, strip_media_markers};
 use super::meta::{clean_people, parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::{Article, Date};
@@ -1308,96 +1309,6 @@ fn subtitle_after(blocks: &[Block], title_block: usize) -> Option<String> {
     (subtitle.chars().count() >= 2).then_some(subtitle)
 }
 
-/// `[视频]`, `【组图】`, `(图)`: what kind of page it is, not part of the headline.
-static MEDIA_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[\[【(（]\s*(?:视频|組圖|组图|图文|圖文|图|圖|多图|高清组图|高清|音频|直播|图表)\s*[\]】)）]\s*")
-        .expect("valid regex")
-});
-static MEDIA_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*[\[【(（]\s*(?:视频|組圖|组图|图文|圖文|图|圖|多图|附视频|高清组图|音频)\s*[\]】)）]\s*$")
-        .expect("valid regex")
-});
-
-fn strip_media_markers(title: &str) -> String {
-    let title = MEDIA_PREFIX.replace(title, "");
-    let title = MEDIA_SUFFIX.replace(&title, "");
-    title.trim().to_string()
-}
-
-/// Separators between a headline and the site and channel names after it.
-const TITLE_SEPARATORS: &[&str] = &["_", "|", "｜", " - ", " – ", " — ", "-", "–", "::"];
-
-/// A headline from `<title>` or `og:title`: media markers and the trailing site and
-/// channel names removed (`标题_科技_腾讯网`, `标题 - BBC中文网 - 两岸三地`).
-fn clean_headline(title: &str) -> String {
-    let title = strip_media_markers(&collapse_spaces(title));
-    for separator in TITLE_SEPARATORS {
-        let parts: Vec<&str> = title.split(separator).collect();
-        if parts.len() < 2 {
-            continue;
-        }
-        // The first part after the headline that names a site ends the headline; the
-        // short parts between them are channel names.
-        let Some(site_at) = (1..parts.len()).find(|&i| looks_like_site(parts[i].trim())) else {
-            continue;
-        };
-        let mut keep = site_at;
-        while keep > 1 {
-            let part = parts[keep - 1].trim();
-            if part.chars().count() <= 8 && !part.contains(['，', '。', '：', ':', '？', '！'])
-            {
-                keep -= 1;
-            } else {
-                break;
-            }
-        }
-        let head = parts[..keep].join(separator).trim().to_string();
-        if head.chars().count() >= 2 {
-            return head;
-        }
-    }
-    title
-}
-
-fn looks_like_site(name: &str) -> bool {
-    let n = name.chars().count();
-    if n == 0 || n > 16 {
-        return false;
-    }
-    let lower = name.to_ascii_lowercase();
-    if lower.is_ascii()
-        && [".com", ".cn", ".net", ".org", ".gov"]
-            .iter()
-            .any(|d| lower.contains(d))
-    {
-        return true;
-    }
-    [
-        "网",
-        "網",
-        "报",
-        "報",
-        "社",
-        "台",
-        "新闻",
-        "新聞",
-        "频道",
-        "頻道",
-        "客户端",
-        "网站",
-        "在线",
-        "周刊",
-        "杂志",
-        "广播",
-    ]
-    .iter()
-    .any(|s| name.ends_with(s))
-}
-
-fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 // ---------------------------------------------------------------------------------
 // Metadata stated around the article.
 
@@ -2060,29 +1971,6 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("城市书房开进老街区"));
         assert_eq!(a.date, None);
         assert_eq!(a.source, None);
-    }
-
-    #[test]
-    fn site_and_channel_suffixes_and_media_markers() {
-        assert_eq!(clean_headline("高铁网络再扩容_新华网"), "高铁网络再扩容");
-        assert_eq!(clean_headline("高铁网络再扩容 - 人民网"), "高铁网络再扩容");
-        assert_eq!(clean_headline("标题在此_科技_腾讯网"), "标题在此");
-        assert_eq!(clean_headline("标题在此 | 澎湃新闻"), "标题在此");
-        assert_eq!(
-            clean_headline("标题在此 - BBC中文网 - 两岸三地"),
-            "标题在此"
-        );
-        assert_eq!(
-            clean_headline("[视频]李强同尼泊尔总理举行会谈"),
-            "李强同尼泊尔总理举行会谈"
-        );
-        assert_eq!(clean_headline("春耕忙(组图)"), "春耕忙");
-        assert_eq!(clean_headline("一带一路——合作共赢"), "一带一路——合作共赢");
-        assert_eq!(clean_headline("中国-东盟博览会开幕"), "中国-东盟博览会开幕");
-        assert_eq!(
-            clean_headline("【央视快评】让明天的中国更美好"),
-            "【央视快评】让明天的中国更美好"
-        );
     }
 
     #[test]

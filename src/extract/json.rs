@@ -3,6 +3,7 @@
 //! (`--field body=content`).
 
 use super::date::{date_from_epoch, parse_date_value};
+use super::headline::clean_headline_field;
 use super::markup::html_to_text;
 use crate::analyze::normalize_str;
 use crate::article::Article;
@@ -162,7 +163,7 @@ pub fn extract_json_record(
         .and_then(value_text)
         .map(|b| clean_body(&b))
         .unwrap_or_default();
-    let title = text(ArticleField::Title);
+    let title = text(ArticleField::Title).and_then(|t| clean_headline_field(&t));
     // A headline without text is still an article people search for (archives hold
     // many); a record with neither is not.
     if body.is_empty() && title.is_none() {

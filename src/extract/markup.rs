@@ -2,6 +2,7 @@
 //! with front matter (static-site archives).
 
 use super::date::parse_date_value;
+use super::headline::clean_headline_field;
 use crate::analyze::normalize_str;
 use crate::article::Article;
 use ego_tree::iter::Edge;
@@ -139,6 +140,7 @@ pub fn extract_markdown(text: &str) -> Result<(Article, Option<String>), String>
         return Err("no article text found".to_string());
     }
     article.body = body.join("\n");
+    article.title = article.title.and_then(|t| clean_headline_field(&t));
     Ok((article, id))
 }
 

@@ -10,6 +10,7 @@
 
 mod boilerplate;
 mod date;
+mod headline;
 mod html;
 mod json;
 mod markup;

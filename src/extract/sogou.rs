@@ -5,6 +5,7 @@
 //! (`中广网唐山６月１２日消息（记者汤一亮）`) when there is one.
 
 use super::date::date_from_url;
+use super::headline::clean_headline_field;
 use super::meta::parse_dateline;
 use crate::article::Article;
 
@@ -18,7 +19,7 @@ pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), S
         .map(|p| p.trim_matches(|c: char| c.is_whitespace()).to_string())
         .filter(|p| !p.is_empty())
         .collect();
-    let title = tag(record, "contenttitle");
+    let title = tag(record, "contenttitle").and_then(|t| clean_headline_field(&t));
     // A headline without text is still worth finding (SogouCA has many).
     if body.is_empty() && title.is_none() {
         return Err("record has neither <contenttitle> nor <content> text".to_string());

@@ -7,6 +7,7 @@
 //! above them, and cuts the body between them and the first footer line.
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
+use super::headline::clean_headline;
 use super::meta::{parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::Article;
@@ -64,7 +65,7 @@ pub fn extract_text_page(text: &str) -> Result<Article, String> {
                 .position(|l| !l.is_blank() && !is_widget(&l.compact));
             match first {
                 Some(i) if is_title_like(lines[i].text) && has_text_after(&lines, i + 1) => {
-                    title = Some(clean_title(lines[i].text));
+                    title = Some(clean_headline(lines[i].text));
                     match lines[i + 1..].iter().position(|l| !l.is_blank()) {
                         Some(k) if is_subtitle(lines[i + 1 + k].text) => {
                             subtitle = Some(strip_dashes(lines[i + 1 + k].text));
@@ -119,7 +120,7 @@ pub fn extract_text_page(text: &str) -> Result<Article, String> {
 
     if title.is_none() && body.len() >= 2 && is_title_like(&body[0]) {
         // Metadata first, headline after it.
-        title = Some(clean_title(&body.remove(0)));
+        title = Some(clean_headline(&body.remove(0)));
     }
     if let Some(first) = body.first() {
         if let Some(dateline) = parse_dateline(first) {
@@ -188,7 +189,7 @@ fn headline_above(lines: &[Line], first_meta: usize) -> (Option<String>, Option<
             continue;
         }
         if is_title_like(line.text) {
-            return (Some(clean_title(line.text)), subtitle);
+            return (Some(clean_headline(line.text)), subtitle);
         }
         break;
     }
@@ -266,30 +267,6 @@ fn has_text_after(lines: &[Line], from: usize) -> bool {
         .any(|l| !l.is_blank() && !is_widget(&l.compact))
 }
 
-/// Drops a site name appended to a headline (`标题_新华网`, `标题 | 人民网`).
-fn clean_title(title: &str) -> String {
-    for separator in ['_', '|', '｜'] {
-        if let Some((head, site)) = title.rsplit_once(separator) {
-            let site = site.trim();
-            if !head.trim().is_empty() && site.chars().count() <= 12 && looks_like_site(site) {
-                return head.trim().to_string();
-            }
-        }
-    }
-    if let Some((head, site)) = title.rsplit_once(" - ") {
-        if site.chars().count() <= 12 && looks_like_site(site.trim()) {
-            return head.trim().to_string();
-        }
-    }
-    title.trim().to_string()
-}
-
-fn looks_like_site(name: &str) -> bool {
-    ["网", "报", "社", "台", "新闻", "频道", "客户端", "网站"]
-        .iter()
-        .any(|s| name.ends_with(s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,13 +290,6 @@ mod tests {
             e.body,
             "央视网消息（新闻联播）：新华社播发《坚定发展信心》。"
         );
-    }
-
-    #[test]
-    fn site_suffix_is_dropped_from_headlines() {
-        assert_eq!(clean_title("高铁网络再扩容_新华网"), "高铁网络再扩容");
-        assert_eq!(clean_title("高铁网络再扩容 - 人民网"), "高铁网络再扩容");
-        assert_eq!(clean_title("一带一路——合作共赢"), "一带一路——合作共赢");
     }
 
     #[test]
