@@ -1,9 +1,19 @@
-//! Dates as news pages write them.
+//! Dates as news pages and exports write them.
 //!
 //! `2022年05月17日`, `2022年5月17日 星期二`, `2022-05-17 08:30:00`, `2022/5/17`,
-//! `2022.05.17`, `20220517`, and Republic-of-China years (`111年5月22日`, Taiwan).
-//! Input is normalised text (half-width digits).
+//! `2022.05.17`, `20220517`, Republic-of-China years (`111年5月22日`, Taiwan), the
+//! date in an address (`/2022-05/17/`), and the instants that machine-readable fields
+//! hold: ISO 8601 times with an offset (`2022-05-16T23:30:00Z`) and Unix timestamps.
+//!
+//! The archive's readers live at UTC+8 (mainland China, Hong Kong, Macau, Taiwan): an
+//! instant is dated as they saw it, so `2022-05-16T23:30:00Z` is 2022-05-17 whichever
+//! format states it. A date written without a time, or a time without an offset,
+//! stays the day it says.
+//!
+//! This module owns reading dates for every format; it must not decide which field or
+//! line of a page states the publication date (each format does that).
 
+use crate::analyze::normalize_str;
 use crate::article::Date;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -54,6 +64,11 @@ pub fn parse_date_value(text: &str) -> Option<Date> {
     )
 }
 
+/// The readers' time zone, UTC+8, in seconds east of UTC.
+const CHINA_OFFSET_SECONDS: i64 = 8 * 3600;
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// The date of a Unix timestamp (seconds, or milliseconds when it has 13 digits) in
 /// China time (UTC+8), where the news was dated.
 pub fn date_from_epoch(timestamp: i64) -> Option<Date> {
@@ -62,7 +77,55 @@ pub fn date_from_epoch(timestamp: i64) -> Option<Date> {
     } else {
         timestamp
     };
-    Date::from_days_since_epoch((seconds + 8 * 3600).div_euclid(86_400))
+    Date::from_days_since_epoch((seconds + CHINA_OFFSET_SECONDS).div_euclid(SECONDS_PER_DAY))
+}
+
+/// An ISO 8601 time with an explicit offset: `2022-05-16T23:30:00Z`,
+/// `2022-05-17T07:30:00+08:00`, `2022-05-17T00:30:00+0900`.
+static ZONED_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})\s*$",
+    )
+    .expect("valid regex")
+});
+
+/// The China-time date of an ISO 8601 time with an explicit offset.
+fn date_from_zoned_time(value: &str) -> Option<Date> {
+    let caps = ZONED_TIME.captures(value)?;
+    let number = |i: usize| caps[i].parse::<i64>().ok();
+    let day = Date::new(
+        i32::try_from(number(1)?).ok()?,
+        u32::try_from(number(2)?).ok()?,
+        u32::try_from(number(3)?).ok()?,
+    )?;
+    let zone = &caps[6];
+    let offset_minutes = if zone == "Z" {
+        0
+    } else {
+        let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
+        let minutes = digits[..2].parse::<i64>().ok()? * 60 + digits[2..].parse::<i64>().ok()?;
+        if zone.starts_with('-') {
+            -minutes
+        } else {
+            minutes
+        }
+    };
+    let minute_of_day = number(4)? * 60 + number(5)?;
+    let shifted = minute_of_day - offset_minutes + CHINA_OFFSET_SECONDS / 60;
+    Date::from_days_since_epoch(day.days_since_epoch() + shifted.div_euclid(24 * 60))
+}
+
+/// The date a machine-readable field states (a `<meta>` tag, JSON-LD, a JSON record's
+/// date, Markdown front matter): an ISO time with an offset or a Unix timestamp (10 or
+/// 13 digits) in China time, else any form [`parse_date_value`] reads, as written.
+pub fn parse_field_date(value: &str) -> Option<Date> {
+    let value = value.trim();
+    if (value.len() == 10 || value.len() == 13) && value.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(date) = value.parse().ok().and_then(date_from_epoch) {
+            return Some(date);
+        }
+    }
+    date_from_zoned_time(value).or_else(|| parse_date_value(&normalize_str(value)))
 }
 
 /// A date in the address: `/2022-05/17/`, `/2022/05/17/`, `/20220517/`, `/202205/17/`,
@@ -174,6 +237,30 @@ mod tests {
         ] {
             assert_eq!(date_from_url(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn field_dates_are_china_time_for_instants_and_as_written_otherwise() {
+        let day = |v: &str| parse_field_date(v).map(|d| d.to_string());
+        for (value, expected) in [
+            ("2022-05-16T23:30:00Z", "2022-05-17"),
+            ("2022-05-16T15:59:59.123Z", "2022-05-16"),
+            ("2022-05-17T07:30:00+08:00", "2022-05-17"),
+            ("2022-05-17T00:30:00+0900", "2022-05-16"),
+            ("2022-12-31T20:00:00-05:00", "2023-01-01"),
+            // 2022-05-16T16:30:00Z, 00:30 in Beijing.
+            ("1652718600", "2022-05-17"),
+            ("1652718600000", "2022-05-17"),
+            // No offset: the day written.
+            ("2022-05-16 23:30", "2022-05-16"),
+            ("2022-05-16T23:30:00", "2022-05-16"),
+            ("2022-05-16", "2022-05-16"),
+            ("20220516", "2022-05-16"),
+            ("２０２２年５月１６日", "2022-05-16"),
+        ] {
+            assert_eq!(day(value).as_deref(), Some(expected), "{value}");
+        }
+        assert_eq!(day("yesterday"), None);
     }
 
     #[test]

@@ -26,7 +26,7 @@
 //!    address, then weaker hints (see [`extract_html_page`]).
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
-use super::date::{date_from_url, find_date, parse_date_value};
+use super::date::{date_from_url, find_date, parse_field_date};
 use super::headline::{clean_headline, collapse_spaces, looks_like_site, strip_media_markers};
 use super::meta::{clean_people, parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
@@ -1789,53 +1789,12 @@ fn person_names(value: &serde_json::Value) -> Option<String> {
     (!names.is_empty()).then(|| names.join("、"))
 }
 
-/// An ISO 8601 time with an explicit offset: `2022-05-16T23:30:00Z`,
-/// `2022-05-17T07:30:00+08:00`.
-static ZONED_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})\s*$",
-    )
-    .expect("valid regex")
-});
-
-/// The archive's readers live at UTC+8 (mainland China, Hong Kong, Macau, Taiwan);
-/// a time stated in another zone is dated as they saw it.
-const READER_OFFSET_MINUTES: i64 = 8 * 60;
-
-/// A date written in a meta value or attribute: ISO 8601, `2022-05-17 08:30`,
-/// `2022年5月17日`, `20220517`. A time with an explicit offset is moved to UTC+8
-/// first, so `2022-05-16T23:30:00Z` is 2022-05-17.
+/// A date written in a meta value or attribute, read as every format reads a date
+/// field ([`parse_field_date`]: `2022-05-16T23:30:00Z` is 2022-05-17). Years before
+/// 1900 are template placeholders, not dates.
 fn parse_date_text(value: &str) -> Option<Date> {
     let value: String = value.chars().take(64).collect();
-    if let Some(zoned) = zoned_date(&value) {
-        return Some(zoned);
-    }
-    parse_date_value(&normalize_str(&value)).filter(|d| d.year() >= 1900)
-}
-
-fn zoned_date(value: &str) -> Option<Date> {
-    let caps = ZONED_TIME.captures(value)?;
-    let number = |i: usize| caps[i].parse::<i64>().ok();
-    let day = Date::new(
-        i32::try_from(number(1)?).ok()?,
-        u32::try_from(number(2)?).ok()?,
-        u32::try_from(number(3)?).ok()?,
-    )?;
-    let zone = &caps[6];
-    let offset = if zone == "Z" {
-        0
-    } else {
-        let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
-        let minutes = digits[..2].parse::<i64>().ok()? * 60 + digits[2..].parse::<i64>().ok()?;
-        if zone.starts_with('-') {
-            -minutes
-        } else {
-            minutes
-        }
-    };
-    let minute_of_day = number(4)? * 60 + number(5)?;
-    let shifted = minute_of_day - offset + READER_OFFSET_MINUTES;
-    Date::from_days_since_epoch(day.days_since_epoch() + shifted.div_euclid(24 * 60))
+    parse_field_date(&value).filter(|d| d.year() >= 1900)
 }
 
 // ---------------------------------------------------------------------------------
@@ -1990,30 +1949,6 @@ mod tests {
         assert_eq!(a.author.as_deref(), Some("崔宁宁"));
         // No 来源 on the page: the site itself is the outlet.
         assert_eq!(a.source.as_deref(), Some("中国青年网"));
-    }
-
-    #[test]
-    fn zoned_times_are_dated_at_utc_plus_8() {
-        let day = |v: &str| parse_date_text(v).map(|d| d.to_string());
-        assert_eq!(day("2022-05-16T23:30:00Z").as_deref(), Some("2022-05-17"));
-        assert_eq!(
-            day("2022-05-16T15:59:59.123Z").as_deref(),
-            Some("2022-05-16")
-        );
-        assert_eq!(
-            day("2022-05-17T07:30:00+08:00").as_deref(),
-            Some("2022-05-17")
-        );
-        assert_eq!(
-            day("2022-05-17T00:30:00+0900").as_deref(),
-            Some("2022-05-16")
-        );
-        assert_eq!(
-            day("2022-12-31T20:00:00-05:00").as_deref(),
-            Some("2023-01-01")
-        );
-        assert_eq!(day("2022-05-16 23:30").as_deref(), Some("2022-05-16"));
-        assert_eq!(day("2022-05-16").as_deref(), Some("2022-05-16"));
     }
 
     #[test]

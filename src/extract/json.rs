@@ -2,10 +2,9 @@
 //! (`content` → body, `pubdate` → date, `作者` → author…) or by the user
 //! (`--field body=content`).
 
-use super::date::{date_from_epoch, parse_date_value};
+use super::date::{date_from_epoch, parse_field_date};
 use super::headline::clean_headline_field;
 use super::markup::html_to_text;
-use crate::analyze::normalize_str;
 use crate::article::Article;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -213,20 +212,12 @@ fn value_text(value: &Value) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Dates as exports write them: text in any form the page extractor reads, or epoch
-/// seconds / milliseconds (as numbers or digit strings), taken in China time.
+/// Dates as exports write them: text in any form a date field may take
+/// ([`parse_field_date`]), or epoch seconds / milliseconds as numbers, in China time.
 fn parse_json_date(value: &Value) -> Option<crate::article::Date> {
     match value {
         Value::Number(n) => date_from_epoch(n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))?),
-        Value::String(s) => {
-            let s = s.trim();
-            if (s.len() == 10 || s.len() == 13) && s.bytes().all(|b| b.is_ascii_digit()) {
-                if let Some(date) = date_from_epoch(s.parse().ok()?) {
-                    return Some(date);
-                }
-            }
-            parse_date_value(&normalize_str(s))
-        }
+        Value::String(s) => parse_field_date(s),
         _ => None,
     }
 }

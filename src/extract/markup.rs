@@ -1,9 +1,8 @@
 //! Markup → plain paragraphs: HTML fragments (bodies in CMS exports) and Markdown
 //! with front matter (static-site archives).
 
-use super::date::parse_date_value;
+use super::date::parse_field_date;
 use super::headline::clean_headline_field;
-use crate::analyze::normalize_str;
 use crate::article::Article;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -106,7 +105,7 @@ pub fn extract_markdown(text: &str) -> Result<(Article, Option<String>), String>
                 "subtitle" | "副标题" => article.subtitle = Some(value),
                 "date" | "pubdate" | "publishdate" | "published" | "日期" => {
                     article.date = Some(
-                        parse_date_value(&normalize_str(&value))
+                        parse_field_date(&value)
                             .ok_or_else(|| format!("front matter date {value:?} is not a date"))?,
                     )
                 }

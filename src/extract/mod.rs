@@ -212,6 +212,102 @@ mod tests {
 mod bytes_tests {
     use super::*;
 
+    fn extracted(name: &str, content: &str) -> Article {
+        let items = extract_bytes(
+            name,
+            content.as_bytes(),
+            &ReadOptions::default(),
+            &FieldMap::default(),
+        );
+        match items.into_iter().next() {
+            Some(Ok(article)) => article,
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    /// One instant, 23:30 UTC on 16 May 2022, is 17 May in China time whichever format
+    /// states it; a date written without a time stays as written.
+    #[test]
+    fn every_format_dates_an_instant_in_china_time() {
+        let body = "<p>出国前后关注点大不同，在采访中，我们了解到不少学子在出国前就每年守在电脑前观看两会直播。</p>";
+        let html = format!(
+            "<html><head><meta property=\"article:published_time\" content=\"2022-05-16T23:30:00Z\"></head><body><div class=\"content\">{body}</div></body></html>"
+        );
+        let json_ld = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"datePublished\":\"2022-05-16T23:30:00Z\"}}</script></head><body><div class=\"content\">{body}</div></body></html>"
+        );
+        for (name, content) in [
+            ("page.html", html.as_str()),
+            ("ld.html", json_ld.as_str()),
+            (
+                "record.json",
+                r#"{"title": "标题", "body": "正文。", "date": "2022-05-16T23:30:00Z"}"#,
+            ),
+            (
+                "feed.jsonl",
+                "{\"title\": \"标题\", \"body\": \"正文。\", \"pubdate\": \"2022-05-16T23:30:00Z\"}\n",
+            ),
+            (
+                "epoch.jsonl",
+                "{\"title\": \"标题\", \"body\": \"正文。\", \"time\": 1652743800}\n",
+            ),
+            (
+                "post.md",
+                "---\ntitle: 标题\ndate: 2022-05-16T23:30:00Z\n---\n\n正文。\n",
+            ),
+            (
+                "post.md",
+                "+++\ntitle = \"标题\"\ndate = 2022-05-16T23:30:00Z\n+++\n正文。\n",
+            ),
+        ] {
+            let date = extracted(name, content).date.map(|d| d.to_string());
+            assert_eq!(date.as_deref(), Some("2022-05-17"), "{name}: {content}");
+        }
+        // Sogou records carry no date field: theirs comes from the address, as written.
+        let sogou = "<doc>\n<url>http://news.sohu.com/20220516/n1.shtml</url>\n<docno>s1</docno>\n<contenttitle>标题</contenttitle>\n<content>正文。</content>\n</doc>\n";
+        let date = extracted("SogouCA.dat", sogou).date.map(|d| d.to_string());
+        assert_eq!(date.as_deref(), Some("2022-05-16"));
+        for (name, content) in [
+            (
+                "record.json",
+                r#"{"title": "标题", "body": "正文。", "date": "2022-05-16"}"#,
+            ),
+            (
+                "feed.jsonl",
+                "{\"title\": \"标题\", \"body\": \"正文。\", \"date\": \"2022-05-16 23:30\"}\n",
+            ),
+            (
+                "post.md",
+                "---\ntitle: 标题\ndate: 2022-05-16\n---\n\n正文。\n",
+            ),
+        ] {
+            let date = extracted(name, content).date.map(|d| d.to_string());
+            assert_eq!(date.as_deref(), Some("2022-05-16"), "{name}: {content}");
+        }
+    }
+
+    /// Every format cleans its headline the same way (see `headline.rs`).
+    #[test]
+    fn every_format_cleans_headlines() {
+        for (name, content) in [
+            ("page.txt", "春耕忙_科技_新华网\n\n正文第一段，写了很多内容。\n第二段。\n"),
+            (
+                "page.html",
+                "<html><head><title>春耕忙_科技_新华网</title></head><body><div class=\"content\"><p>正文第一段，写了很多内容，也写了很多细节。</p></div></body></html>",
+            ),
+            ("record.json", r#"{"title": "春耕忙_科技_新华网", "body": "正文。"}"#),
+            ("feed.jsonl", "{\"title\": \"[视频]春耕忙\", \"body\": \"正文。\"}\n"),
+            ("post.md", "---\ntitle: 春耕忙 | 新华网\n---\n\n正文。\n"),
+            (
+                "SogouCA.dat",
+                "<doc>\n<docno>s1</docno>\n<contenttitle>春耕忙_搜狐新闻</contenttitle>\n<content>正文。</content>\n</doc>\n",
+            ),
+        ] {
+            let title = extracted(name, content).title;
+            assert_eq!(title.as_deref(), Some("春耕忙"), "{name}: {content}");
+        }
+    }
+
     #[test]
     fn bytes_are_read_by_their_name() {
         let jsonl = "{\"id\": \"a\", \"title\": \"标题\", \"body\": \"正文\"}\nnot json\n";
