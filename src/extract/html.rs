@@ -27,6 +27,7 @@
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
 use super::date::{date_from_url, find_date, parse_field_date};
+use super::fields::field_text;
 use super::headline::{clean_headline, collapse_spaces, looks_like_site, strip_media_markers};
 use super::meta::{clean_people, parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
@@ -1770,23 +1771,9 @@ impl JsonLd {
     }
 }
 
-/// `"张三"`, `{"name": "张三"}` or a list of them, as `张三、李四`.
+/// The people (or organisation) a JSON-LD value names, as `张三、李四`.
 fn person_names(value: &serde_json::Value) -> Option<String> {
-    let name = |v: &serde_json::Value| -> Option<String> {
-        match v {
-            serde_json::Value::String(s) => Some(collapse_spaces(s)),
-            serde_json::Value::Object(o) => {
-                o.get("name").and_then(|n| n.as_str()).map(collapse_spaces)
-            }
-            _ => None,
-        }
-    };
-    let names: Vec<String> = match value {
-        serde_json::Value::Array(items) => items.iter().filter_map(name).collect(),
-        other => name(other).into_iter().collect(),
-    };
-    let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
-    (!names.is_empty()).then(|| names.join("、"))
+    field_text(value).map(|names| collapse_spaces(&names))
 }
 
 /// A date written in a meta value or attribute, read as every format reads a date

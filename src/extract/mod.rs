@@ -10,6 +10,7 @@
 
 mod boilerplate;
 mod date;
+mod fields;
 mod headline;
 mod html;
 mod json;
@@ -19,8 +20,8 @@ mod sogou;
 mod text;
 
 pub use date::{date_from_url, parse_date_value};
+pub use fields::{ArticleField, FieldMap};
 pub use html::extract_html_page;
-pub use json::{ArticleField, FieldMap};
 pub use text::extract_text_page;
 
 use crate::article::Article;
