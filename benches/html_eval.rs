@@ -2,7 +2,7 @@
 //! page: `{page, url, title, date, source, author, editor, body, error}`.
 //!
 //! ```sh
-//! cargo run --release --example html_eval [FIXTURES_DIR] > baoku.jsonl
+//! cargo bench --bench html_eval -- [FIXTURES_DIR] > baoku.jsonl
 //! ```
 //!
 //! `FIXTURES_DIR` defaults to `../shared/fixtures/html` next to the repository. It
@@ -26,10 +26,14 @@ struct Page {
 }
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/html"),
-        PathBuf::from,
-    );
+    // `cargo bench` adds `--bench` to the arguments.
+    let dir = std::env::args_os()
+        .skip(1)
+        .find(|a| a != "--bench")
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/html"),
+            PathBuf::from,
+        );
     let pages = load_pages(&dir)?;
     let started = Instant::now();
     let stdout = std::io::stdout();

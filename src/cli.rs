@@ -9,10 +9,12 @@
 use crate::serve;
 use baoku::extract::{extract_path, FieldMap};
 use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
-use baoku::ingest::{index_paths, rebuild_index, IndexOptions, Problem, Progress};
+use baoku::ingest::{
+    index_paths, rebuild_index, IndexOptions, Problem, Progress, DEFAULT_BATCH_ARTICLES,
+};
 use baoku::output::{
-    summary_line, write_article, write_batch_error, write_batch_record, write_json, write_results,
-    write_stats, Markup,
+    summary_line, write_article, write_batch_error, write_batch_record, write_check,
+    write_json_line, write_search, write_stats, Markup, OutputFormat,
 };
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
@@ -186,7 +188,7 @@ struct IndexArgs {
     memory: u32,
 
     /// Commit after this many articles.
-    #[arg(long, value_name = "N", default_value_t = 20_000,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_ARTICLES as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     batch: u32,
 
@@ -205,7 +207,7 @@ struct SearchArgs {
     query: Vec<String>,
 
     /// Number of articles to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    #[arg(long, short = 'n', default_value_t = SearchRequest::default().limit, value_name = "N")]
     limit: usize,
 
     /// Skip this many of the best articles first (for paging).
@@ -267,11 +269,11 @@ struct SearchArgs {
     color: ColorChoice,
 
     /// Most snippets per article.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = SnippetOptions::default().max_snippets, value_name = "N")]
     snippets: usize,
 
     /// Length of a snippet in characters.
-    #[arg(long, default_value_t = 80, value_name = "N",
+    #[arg(long, default_value_t = SnippetOptions::default().fragment_chars as u32, value_name = "N",
           value_parser = clap::value_parser!(u32).range(*FRAGMENT_CHARS.start() as i64..=*FRAGMENT_CHARS.end() as i64))]
     snippet_chars: u32,
 }
@@ -623,23 +625,18 @@ fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         warn(&format!("baoku: note: {note}"));
     }
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    if args.json {
-        write_json(&mut out, &results)?;
+    let format = if args.json {
+        OutputFormat::Json
     } else if args.jsonl {
-        for hit in &results.hits {
-            serde_json::to_writer(&mut out, hit)?;
-            writeln!(out)?;
-        }
+        OutputFormat::Jsonl
     } else {
-        let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
-        write_results(
-            &mut out,
-            &results,
-            markup(args.color, stdout.is_terminal()),
-            width,
-        )?;
-    }
+        OutputFormat::Text {
+            markup: markup(args.color, stdout.is_terminal()),
+            width: terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)),
+        }
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    write_search(&mut out, &results, format)?;
     out.flush()?;
     Ok(if results.total == 0 {
         ExitCode::from(1)
@@ -696,8 +693,7 @@ fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer(&mut out, &article)?;
-        writeln!(out)?;
+        write_json_line(&mut out, &article)?;
     } else {
         write_article(&mut out, &article, markup(args.color, stdout.is_terminal()))?;
     }
@@ -773,8 +769,7 @@ fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer(&mut out, &stats)?;
-        writeln!(out)?;
+        write_json_line(&mut out, &stats)?;
     } else {
         write_stats(&mut out, &stats, dir)?;
     }
@@ -786,29 +781,13 @@ fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     let report = check_index(dir)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    if report.healthy() {
-        writeln!(
-            out,
-            "{}: healthy: {} articles in {} segments, {} files verified",
-            dir.display(),
-            report.articles,
-            report.segments,
-            report.files_checked
-        )?;
-        out.flush()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    for damage in &report.damage {
-        writeln!(out, "{}: {damage}", dir.display())?;
-    }
-    writeln!(
-        out,
-        "{}: to repair, rebuild it from your archive: baoku --index {} index --rebuild PATH... (the files and folders you indexed)",
-        dir.display(),
-        dir.display()
-    )?;
+    write_check(&mut out, &report, dir)?;
     out.flush()?;
-    Ok(ExitCode::from(1))
+    Ok(if report.healthy() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {

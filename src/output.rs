@@ -7,7 +7,7 @@
 //! whether colour is wanted.
 
 use crate::article::Article;
-use crate::index::Stats;
+use crate::index::{CheckReport, Stats};
 use crate::ingest::IndexReport;
 use crate::search::{Mode, SearchResults};
 use std::io::{self, Write};
@@ -27,6 +27,71 @@ const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const MATCH: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
+
+/// How a command prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// For a person: laid out for a terminal (see [`write_results`]).
+    Text {
+        /// How query words are marked.
+        markup: Markup,
+        /// Display columns to fit.
+        width: usize,
+    },
+    /// One JSON document (`--json`).
+    Json,
+    /// One JSON line per hit (`--jsonl`).
+    Jsonl,
+}
+
+/// Writes search results in `format`.
+pub fn write_search(
+    out: &mut impl Write,
+    results: &SearchResults,
+    format: OutputFormat,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Json => write_json(out, results),
+        OutputFormat::Jsonl => {
+            for hit in &results.hits {
+                serde_json::to_writer(&mut *out, hit)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        OutputFormat::Text { markup, width } => write_results(out, results, markup, width),
+    }
+}
+
+/// Writes any serialisable value as one JSON line (`show --json`, `stats --json`).
+pub fn write_json_line(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// Writes what `baoku check` found in the index at `dir`: one line when healthy, else
+/// one line per problem and the command that repairs them.
+pub fn write_check(out: &mut impl Write, report: &CheckReport, dir: &Path) -> io::Result<()> {
+    if report.healthy() {
+        return writeln!(
+            out,
+            "{}: healthy: {} articles in {} segments, {} files verified",
+            dir.display(),
+            report.articles,
+            report.segments,
+            report.files_checked
+        );
+    }
+    for damage in &report.damage {
+        writeln!(out, "{}: {damage}", dir.display())?;
+    }
+    writeln!(
+        out,
+        "{}: to repair, rebuild it from your archive: baoku --index {} index --rebuild PATH... (the files and folders you indexed)",
+        dir.display(),
+        dir.display()
+    )
+}
 
 /// Writes results as one JSON document and a newline.
 pub fn write_json(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {

@@ -3,7 +3,7 @@
 
     python3 bench/html_eval/compare.py [--fixtures DIR] [--baoku FILE] [--details]
 
-Without --baoku it runs `cargo run --release --example html_eval` itself (honouring
+Without --baoku it runs `cargo bench --bench html_eval --` itself (honouring
 CARGO_TARGET_DIR). If trafilatura or gne cannot be imported, it creates a venv under
 /tmp, installs the pinned versions there and runs itself again with it; nothing is
 installed into the repository or the system Python.
@@ -155,7 +155,7 @@ def run_baoku(fixtures, baoku_file):
     if baoku_file:
         text = Path(baoku_file).read_text("utf-8")
     else:
-        cmd = ["cargo", "run", "--quiet", "--release", "--example", "html_eval", "--", str(fixtures)]
+        cmd = ["cargo", "bench", "--quiet", "--bench", "html_eval", "--", str(fixtures)]
         text = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
     out = {}
     for line in text.splitlines():

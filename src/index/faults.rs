@@ -1,11 +1,12 @@
 //! Fault injection for tests: a tantivy [`Directory`] that fails its writes, as a
 //! full disk does, after a number of bytes.
 //!
-//! It is switched on only by the environment variable
+//! It is compiled only with the `fault-injection` feature, which test builds turn on
+//! (never a release build), and switched on by the environment variable
 //! `BAOKU_TEST_FAIL_WRITES_AFTER=BYTES`, read when an archive is opened, so that the
-//! tests of the real `baoku` binary can make a commit fail halfway. Without the
-//! variable the index is opened on tantivy's `MmapDirectory` as it is. This module
-//! must not change what is written, only whether a write succeeds.
+//! tests of the real `baoku` binary can make a commit fail halfway. Otherwise the
+//! index is opened on tantivy's `MmapDirectory` as it is. This module must not change
+//! what is written, only whether a write succeeds.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;

@@ -7,6 +7,7 @@
 //! This module owns the index files; it must not parse inputs or queries.
 
 mod check;
+#[cfg(feature = "fault-injection")]
 mod faults;
 mod lock;
 mod stats;
@@ -60,6 +61,15 @@ impl std::fmt::Debug for Archive {
     }
 }
 
+/// The tantivy directory of the index in `dir` (in test builds, one that can be told
+/// to fail its writes).
+fn open_directory(dir: &Path) -> tantivy::Result<Box<dyn tantivy::Directory>> {
+    #[cfg(feature = "fault-injection")]
+    return faults::open_directory(dir);
+    #[cfg(not(feature = "fault-injection"))]
+    Ok(Box::new(tantivy::directory::MmapDirectory::open(dir)?))
+}
+
 impl Archive {
     /// Opens the archive in `dir`, checking that it is a baoku index of this version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
@@ -75,7 +85,7 @@ impl Archive {
             });
         };
         found.check(dir)?;
-        let index = Index::open(faults::open_directory(dir)?)?;
+        let index = Index::open(open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 
@@ -110,7 +120,7 @@ impl Archive {
             let _ = std::fs::remove_dir_all(&staging);
             create_files(dir)?;
         }
-        let index = Index::open(faults::open_directory(dir)?)?;
+        let index = Index::open(open_directory(dir)?)?;
         Archive::from_index(dir, index)
     }
 

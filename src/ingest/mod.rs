@@ -41,13 +41,16 @@ pub struct IndexOptions {
     pub strict: bool,
 }
 
+/// Articles committed together by default: an interrupted run loses at most these.
+pub const DEFAULT_BATCH_ARTICLES: usize = 20_000;
+
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
             read: ReadOptions::default(),
             fields: FieldMap::default(),
             writer: WriterOptions::default(),
-            batch_articles: 20_000,
+            batch_articles: DEFAULT_BATCH_ARTICLES,
             prune: false,
             strict: false,
         }
