@@ -116,12 +116,12 @@ class Searcher:
         toks = list(dict.fromkeys(t for w in split(query) for t in self._tokens(w)))
         return " OR ".join(fts_phrase([t]) for t in toks) if toks else None
 
-    def _top(self, match, limit):
+    def _top(self, match, limit, title_weight=3.0):
         return self.con.execute(
             # bm25() may not appear beside a window function, hence the subquery
-            "SELECT rowid, s, count(*) OVER () FROM (SELECT rowid, bm25(docs, 0.0, 3.0, 1.0) AS s "
+            "SELECT rowid, s, count(*) OVER () FROM (SELECT rowid, bm25(docs, 0.0, ?, 1.0) AS s "
             "FROM docs WHERE docs MATCH ?) ORDER BY s LIMIT ?",
-            (match, limit),
+            (title_weight, match, limit),
         ).fetchall()
 
     def run(self, query, limit, snippets, or_mode=False):
@@ -129,7 +129,8 @@ class Searcher:
             mode, match = "or", self.relaxed(query, pycommon.or_words)
         else:
             mode, match = "all", self.strict(query)
-        rows = self._top(match, limit) if match else []
+        # --mode or: title and body weigh the same (see LuceneBench.java: 3x hurts questions)
+        rows = self._top(match, limit, 1.0 if or_mode else 3.0) if match else []
         if not rows and not or_mode:
             mode, match = "relaxed", self.relaxed(query)
             rows = self._top(match, limit) if match else []

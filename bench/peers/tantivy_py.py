@@ -22,6 +22,7 @@ import tantivy
 import pycommon
 
 TITLE_BOOST = 3.0
+OR_TITLE_BOOST = 1.0  # --mode or: no title boost (see LuceneBench.java: 3x halves a question's MRR)
 TOKENIZER = "cjk_bigram"
 
 
@@ -75,10 +76,10 @@ class Searcher:
             return qs[0]
         return tantivy.Query.boolean_query([(occur, q) for q in qs])
 
-    def _either(self, grams, occur):
+    def _either(self, grams, occur, title_boost=TITLE_BOOST):
         return tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Should, tantivy.Query.boost_query(self._field_query("title", grams, occur), TITLE_BOOST)),
+                (tantivy.Occur.Should, tantivy.Query.boost_query(self._field_query("title", grams, occur), title_boost)),
                 (tantivy.Occur.Should, self._field_query("body", grams, occur)),
             ]
         )
@@ -91,16 +92,16 @@ class Searcher:
                 clauses.append((tantivy.Occur.Must, self._either(grams, tantivy.Occur.Must)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
 
-    def relaxed(self, query, split=pycommon.words):
+    def relaxed(self, query, split=pycommon.words, title_boost=TITLE_BOOST):
         grams = []
         for w in split(query):
             grams.extend(self.analyzer.analyze(w))
         grams = list(dict.fromkeys(grams))
-        return self._either(grams, tantivy.Occur.Should) if grams else None
+        return self._either(grams, tantivy.Occur.Should, title_boost) if grams else None
 
     def run(self, query, limit, snippets, or_mode=False):
         if or_mode:
-            mode, q = "or", self.relaxed(query, pycommon.or_words)
+            mode, q = "or", self.relaxed(query, pycommon.or_words, OR_TITLE_BOOST)
         else:
             mode, q = "all", self.strict(query)
         res = self.searcher.search(q, limit, count=True) if q else None
