@@ -16,6 +16,7 @@ use baoku::output::{
     summary_line, write_article, write_batch_error, write_batch_record, write_check,
     write_json_line, write_search, write_stats, Markup, OutputFormat,
 };
+use baoku::search::query::SYNTAX;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
@@ -31,7 +32,7 @@ use std::sync::Arc;
 
 /// baoku (报库): full-text search for Chinese news archives.
 #[derive(Debug, Parser)]
-#[command(name = "baoku", version, about, max_term_width = 100)]
+#[command(name = "baoku", version, about, max_term_width = 80)]
 struct Cli {
     /// Index directory.
     #[arg(
@@ -198,7 +199,7 @@ struct IndexArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_long_help = QUERY_HELP)]
+#[command(after_long_help = query_help())]
 struct SearchArgs {
     /// The query (see "Query syntax" below): several arguments are one query, so
     /// `baoku search 乡村振兴 收入` needs no quotes and `baoku search 台风 -演习`
@@ -316,39 +317,74 @@ fn parse_period(text: &str) -> Result<Period, String> {
     text.parse()
 }
 
-const QUERY_HELP: &str = "\
-Query syntax:
-  乡村振兴 收入             words separated by spaces must all occur
-  南京市长江大桥            a run typed without spaces is a phrase
-  \"machine learning\"        quotes make a phrase of anything
-  收入 OR 增收              either (OR binds tighter than spaces)
-  台风 -演习  台风 NOT 演习  exclude a word or \"phrase\"
-  收入 NEAR/10 增收         both, at most 10 characters apart
-  \"收入 增收\"~10            the same
-  (乡村 OR 农村) 振兴       parentheses group
-  title:乡村振兴  body:…  author:孙翠翠
-                           only in that field
-  source:吉林日报  source:\"Citizen News\"
-                           exactly that outlet
-  date:2022-05-17  date:2022-05  date:2022年5月
-  date:2021-01-01..2022-06-30  date:>=2021-03
-                           publication date (--since, --until, --source
-                           and --author are the same as these forms)
-  鄉村振興 / ＡＩ           traditional and simplified, full- and half-width,
-                           upper and lower case all match each other
+/// Columns every line of `baoku search --help` fits in (a CJK character takes two),
+/// so that clap, which wraps only longer lines, leaves the layout alone.
+const HELP_COLUMNS: usize = 79;
 
-Questions and pasted text are searched as they are: a quote never closed,
-a parenthesis without its pair or a word before a colon that is no field is
-read as plain text (a note on stderr says so). A query that matches nothing
-as written is answered in relaxed mode: the articles holding the most of its
-words, question words (什么, 谁, 哪些) left out, ranked by the weight of the
-words each holds (rare words count more) and how close together they stand.
+/// The text after `baoku search --help`'s options: the query language from
+/// [`SYNTAX`], then how questions and ranking work.
+fn query_help() -> String {
+    use unicode_width::UnicodeWidthStr;
+    let example_width = SYNTAX.iter().map(|(e, _)| e.width()).max().unwrap_or(0);
+    let mut help = String::from("Query syntax:\n");
+    for (example, meaning) in SYNTAX {
+        let pad = example_width - example.width();
+        let indent = 2 + example_width + 2;
+        let mut line = format!("  {example}{:pad$}  ", "");
+        for word in meaning.split(' ') {
+            if line.width() + word.width() > HELP_COLUMNS && line.trim().len() > indent {
+                help.push_str(line.trim_end());
+                help.push('\n');
+                line = " ".repeat(indent);
+            }
+            line.push_str(word);
+            line.push(' ');
+        }
+        help.push_str(line.trim_end());
+        help.push('\n');
+    }
+    for paragraph in [
+        "The flags --since, --until, --source and --author are the same as \
+         date:>=…, date:<=…, source: and author:.",
+        "Questions and pasted text are searched as they are: a quote never closed, \
+         a parenthesis without its pair or a word before a colon that is no field is \
+         read as plain text, and a note on stderr says so. A query that matches \
+         nothing as written is answered in relaxed mode: the articles holding the \
+         most of its words (question words such as 什么, 谁, 哪些 left out), ranked by \
+         the weight of the words each holds (rare words count more) and how close \
+         together they stand. Fewer exact matches than a page are followed by \
+         articles holding some of the words.",
+        "Ranking: articles score higher the more often the words occur in them \
+         relative to how rare the words are in the archive, with matches in the \
+         headline counting three times; words standing close together rank higher.",
+        "Exit status: 0 articles found, 1 none found, 2 error.",
+    ] {
+        help.push('\n');
+        help.push_str(&fill(paragraph, HELP_COLUMNS));
+    }
+    help
+}
 
-Ranking: articles score higher the more often the words occur in them
-relative to how rare the words are in the archive, with matches in the
-headline counting three times; words standing close together rank higher.
-
-Exit status: 0 articles found, 1 none found, 2 error.";
+/// `text` in lines of at most `columns` display columns, broken at spaces.
+fn fill(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.width() + 1 + word.width() > columns {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
 
 #[derive(Debug, Args)]
 struct ExtractArgs {

@@ -306,3 +306,50 @@ fn few_exact_matches_are_followed_by_partial_ones() {
         "{text}"
     );
 }
+
+#[test]
+fn the_query_syntax_has_one_source_shown_everywhere() {
+    // Every form of the table behind `--help` is in the README and on the page.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let page = std::fs::read_to_string(root.join("src/serve/page/index.html")).unwrap();
+    let help = stdout(&baoku(index()).args(["search", "--help"]).output().unwrap());
+    for (example, _) in baoku::search::query::SYNTAX {
+        assert!(help.contains(example), "--help lacks {example}");
+        // The operator or field each example shows.
+        let key = [
+            "NEAR/", "~", " OR ", "-", "title:", "source:", "date:", "\"",
+        ]
+        .into_iter()
+        .find(|k| example.contains(k));
+        if let Some(key) = key {
+            assert!(readme.contains(key), "README lacks {key} ({example})");
+            assert!(
+                page.contains(key.trim()) || key == "~" || key == "\"",
+                "the page's hint lacks {key} ({example})"
+            );
+        }
+    }
+}
+
+#[test]
+fn search_help_fits_80_columns() {
+    use unicode_width::UnicodeWidthStr;
+    for columns in ["80", "200"] {
+        let output = baoku(index())
+            .env("COLUMNS", columns)
+            .args(["search", "--help"])
+            .output()
+            .unwrap();
+        let help = stdout(&output);
+        let widest = help.lines().map(|l| (l.width(), l)).max().unwrap();
+        assert!(
+            widest.0 <= 80,
+            "COLUMNS={columns}: {} columns: {}",
+            widest.0,
+            widest.1
+        );
+        // The table stays a table: no line of it is cut into single words.
+        assert!(help.contains("收入 NEAR/10 增收"), "{help}");
+    }
+}

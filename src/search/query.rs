@@ -28,6 +28,43 @@ use crate::article::Date;
 use crate::error::{Error, Result};
 use std::fmt;
 
+/// The query language in one table, `(example, what it matches)`: the source of
+/// `baoku search --help`; tests check that the README and the search page show every
+/// form.
+pub const SYNTAX: &[(&str, &str)] = &[
+    ("乡村振兴 收入", "every word separated by spaces must occur"),
+    ("南京市长江大桥", "a run typed without spaces is a phrase"),
+    (
+        "\"machine learning\"",
+        "quotes make a phrase of anything, “” and 「」 too",
+    ),
+    ("收入 OR 增收", "either (OR binds tighter than spaces)"),
+    ("台风 -演习", "excludes a word or \"phrase\" (NOT 演习 too)"),
+    (
+        "收入 NEAR/10 增收",
+        "both, at most 10 characters apart, either order",
+    ),
+    ("\"收入 增收\"~10", "the same, as Lucene writes it"),
+    ("(乡村 OR 农村) 振兴", "parentheses group"),
+    (
+        "title:乡村振兴",
+        "only in the headline (body: and author: too)",
+    ),
+    ("source:吉林日报", "only that outlet"),
+    (
+        "date:2022-05",
+        "published that day, month or year (2022年5月 too)",
+    ),
+    (
+        "date:2021-01..2022-06",
+        "a range; date:>=2021-03, date:<2020",
+    ),
+    (
+        "鄉村振興 ＡＩ",
+        "traditional = simplified, full-width = half-width",
+    ),
+];
+
 /// Queries longer than this are refused rather than analysed.
 pub const MAX_QUERY_CHARS: usize = 1000;
 /// The distance of a `NEAR` written without one, in characters.
