@@ -5,7 +5,7 @@
 use super::date::{date_from_epoch, parse_field_date};
 use super::fields::{field_text, ArticleField, FieldMap};
 use super::headline::clean_headline_field;
-use super::markup::html_to_text;
+use super::html_fragment::html_to_text;
 use crate::article::Article;
 use serde_json::{Map, Value};
 

@@ -13,8 +13,9 @@ mod date;
 mod fields;
 mod headline;
 mod html;
+mod html_fragment;
 mod json;
-mod markup;
+mod markdown;
 mod meta;
 mod sogou;
 mod text;
@@ -149,7 +150,7 @@ pub fn extract_file(path: &Path) -> Result<Vec<Article>> {
 pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, String> {
     let (mut article, record_id) = match (&doc.content, doc.format) {
         (Content::Json(record), _) => json::extract_json_record(record, fields)?,
-        (Content::Text(text), Format::Markdown) => markup::extract_markdown(text)?,
+        (Content::Text(text), Format::Markdown) => markdown::extract_markdown(text)?,
         (Content::Text(text), Format::Sogou) => sogou::extract_sogou_record(text)?,
         (Content::Text(text), Format::Html) => (extract_html_page(text, None)?, None),
         (Content::Text(text), _) => (extract_text_page(text)?, None),
