@@ -7,7 +7,7 @@
 //! (`baoku search … | head`) ends the program quietly.
 
 use crate::serve;
-use baoku::extract::{extract_path, FieldMap};
+use baoku::extract::{extract_paths, format_named, format_names, ExtractOptions, FieldMap};
 use baoku::index::{check_index, WriterOptions, DEFAULT_WRITER_MEMORY};
 use baoku::ingest::{
     index_paths, rebuild_index, IndexOptions, Problem, Progress, DEFAULT_BATCH_ARTICLES,
@@ -19,7 +19,7 @@ use baoku::output::{
 use baoku::search::query::SYNTAX;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
-use baoku::source::{collect_inputs, encoding_for_label, Format, ReadOptions, SkipReason};
+use baoku::source::{encoding_for_label, Format, ReadOptions};
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -93,20 +93,78 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Address and port to listen on. The default answers this machine only; use
-    /// 0.0.0.0:7700 to open it to the network (port 0 picks a free port).
+    /// Address and port to listen on. The default answers this machine only; another
+    /// address (0.0.0.0:7700 for every network) needs a token, or --public (port 0
+    /// picks a free port).
     #[arg(long, default_value = serve::DEFAULT_ADDR, value_name = "IP:PORT")]
     addr: std::net::SocketAddr,
+
+    /// Require `Authorization: Bearer TOKEN` on API requests (at least 16
+    /// characters, e.g. from `openssl rand -hex 16`). Prefer BAOKU_TOKEN or
+    /// --token-file: other users of this machine can read a command line.
+    #[arg(long, value_name = "TOKEN", env = "BAOKU_TOKEN", hide_env_values = true,
+          value_parser = serve::access::parse_secret)]
+    token: Option<serve::access::Secret>,
+
+    /// Require one of the tokens in this file (one per line, one per user; `#`
+    /// starts a comment); the file is read again when it changes.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+
+    /// Serve an address other machines can reach without a token: the archive is
+    /// meant to be public.
+    #[arg(long)]
+    public: bool,
+
+    /// Show the path of each article's source file to callers on other machines too
+    /// (only callers on this machine see it otherwise).
+    #[arg(long)]
+    show_paths: bool,
+
+    /// Let scripts on pages from this origin call the API (e.g.
+    /// https://intranet.example.org); no other origin may. Off by default.
+    #[arg(long, value_name = "ORIGIN", value_parser = serve::cors::check_origin)]
+    cors: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 
     /// Searches that run at once; more wait their turn [default: the number of cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: Option<u32>,
 
     /// Seconds a request may wait for and spend on a search before it is answered
-    /// with 503. A connection on which nothing arrives for 2 s longer is closed.
+    /// with 503. A connection that makes no progress for 2 s longer is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = serve::REQUEST_TIMEOUT.as_secs() as u32,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     timeout: u32,
+
+    /// Seconds a client may take to send a whole request head (however slowly its
+    /// bytes arrive), and a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECONDS", default_value_t = serve::READ_TIMEOUT.as_secs() as u32,
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    read_timeout: u32,
+
+    /// Requests a second one client (IP address, or IPv6 /64) may make, in bursts of
+    /// twice that; more get 429 (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = serve::limits::DEFAULT_RATE,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    rate: u32,
+
+    /// Requests one client may have in progress at once; more get 429.
+    #[arg(long, value_name = "N", default_value_t = serve::limits::DEFAULT_CLIENT_CONCURRENCY,
+          value_parser = clap::value_parser!(u32).range(1..=512))]
+    client_concurrency: u32,
+
+    /// Connections one client may hold open; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = serve::limits::DEFAULT_CLIENT_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..=512))]
+    client_connections: u32,
 
     /// Memory for answers to repeated searches, in MB (0 turns the cache off). The
     /// cache is emptied at every new commit of the index.
@@ -118,9 +176,8 @@ struct ServeArgs {
 /// How inputs are read (shared by `index` and `extract`).
 #[derive(Debug, Args)]
 struct ReadArgs {
-    /// Read every input as this format instead of recognising it by name:
-    /// text, html, markdown, json, jsonl or sogou.
-    #[arg(long, value_name = "FORMAT")]
+    // The help lists the formats of the library's table.
+    #[arg(long, value_name = "FORMAT", value_parser = format_named, help = format_help())]
     format: Option<Format>,
 
     /// Decode every input with this encoding instead of detecting it
@@ -136,21 +193,28 @@ struct ReadArgs {
 }
 
 impl ReadArgs {
-    fn options(&self) -> anyhow::Result<(ReadOptions, FieldMap)> {
+    fn options(&self) -> anyhow::Result<ExtractOptions> {
         let mut fields = FieldMap::default();
         for spec in &self.fields {
             fields
                 .add(spec)
                 .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
         }
-        Ok((
-            ReadOptions {
+        Ok(ExtractOptions {
+            read: ReadOptions {
                 format: self.format,
                 encoding: self.encoding,
             },
             fields,
-        ))
+        })
     }
+}
+
+fn format_help() -> String {
+    format!(
+        "Read every input as this format instead of recognising it by name: {}.",
+        format_names()
+    )
 }
 
 fn parse_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
@@ -265,7 +329,7 @@ struct SearchArgs {
     batch: Option<PathBuf>,
 
     /// When to colour the query words: auto (on a terminal, unless NO_COLOR is set),
-    /// always, or never. Without colour they are marked 【like this】.
+    /// always, or never. Without colour the text is printed as it is.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
 
@@ -580,7 +644,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
-    let (read, fields) = args.read.options()?;
+    let extract = args.read.options()?;
     let mut writer = WriterOptions {
         memory_bytes: args.memory as usize * 1_048_576,
         ..WriterOptions::default()
@@ -589,8 +653,7 @@ fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         writer.threads = threads as usize;
     }
     let options = IndexOptions {
-        read,
-        fields,
+        extract,
         writer,
         batch_articles: args.batch as usize,
         prune: args.prune,
@@ -749,47 +812,36 @@ fn markup(choice: ColorChoice, is_terminal: bool) -> Markup {
 }
 
 fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
-    let (read, fields) = args.read.options()?;
+    let options = args.read.options()?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let (mut printed, mut failed) = (0u64, 0u64);
     let mut write_error: Option<io::Error> = None;
-    let inputs = collect_inputs(&args.paths, read.format.is_some())?;
-    for skipped in &inputs.skipped {
-        if let SkipReason::Failed(reason) = &skipped.reason {
-            warn(&format!("baoku: {}: {reason}", skipped.path.display()));
-            failed += 1;
-        }
-    }
-    for input in &inputs.files {
-        let outcome = extract_path(&input.path, &read, &fields, &mut |item| {
-            match item {
-                Ok(article) => {
-                    let written = serde_json::to_writer(&mut out, &article)
-                        .map_err(io::Error::from)
-                        .and_then(|()| writeln!(out));
-                    if let Err(e) = written {
-                        write_error = Some(e);
-                        return false;
-                    }
-                    printed += 1;
+    extract_paths(&args.paths, &options, &mut |item| {
+        match item {
+            Ok(article) => {
+                let written = serde_json::to_writer(&mut out, &article)
+                    .map_err(io::Error::from)
+                    .and_then(|()| writeln!(out));
+                if let Err(e) = written {
+                    write_error = Some(e);
+                    return false;
                 }
-                Err(problem) => {
-                    let _ = out.flush();
-                    warn(&format!("baoku: {problem}"));
-                    failed += 1;
-                }
+                printed += 1;
             }
-            true
-        });
-        if let Some(e) = write_error.take() {
-            return Err(e.into());
+            // Files of other types (a photo in the folder or the archive) are passed
+            // over quietly, as `baoku index` passes them over.
+            Err(problem) if !problem.is_failure() => {}
+            Err(problem) => {
+                let _ = out.flush();
+                warn(&format!("baoku: {problem}"));
+                failed += 1;
+            }
         }
-        if let Err(problem) = outcome {
-            out.flush()?;
-            warn(&format!("baoku: {problem}"));
-            failed += 1;
-        }
+        true
+    })?;
+    if let Some(e) = write_error {
+        return Err(e.into());
     }
     out.flush()?;
     Ok(match (printed, failed) {
@@ -832,7 +884,21 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         options.concurrency = concurrency as usize;
     }
     options.timeout = std::time::Duration::from_secs(u64::from(args.timeout));
+    options.read_timeout = std::time::Duration::from_secs(u64::from(args.read_timeout));
     options.cache_bytes = args.cache as usize * 1_048_576;
+    options.tokens = serve::access::TokenSources {
+        tokens: args.token.iter().map(|secret| secret.0.clone()).collect(),
+        file: args.token_file.clone(),
+    };
+    options.public = args.public;
+    options.show_paths = args.show_paths;
+    options.cors = args.cors.clone();
+    options.tls = args.tls_cert.clone().zip(args.tls_key.clone());
+    options.clients = serve::limits::ClientLimits {
+        rate: args.rate,
+        concurrency: args.client_concurrency,
+        connections: args.client_connections,
+    };
     serve::run(dir, &options)?;
     Ok(ExitCode::SUCCESS)
 }

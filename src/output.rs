@@ -2,8 +2,9 @@
 //!
 //! JSON is [`SearchResults`] serialised as it is — one document, the public contract
 //! of `baoku search --json`. For people, [`write_results`] lays hits out for a
-//! terminal, marking the query words with ANSI bold colour or, where colour is off,
-//! with 【】. This module writes to the writer it is given and never decides by itself
+//! terminal, marking the query words with ANSI bold colour; where colour is off (piped
+//! output, `NO_COLOR`) the text is left as it is — no bracket a headline could hold
+//! itself (【法治动态】) is added. This module writes to the writer it is given and never decides by itself
 //! whether colour is wanted.
 
 use crate::article::Article;
@@ -19,7 +20,7 @@ use unicode_width::UnicodeWidthChar;
 pub enum Markup {
     /// ANSI escapes: bold titles, bold red query words, dim metadata.
     Ansi,
-    /// No escapes: query words between 【 and 】.
+    /// No escapes and no marks: the text as it is.
     Plain,
 }
 
@@ -142,12 +143,17 @@ pub fn write_results(
     if results.total == 0 {
         return writeln!(out, "No articles match {:?}.", results.query);
     }
-    let noun = if results.total == 1 {
-        "article"
+    let verb = if results.total == 1 {
+        "matches"
     } else {
-        "articles"
+        "match"
     };
-    write!(out, "{} {noun} match {:?}", results.total, results.query)?;
+    write!(
+        out,
+        "{} {verb} {:?}",
+        count(results.total, "article", "articles"),
+        results.query
+    )?;
     if results.mode == Mode::Relaxed {
         write!(
             out,
@@ -185,9 +191,13 @@ pub fn write_results(
             write_marked(out, line, marks, markup, style.bold)?;
             writeln!(out, "{}", style.reset)?;
         }
-        let mut meta = vec![hit
-            .date
-            .map_or_else(|| "----------".to_string(), |d| d.to_string())];
+        if let Some(subtitle) = &hit.subtitle {
+            write!(out, "{:indent$}——", "")?;
+            write_marked(out, subtitle, &hit.subtitle_highlights, markup, "")?;
+            writeln!(out)?;
+        }
+        // What is known: an undated, unsourced article shows only its score.
+        let mut meta: Vec<String> = hit.date.iter().map(|d| d.to_string()).collect();
         meta.extend(hit.source.clone());
         meta.extend(hit.author.clone());
         meta.push(format!("score {:.2}", hit.score));
@@ -213,13 +223,35 @@ pub fn write_results(
             "", style.dim, hit.id, style.reset
         )?;
     }
-    let shown = results.hits.iter().filter(|h| !h.partial).count() as u64;
-    if shown < results.total {
+    let exact: Vec<_> = results.hits.iter().filter(|h| !h.partial).collect();
+    let shown = exact.len() as u64;
+    let reprints: u64 = exact.iter().map(|h| h.similar).sum();
+    let folded = match reprints {
+        0 => String::new(),
+        n => format!(
+            " ({} folded in: --no-collapse lists them)",
+            count(n, "reprint", "reprints")
+        ),
+    };
+    if shown + reprints < results.total {
         writeln!(out)?;
         writeln!(
             out,
-            "{}Showing {shown} of {}; --limit and --offset page through.{}",
-            style.dim, results.total, style.reset
+            "{}Showing {} of {}{folded}; --limit and --offset page through.{}",
+            style.dim,
+            count(shown, "story", "stories"),
+            count(results.total, "article", "articles"),
+            style.reset
+        )?;
+    } else if reprints > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}{}, {}{folded}.{}",
+            style.dim,
+            count(shown, "story", "stories"),
+            count(results.total, "article", "articles"),
+            style.reset
         )?;
     }
     if let Some(facets) = &results.facets {
@@ -239,6 +271,11 @@ pub fn write_results(
         }
     }
     Ok(())
+}
+
+/// `1 article`, `2 articles`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Writes one whole article for a person.
@@ -360,7 +397,7 @@ fn write_marked(
 ) -> io::Result<()> {
     let (open, close) = match markup {
         Markup::Ansi => (MATCH.to_string(), format!("{RESET}{resume}")),
-        Markup::Plain => ("【".to_string(), "】".to_string()),
+        Markup::Plain => return out.write_all(text.as_bytes()),
     };
     let mut marks = highlights.iter().peekable();
     let mut open_until: Option<usize> = None;
@@ -485,6 +522,8 @@ mod tests {
                 id: "x".into(),
                 title: Some("乡村振兴见成效".into()),
                 title_highlights: vec![[0, 4]],
+                subtitle: None,
+                subtitle_highlights: Vec::new(),
                 date: crate::article::Date::new(2022, 5, 17),
                 source: Some("吉林日报".into()),
                 author: None,
@@ -502,17 +541,20 @@ mod tests {
     }
 
     #[test]
-    fn plain_output_marks_words_with_brackets() {
+    fn plain_output_is_the_text_as_it_is() {
         let mut out = Vec::new();
         write_results(&mut out, &results(), Markup::Plain, 80).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains(" 1. 【乡村振兴】见成效\n"), "{text}");
+        assert!(text.contains(" 1. 乡村振兴见成效\n"), "{text}");
         assert!(
             text.contains("    2022-05-17  吉林日报  score 1.50  +1 similar\n"),
             "{text}"
         );
-        assert!(text.contains("    ……农民【收入】增加\n"), "{text}");
-        assert!(text.contains("Showing 1 of 2"), "{text}");
+        assert!(text.contains("    ……农民收入增加\n"), "{text}");
+        assert!(
+            text.contains("1 story, 2 articles (1 reprint folded in"),
+            "{text}"
+        );
         assert!(!text.contains('\x1b'));
     }
 

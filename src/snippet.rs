@@ -281,6 +281,32 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '…')
 }
 
+/// A closing quote or bracket: it belongs to the sentence before it (`…元。”`).
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '〉' | '］' | ']'
+    )
+}
+
+/// `i` moved past the closing quotes and brackets that stand at it.
+fn past_closers(chars: &[char], i: usize) -> usize {
+    let mut i = i;
+    while i < chars.len() && is_closer(chars[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether a sentence ends just before `i`: a sentence end, maybe followed by closers.
+fn sentence_ends_before(chars: &[char], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && is_closer(chars[j - 1]) {
+        j -= 1;
+    }
+    j > 0 && is_sentence_end(chars[j - 1])
+}
+
 fn is_clause_end(c: char) -> bool {
     is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':')
 }
@@ -291,7 +317,10 @@ fn is_paragraph_break(c: char) -> bool {
 
 /// The opening of the text, ending at a sentence end where one is near.
 fn lead_window(chars: &[char], size: usize) -> Window {
-    let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(0);
+    let start = chars
+        .iter()
+        .position(|&c| !c.is_whitespace() && !is_closer(c))
+        .unwrap_or(0);
     let paragraph_end = chars[start..]
         .iter()
         .position(|&c| is_paragraph_break(c))
@@ -319,7 +348,9 @@ fn window_around(chars: &[char], match_start: usize, match_end: usize, size: usi
     let sentence_start = chars[paragraph_start..match_start]
         .iter()
         .rposition(|&c| is_sentence_end(c))
-        .map_or(paragraph_start, |p| paragraph_start + p + 1);
+        .map_or(paragraph_start, |p| {
+            past_closers(chars, paragraph_start + p + 1).min(match_start)
+        });
 
     let room = size.saturating_sub(match_end - match_start);
     let mut start = if match_start - sentence_start <= room * 3 / 4 {
@@ -333,14 +364,21 @@ fn window_around(chars: &[char], match_start: usize, match_end: usize, size: usi
         start = end.saturating_sub(size).max(paragraph_start).min(start);
     }
     // Start cleanly: at the next sentence, or else after the next comma, before the match.
-    if start > paragraph_start && !is_clause_end(chars[start - 1]) {
+    if start > paragraph_start
+        && !is_clause_end(chars[start - 1])
+        && !sentence_ends_before(chars, start)
+    {
         let before = &chars[start..match_start];
         start = before
             .iter()
             .position(|&c| is_sentence_end(c))
             .or_else(|| before.iter().position(|&c| is_clause_end(c)))
-            .map_or(start, |p| start + p + 1);
+            .map_or(start, |p| {
+                past_closers(chars, start + p + 1).min(match_start)
+            });
     }
+    // A closing quote or bracket belongs to the sentence before: never open with one.
+    let start = past_closers(chars, start).min(match_start);
     Window {
         start: skip_spaces(chars, start, match_start),
         end: sentence_cut(chars, start, end, match_end),
@@ -373,6 +411,7 @@ fn sentence_cut(chars: &[char], start: usize, end: usize, keep: usize) -> usize 
             .map(|p| earliest + p + 1)
     };
     last_in(is_sentence_end)
+        .map(|cut| past_closers(chars, cut))
         .or_else(|| last_in(is_clause_end))
         .unwrap_or(end)
 }
@@ -382,10 +421,10 @@ fn sentence_cut(chars: &[char], start: usize, end: usize, keep: usize) -> usize 
 fn render(chars: &[char], window: Window, highlights: &[[usize; 2]]) -> Snippet {
     let Window { start, end } = window;
     let cut_before =
-        start > 0 && !is_sentence_end(chars[start - 1]) && !is_paragraph_break(chars[start - 1]);
+        start > 0 && !sentence_ends_before(chars, start) && !is_paragraph_break(chars[start - 1]);
     let cut_after = end < chars.len()
         && !is_paragraph_break(chars[end])
-        && !(end > start && is_sentence_end(chars[end - 1]));
+        && !(end > start && sentence_ends_before(chars, end));
 
     let mut text: Vec<char> = Vec::with_capacity(end - start + 4);
     if cut_before {

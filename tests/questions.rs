@@ -353,3 +353,85 @@ fn search_help_fits_80_columns() {
         assert!(help.contains("收入 NEAR/10 增收"), "{help}");
     }
 }
+
+/// Closing quotes and brackets that belong to the sentence before them.
+const CLOSERS: &str = "”’」』）)】》〉］]";
+
+fn assert_no_snippet_opens_with_a_closer(index: &Path, queries: &[&str]) -> usize {
+    let mut seen = 0;
+    for query in queries {
+        let output = baoku(index)
+            .args([
+                "search",
+                "--json",
+                "--limit",
+                "50",
+                "--snippets",
+                "10",
+                query,
+            ])
+            .output()
+            .unwrap();
+        let results: Value = serde_json::from_slice(&output.stdout).unwrap();
+        for hit in results["hits"].as_array().unwrap() {
+            for snippet in hit["snippets"].as_array().unwrap() {
+                let text = snippet["text"].as_str().unwrap();
+                let first = text.trim_start_matches('…').chars().next();
+                assert!(
+                    !first.is_some_and(|c| CLOSERS.contains(c)),
+                    "{query}: a snippet opens with closing punctuation: {text}"
+                );
+                seen += 1;
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn snippets_never_open_with_closing_punctuation() {
+    let seen = assert_no_snippet_opens_with_a_closer(
+        index(),
+        &[
+            "收入", "农民", "记者", "表示", "发展", "我们", "群众", "说", "元", "年",
+        ],
+    );
+    assert!(seen > 100, "{seen} snippets");
+}
+
+/// The same over 2,100 real articles of the shared corpora (skipped without them).
+#[test]
+fn snippets_of_real_news_never_open_with_closing_punctuation() {
+    use std::io::BufRead;
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample.jsonl");
+    let mut lines = String::new();
+    for name in [
+        "cctv_xwlb.jsonl.zst",
+        "hkcnews.jsonl.zst",
+        "zh_inews.jsonl.zst",
+    ] {
+        let Ok(file) = std::fs::File::open(corpus.join(name)) else {
+            eprintln!("skipped: ../shared/corpus/{name} is not here");
+            return;
+        };
+        let reader = std::io::BufReader::new(zstd::stream::read::Decoder::new(file).unwrap());
+        for line in reader.lines().step_by(11).take(700) {
+            lines.push_str(&line.unwrap());
+            lines.push('\n');
+        }
+    }
+    std::fs::write(&sample, lines).unwrap();
+    let index = dir.path().join("index");
+    let output = baoku(&index).arg("index").arg(&sample).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let seen = assert_no_snippet_opens_with_a_closer(
+        &index,
+        &[
+            "表示", "记者", "香港", "政府", "发展", "我们", "他说", "警方", "市民", "经济", "中国",
+            "说",
+        ],
+    );
+    assert!(seen > 1000, "{seen} snippets");
+}

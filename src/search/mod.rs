@@ -157,7 +157,14 @@ impl Archive {
             } else {
                 &highlighter
             };
+            let subtitle_highlights = article
+                .subtitle
+                .as_deref()
+                .map(|t| highlighter.highlight(t))
+                .unwrap_or_default();
             hits.push(Hit {
+                subtitle: article.subtitle.filter(|_| !subtitle_highlights.is_empty()),
+                subtitle_highlights,
                 title_highlights: article
                     .title
                     .as_deref()

@@ -67,6 +67,12 @@ pub struct Hit {
     pub title: Option<String>,
     /// `[start, end)` character offsets of the query words in `title`.
     pub title_highlights: Vec<[usize; 2]>,
+    /// The subtitle, when the query words are in it (`title:` searches it too).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub subtitle: Option<String>,
+    /// `[start, end)` character offsets of the query words in `subtitle`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub subtitle_highlights: Vec<[usize; 2]>,
     /// Publication date, `YYYY-MM-DD`.
     pub date: Option<Date>,
     /// The outlet.
