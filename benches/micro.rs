@@ -8,9 +8,8 @@
 //! MB/s of `bench/run.sh`.
 
 use baoku::analyze::{self, normalize, BigramTokenizer, WordTokenizer};
-use baoku::extract::{extract_html_page, extract_text_page, FieldMap};
+use baoku::extract::{extract_html_page, extract_text_page, ExtractOptions};
 use baoku::snippet::Highlighter;
-use baoku::source::ReadOptions;
 use baoku::SnippetOptions;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
@@ -154,13 +153,12 @@ fn extractors(c: &mut Criterion) {
         jsonl.push_str(&record.to_string());
         jsonl.push('\n');
     }
-    let read = ReadOptions::default();
-    let fields = FieldMap::default();
+    let options = ExtractOptions::default();
     group.throughput(Throughput::Bytes(jsonl.len() as u64));
     group.bench_function("jsonl/200_records", |b| {
         b.iter(|| {
             let articles =
-                baoku::extract_bytes("export.jsonl", black_box(jsonl.as_bytes()), &read, &fields);
+                baoku::extract_bytes("export.jsonl", black_box(jsonl.as_bytes()), &options);
             assert_eq!(articles.len(), 200);
             articles
         })

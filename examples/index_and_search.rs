@@ -41,12 +41,7 @@ fn main() -> baoku::Result<()> {
 
     // 2. Articles extracted from bytes: here a JSON Lines export, in traditional script.
     let export = "{\"id\": \"hk-7\", \"title\": \"港商投資鄉村振興\", \"date\": \"2021-03-08\", \"content\": \"廣東清遠古村活化，村民收入明顯增加。\"}\n";
-    for item in extract_bytes(
-        "export.jsonl",
-        export.as_bytes(),
-        &Default::default(),
-        &Default::default(),
-    ) {
+    for item in extract_bytes("export.jsonl", export.as_bytes(), &Default::default()) {
         match item {
             Ok(article) => {
                 writer.upsert(&article)?;

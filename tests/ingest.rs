@@ -193,6 +193,23 @@ fn extract_prints_every_record() {
     assert!(stderr(&output).contains("feed.jsonl.gz:3: malformed JSON"));
 }
 
+/// `baoku extract` used to count an archive member of a type baoku does not read
+/// (`site/logo.png`) as a failure, where `baoku index` passes it over.
+#[test]
+fn extract_passes_over_unsupported_archive_members_as_index_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = mixed_archive(dir.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_baoku"))
+        .arg("extract")
+        .arg(inputs.join("site.tar.zst"))
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("logo.png"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+}
+
 #[test]
 fn explicit_field_names_and_a_forced_format() {
     let dir = tempfile::tempdir().unwrap();

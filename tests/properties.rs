@@ -3,8 +3,8 @@
 //! (The HTML extractor, query parser, snippets and analyzer have theirs beside their
 //! code.) They run with `cargo test`; the fuzzers explore further.
 
-use baoku::extract::{extract_text_page, FieldMap};
-use baoku::source::{decode, ReadOptions};
+use baoku::extract::{extract_text_page, ExtractOptions, FieldMap};
+use baoku::source::decode;
 use proptest::prelude::*;
 
 /// Text shaped like a saved news page: headline, metadata labels, dates, brackets,
@@ -67,7 +67,8 @@ proptest! {
             }
             text.push('\n');
         }
-        let items = baoku::extract_bytes("feed.jsonl", text.as_bytes(), &ReadOptions::default(), &fields);
+        let options = ExtractOptions { fields, ..ExtractOptions::default() };
+        let items = baoku::extract_bytes("feed.jsonl", text.as_bytes(), &options);
         for item in items {
             match item {
                 Ok(article) => prop_assert!(!article.id.is_empty()),

@@ -1,13 +1,132 @@
-//! JSON records → articles, with field names mapped by common aliases
-//! (`content` → body, `pubdate` → date, `作者` → author…) or by the user
-//! (`--field body=content`, see [`FieldMap`]).
+//! JSON and JSON Lines: each object is an article, with field names mapped by
+//! common aliases (`content` → body, `pubdate` → date, `作者` → author…) or by the
+//! user (`--field body=content`, see [`FieldMap`]).
+//!
+//! This module owns JSON records; which name means which field is `fields.rs`'s.
 
 use super::date::{date_from_epoch, parse_field_date};
 use super::fields::{field_text, ArticleField, FieldMap};
+use super::format::{Articles, InputFormat};
 use super::headline::clean_headline_field;
 use super::html_fragment::html_to_text;
 use crate::article::Article;
+use crate::source::{read_lines_of_text, Layout, Origin, Problem, ProblemKind, RawDoc, Record};
 use serde_json::{Map, Value};
+
+/// JSON files (`.json`): one object, an array of objects (one article each), or —
+/// misnamed — JSON Lines.
+pub struct Json;
+
+impl InputFormat for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["json"]
+    }
+
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        let value: Value = match serde_json::from_str(&doc.text) {
+            Ok(value) => value,
+            Err(e)
+                if e.classify() == serde_json::error::Category::Syntax
+                    && looks_like_json_lines(&doc.text) =>
+            {
+                let outcome =
+                    read_lines_of_text(&doc.origin, JsonLines.format(), &doc.text, &mut |line| {
+                        match line {
+                            Ok(line) => {
+                                JsonLines.read(&line, out);
+                                out.going()
+                            }
+                            Err(problem) => out.problem(problem),
+                        }
+                    });
+                if let Err(problem) = outcome {
+                    out.problem(problem);
+                }
+                return;
+            }
+            Err(e) => {
+                out.problem(malformed(&doc.origin, format!("malformed JSON: {e}")));
+                return;
+            }
+        };
+        match value {
+            Value::Array(items) => {
+                for (index, item) in items.into_iter().enumerate() {
+                    if !read_record(&doc.origin.record(Record::Element(index)), item, out) {
+                        break;
+                    }
+                }
+            }
+            other => {
+                read_record(&doc.origin, other, out);
+            }
+        }
+    }
+}
+
+/// JSON Lines (`.jsonl`, `.ndjson`): one object per line, read a line at a time.
+pub struct JsonLines;
+
+impl InputFormat for JsonLines {
+    fn name(&self) -> &'static str {
+        "jsonl"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["ndjson"]
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["jsonl", "ndjson"]
+    }
+
+    fn layout(&self) -> Layout {
+        Layout::Lines
+    }
+
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        match serde_json::from_str(&doc.text) {
+            Ok(value) => read_record(&doc.origin, value, out),
+            Err(e) => out.problem(malformed(&doc.origin, format!("malformed JSON: {e}"))),
+        };
+    }
+}
+
+fn malformed(origin: &Origin, reason: String) -> Problem {
+    Problem::new(origin, ProblemKind::Malformed, reason)
+}
+
+fn looks_like_json_lines(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    matches!((lines.next(), lines.next()), (Some(a), Some(b)) if a.starts_with('{') && b.starts_with('{'))
+}
+
+/// One record: an object is an article; anything else is a problem.
+fn read_record(origin: &Origin, value: Value, out: &mut Articles<'_>) -> bool {
+    let read = match value {
+        Value::Object(record) => extract_json_record(&record, out.fields()),
+        other => Err(format!(
+            "expected a JSON object (one article), found {}",
+            json_kind(&other)
+        )),
+    };
+    out.record(origin, read)
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 
 /// What a JSON record yields: the article, and the record's own id if it has one.
 pub fn extract_json_record(

@@ -4,8 +4,32 @@
 //! This module owns Markdown and front matter; it must not read HTML pages.
 
 use super::date::parse_field_date;
+use super::format::{Articles, InputFormat};
 use super::headline::clean_headline_field;
 use crate::article::Article;
+use crate::source::RawDoc;
+
+/// Markdown with YAML (`---`) or TOML (`+++`) front matter (`.md`): one article per
+/// file.
+pub struct Markdown;
+
+impl InputFormat for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["md"]
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["md", "markdown"]
+    }
+
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        out.record(&doc.origin, extract_markdown(&doc.text));
+    }
+}
 
 /// A Markdown document: front matter (YAML between `---` lines, or TOML between
 /// `+++` lines) gives the metadata; the text loses its markup. Without a title in the

@@ -1,16 +1,27 @@
-//! Extraction: a document read from an input → an [`Article`].
+//! Extraction: the files, folders and archives a user names → [`Article`]s.
 //!
-//! Each format has its reader: saved text pages ([`extract_text_page`]), HTML pages,
-//! Markdown with front matter, JSON records with field aliases, Sogou records.
-//! [`extract_document`] picks the right one and gives the article its stable id:
-//! the record's own id, else its URL, else where it came from (file, archive member,
-//! line). The `baoku extract` command prints exactly what this returns.
+//! This is the one path from inputs to articles, used by `baoku index`, `baoku
+//! extract` and embedding programs alike: [`find_inputs`] walks the paths,
+//! [`extract_path`] reads one input ([`crate::source`] opens, decompresses, walks
+//! archives and decodes it) and hands each document to its format, which finds the
+//! articles in it; [`extract_paths`] does both, [`extract_bytes`] reads content that
+//! is not in a file. Every article gets its stable id — the record's own id, else its
+//! URL, else where it came from (file, archive member, record) — and everything that
+//! goes wrong is a [`Problem`] that says where and what kind.
+//!
+//! The formats (text pages, HTML pages, Markdown with front matter, JSON and JSON
+//! Lines with field aliases, Sogou records) are one table, [`FORMATS`]; adding one is
+//! a file and a line there (see `format.rs`). Rules every format shares have one home:
+//! headlines (`headline.rs`), dates (`date.rs`), field names and people
+//! (`fields.rs`), labelled metadata lines (`meta.rs`), site furniture
+//! (`boilerplate.rs`).
 //!
 //! This module owns the reading of layouts and fields; it must not index or search.
 
 mod boilerplate;
 mod date;
 mod fields;
+mod format;
 mod headline;
 mod html;
 mod html_fragment;
@@ -20,193 +31,150 @@ mod meta;
 mod sogou;
 mod text;
 
-pub use date::{date_from_url, parse_date_value};
+pub use date::{date_from_url, parse_date_value, parse_field_date};
 pub use fields::{ArticleField, FieldMap};
+pub use format::{article_id, format_named, format_names, Articles, Emit, InputFormat, FORMATS};
 pub use html::extract_html_page;
 pub use text::extract_text_page;
+
+pub use crate::source::{Problem, ProblemKind};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::source::{
-    read_documents, read_documents_from, Content, Format, Origin, RawDoc, ReadCounters,
-    ReadOptions, SourceError,
+    collect_inputs, read_documents, read_documents_from, Inputs, Origin, ReadCounters, ReadOptions,
 };
-use std::path::Path;
+use format::{extract_document, FormatTable};
+use std::path::{Path, PathBuf};
 
-/// Where an article could not be extracted, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtractError {
-    /// `path`, `path:line` or `archive:member`.
-    pub place: String,
-    /// Why, in words.
-    pub reason: String,
+/// How inputs are read and their articles extracted: what `--format`, `--encoding`
+/// and `--field` say.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// Format and encoding overrides.
+    pub read: ReadOptions,
+    /// Field-name mapping for JSON records.
+    pub fields: FieldMap,
 }
 
-impl std::fmt::Display for ExtractError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.place, self.reason)
+/// The input files under `paths` (folders walked recursively, in a stable order), and
+/// those passed over as problems: of a type baoku does not read, or unreadable. With a
+/// forced format every file is taken. A path that does not exist is an error.
+pub fn find_inputs(paths: &[PathBuf], options: &ExtractOptions) -> Result<Inputs> {
+    collect_inputs(paths, &FormatTable, options.read.format.is_some())
+}
+
+/// Extracts every article in the files, folders and archives at `paths`, walked as
+/// [`find_inputs`] walks them, handing each — or a problem, including the files passed
+/// over — to `emit`, which returns `false` to stop. This is what `baoku extract`
+/// prints; a path that does not exist is an error.
+pub fn extract_paths(
+    paths: &[PathBuf],
+    options: &ExtractOptions,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    let inputs = find_inputs(paths, options)?;
+    for problem in inputs.skipped {
+        if !emit(Err(problem)) {
+            return Ok(());
+        }
     }
+    let counters = ReadCounters::default();
+    for input in &inputs.files {
+        let mut going = true;
+        let outcome = extract_input(&input.path, options, &counters, &mut |item| {
+            going = emit(item);
+            going
+        });
+        if let Err(problem) = outcome {
+            going = emit(Err(problem));
+        }
+        if !going {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Reads every article in the file at `path` (any format baoku reads, compressed or
-/// in a tar archive), handing each, or why it could not be extracted, to `emit`,
-/// which returns `false` to stop. An error that ends the whole file is returned.
+/// in a tar archive), handing each, or the problem with a document or record, to
+/// `emit`, which returns `false` to stop. A problem that ends the whole file is
+/// returned.
 pub fn extract_path(
     path: &Path,
-    read: &ReadOptions,
-    fields: &FieldMap,
-    emit: &mut dyn FnMut(std::result::Result<Article, ExtractError>) -> bool,
-) -> std::result::Result<(), ExtractError> {
-    let canonical = path.canonicalize().map_err(|e| ExtractError {
-        place: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let counters = ReadCounters::default();
-    read_documents(&canonical, read, &counters, &mut extracting(fields, emit))
-        .map_err(ExtractError::from)
+    options: &ExtractOptions,
+    emit: &mut Emit<'_>,
+) -> std::result::Result<(), Problem> {
+    extract_input(path, options, &ReadCounters::default(), emit)
+}
+
+/// [`extract_path`], adding the bytes read to `counters` (for a progress bar).
+pub(crate) fn extract_input(
+    path: &Path,
+    options: &ExtractOptions,
+    counters: &ReadCounters,
+    emit: &mut Emit<'_>,
+) -> std::result::Result<(), Problem> {
+    // Ids of articles without their own come from the absolute path.
+    let canonical = path
+        .canonicalize()
+        .map_err(|e| Problem::from_io(&Origin::file(path), &e))?;
+    read_documents(
+        &canonical,
+        &options.read,
+        &FormatTable,
+        counters,
+        &mut |doc| extract_document(doc, &options.fields, emit),
+    )
 }
 
 /// Extracts the articles in `bytes`, content that did not come from a file (an upload,
 /// a message, a database column). `name` is a file name that says what the bytes are
-/// (`page.html`, `feed.jsonl.gz`, `pages.tar.zst`) unless `read` names a format; it
+/// (`page.html`, `feed.jsonl.gz`, `pages.tar.zst`) unless `options` name a format; it
 /// is also where the articles' ids come from when the records carry none.
 pub fn extract_bytes(
     name: &str,
     bytes: &[u8],
-    read: &ReadOptions,
-    fields: &FieldMap,
-) -> Vec<std::result::Result<Article, ExtractError>> {
+    options: &ExtractOptions,
+) -> Vec<std::result::Result<Article, Problem>> {
     let mut items = Vec::new();
-    let counters = ReadCounters::default();
     let outcome = read_documents_from(
         name,
         bytes,
-        read,
-        &counters,
-        &mut extracting(fields, &mut |item| {
-            items.push(item);
-            true
-        }),
+        &options.read,
+        &FormatTable,
+        &ReadCounters::default(),
+        &mut |doc| {
+            extract_document(doc, &options.fields, &mut |item| {
+                items.push(item);
+                true
+            })
+        },
     );
-    if let Err(e) = outcome {
-        items.push(Err(ExtractError::from(e)));
+    if let Err(problem) = outcome {
+        items.push(Err(problem));
     }
     items
 }
 
-/// Turns the documents a source reads into articles for `emit`.
-fn extracting<'a>(
-    fields: &'a FieldMap,
-    emit: &'a mut dyn FnMut(std::result::Result<Article, ExtractError>) -> bool,
-) -> impl FnMut(std::result::Result<RawDoc, SourceError>) -> bool + 'a {
-    move |doc| {
-        let item = match doc {
-            Ok(doc) => extract_document(&doc, fields).map_err(|reason| ExtractError {
-                place: doc.origin.to_string(),
-                reason,
-            }),
-            Err(e) => Err(ExtractError::from(e)),
-        };
-        emit(item)
-    }
-}
-
-impl From<SourceError> for ExtractError {
-    fn from(e: SourceError) -> ExtractError {
-        ExtractError {
-            place: e.origin.to_string(),
-            reason: e.reason,
-        }
-    }
-}
-
 /// Every article in the file at `path`, with formats and encodings detected; the
-/// first problem is an error.
+/// first problem (a file of a type baoku does not read included) is an error.
 pub fn extract_file(path: &Path) -> Result<Vec<Article>> {
     let mut articles = Vec::new();
     let mut failure = None;
-    let outcome = extract_path(
-        path,
-        &ReadOptions::default(),
-        &FieldMap::default(),
-        &mut |item| {
-            match item {
-                Ok(article) => articles.push(article),
-                Err(e) => failure = Some(e),
-            }
-            failure.is_none()
-        },
-    );
+    let outcome = extract_path(path, &ExtractOptions::default(), &mut |item| {
+        match item {
+            Ok(article) => articles.push(article),
+            Err(problem) => failure = Some(problem),
+        }
+        failure.is_none()
+    });
     match failure.map_or(outcome, Err) {
         Ok(()) => Ok(articles),
-        Err(e) => Err(Error::Extract {
-            path: std::path::PathBuf::from(e.place),
-            reason: e.reason,
+        Err(problem) => Err(Error::Extract {
+            path: PathBuf::from(problem.origin.to_string()),
+            reason: problem.reason,
         }),
-    }
-}
-
-/// Extracts the article in a document read from an input, with its id and path set.
-pub fn extract_document(doc: &RawDoc, fields: &FieldMap) -> Result<Article, String> {
-    let (mut article, record_id) = match (&doc.content, doc.format) {
-        (Content::Json(record), _) => json::extract_json_record(record, fields)?,
-        (Content::Text(text), Format::Markdown) => markdown::extract_markdown(text)?,
-        (Content::Text(text), Format::Sogou) => sogou::extract_sogou_record(text)?,
-        (Content::Text(text), Format::Html) => (extract_html_page(text, None)?, None),
-        (Content::Text(text), _) => (extract_text_page(text)?, None),
-    };
-    article.id = match (record_id, &article.url) {
-        (Some(id), _) => id,
-        (None, Some(url)) if is_article_url(url) => article_id(url.as_bytes()),
-        _ => article_id(origin_key(&doc.origin).as_bytes()),
-    };
-    article.path = Some(doc.origin.to_string());
-    Ok(article)
-}
-
-/// The stable id of an article whose identity is `key` (a URL, a path): 16 hex digits
-/// of its XXH3 hash.
-pub fn article_id(key: &[u8]) -> String {
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key))
-}
-
-/// Whether a URL can identify one article: it has a path beyond the site's root
-/// (`https://site.com/` is a home page many articles link to).
-fn is_article_url(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split_once('/')
-        .map(|(_, path)| path.trim_end_matches('/'))
-        .is_some_and(|path| !path.is_empty() && !path.starts_with("index."))
-}
-
-/// What identifies a document by its place: the file (as given, made absolute by the
-/// caller), the archive member and the record within it.
-fn origin_key(origin: &Origin) -> String {
-    let mut key = origin.path.to_string_lossy().into_owned();
-    if let Some(member) = &origin.member {
-        key.push_str("::");
-        key.push_str(member);
-    }
-    if let Some(record) = &origin.record {
-        key.push('#');
-        key.push_str(record);
-    }
-    key
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_article_urls_identify_articles() {
-        assert!(is_article_url(
-            "http://www.xinhuanet.com/2022-05/17/c_1128659123.htm"
-        ));
-        assert!(is_article_url("https://example.com/a"));
-        assert!(!is_article_url("http://www.uppublications.biz"));
-        assert!(!is_article_url("https://example.com/"));
-        assert!(!is_article_url("https://example.com/index.html"));
     }
 }
 
@@ -215,12 +183,7 @@ mod bytes_tests {
     use super::*;
 
     fn extracted(name: &str, content: &str) -> Article {
-        let items = extract_bytes(
-            name,
-            content.as_bytes(),
-            &ReadOptions::default(),
-            &FieldMap::default(),
-        );
+        let items = extract_bytes(name, content.as_bytes(), &ExtractOptions::default());
         match items.into_iter().next() {
             Some(Ok(article)) => article,
             other => panic!("{name}: {other:?}"),
@@ -238,53 +201,54 @@ mod bytes_tests {
         let json_ld = format!(
             "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"datePublished\":\"2022-05-16T23:30:00Z\"}}</script></head><body><div class=\"content\">{body}</div></body></html>"
         );
-        for (name, content) in [
-            ("page.html", html.as_str()),
-            ("ld.html", json_ld.as_str()),
-            (
-                "record.json",
-                r#"{"title": "标题", "body": "正文。", "date": "2022-05-16T23:30:00Z"}"#,
-            ),
-            (
-                "feed.jsonl",
-                "{\"title\": \"标题\", \"body\": \"正文。\", \"pubdate\": \"2022-05-16T23:30:00Z\"}\n",
-            ),
-            (
-                "epoch.jsonl",
-                "{\"title\": \"标题\", \"body\": \"正文。\", \"time\": 1652743800}\n",
-            ),
-            (
-                "post.md",
-                "---\ntitle: 标题\ndate: 2022-05-16T23:30:00Z\n---\n\n正文。\n",
-            ),
-            (
-                "post.md",
-                "+++\ntitle = \"标题\"\ndate = 2022-05-16T23:30:00Z\n+++\n正文。\n",
-            ),
-        ] {
-            let date = extracted(name, content).date.map(|d| d.to_string());
-            assert_eq!(date.as_deref(), Some("2022-05-17"), "{name}: {content}");
-        }
         // Sogou records carry no date field: theirs comes from the address, as written.
         let sogou = "<doc>\n<url>http://news.sohu.com/20220516/n1.shtml</url>\n<docno>s1</docno>\n<contenttitle>标题</contenttitle>\n<content>正文。</content>\n</doc>\n";
-        let date = extracted("SogouCA.dat", sogou).date.map(|d| d.to_string());
-        assert_eq!(date.as_deref(), Some("2022-05-16"));
-        for (name, content) in [
+        let record = |field: &str, value: &str| {
+            format!("{{\"title\": \"标题\", \"body\": \"正文。\", \"{field}\": {value}}}\n")
+        };
+        for (name, content, expected) in [
+            ("page.html", html, "2022-05-17"),
+            ("ld.html", json_ld, "2022-05-17"),
             (
                 "record.json",
-                r#"{"title": "标题", "body": "正文。", "date": "2022-05-16"}"#,
+                record("date", "\"2022-05-16T23:30:00Z\""),
+                "2022-05-17",
             ),
             (
                 "feed.jsonl",
-                "{\"title\": \"标题\", \"body\": \"正文。\", \"date\": \"2022-05-16 23:30\"}\n",
+                record("pubdate", "\"2022-05-16T23:30:00Z\""),
+                "2022-05-17",
+            ),
+            ("epoch.jsonl", record("time", "1652743800"), "2022-05-17"),
+            (
+                "post.md",
+                "---\ntitle: 标题\ndate: 2022-05-16T23:30:00Z\n---\n\n正文。\n".into(),
+                "2022-05-17",
             ),
             (
                 "post.md",
-                "---\ntitle: 标题\ndate: 2022-05-16\n---\n\n正文。\n",
+                "+++\ntitle = \"标题\"\ndate = 2022-05-16T23:30:00Z\n+++\n正文。\n".into(),
+                "2022-05-17",
+            ),
+            ("SogouCA.dat", sogou.into(), "2022-05-16"),
+            (
+                "record.json",
+                record("date", "\"2022-05-16\""),
+                "2022-05-16",
+            ),
+            (
+                "feed.jsonl",
+                record("date", "\"2022-05-16 23:30\""),
+                "2022-05-16",
+            ),
+            (
+                "post.md",
+                "---\ntitle: 标题\ndate: 2022-05-16\n---\n\n正文。\n".into(),
+                "2022-05-16",
             ),
         ] {
-            let date = extracted(name, content).date.map(|d| d.to_string());
-            assert_eq!(date.as_deref(), Some("2022-05-16"), "{name}: {content}");
+            let date = extracted(name, &content).date.map(|d| d.to_string());
+            assert_eq!(date.as_deref(), Some(expected), "{name}: {content}");
         }
     }
 
@@ -313,28 +277,22 @@ mod bytes_tests {
     #[test]
     fn bytes_are_read_by_their_name() {
         let jsonl = "{\"id\": \"a\", \"title\": \"标题\", \"body\": \"正文\"}\nnot json\n";
-        let items = extract_bytes(
-            "feed.jsonl",
-            jsonl.as_bytes(),
-            &ReadOptions::default(),
-            &FieldMap::default(),
-        );
+        let items = extract_bytes("feed.jsonl", jsonl.as_bytes(), &ExtractOptions::default());
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].as_ref().unwrap().id, "a");
-        assert_eq!(items[1].as_ref().unwrap_err().place, "feed.jsonl:2");
+        let problem = items[1].as_ref().unwrap_err();
+        assert_eq!(problem.origin.to_string(), "feed.jsonl:2");
+        assert_eq!(problem.kind, ProblemKind::Malformed);
         let page = extract_bytes(
             "page.txt",
             "标题\n\n第一段正文。\n第二段。".as_bytes(),
-            &ReadOptions::default(),
-            &FieldMap::default(),
+            &ExtractOptions::default(),
         );
         assert_eq!(page[0].as_ref().unwrap().title.as_deref(), Some("标题"));
-        let unknown = extract_bytes(
-            "photo.jpg",
-            b"\xff\xd8",
-            &ReadOptions::default(),
-            &FieldMap::default(),
+        let unknown = extract_bytes("photo.jpg", b"\xff\xd8", &ExtractOptions::default());
+        assert_eq!(
+            unknown[0].as_ref().unwrap_err().kind,
+            ProblemKind::Unsupported
         );
-        assert!(unknown[0].is_err());
     }
 }

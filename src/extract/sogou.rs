@@ -3,11 +3,61 @@
 //! The records carry no date or outlet fields: the date comes from the URL
 //! (`/20120706/`), the reporter and outlet from a dateline at the start of the text
 //! (`中广网唐山６月１２日消息（记者汤一亮）`) when there is one.
+//!
+//! A file holds many records; this is the format to copy for a new one that does.
 
 use super::date::date_from_url;
+use super::format::{Articles, InputFormat};
 use super::headline::clean_headline_field;
 use super::meta::parse_dateline;
 use crate::article::Article;
+use crate::source::{Problem, ProblemKind, RawDoc, Record};
+
+/// The Sogou news layout (`.dat`, `.xml`): `<doc>` … `</doc>` records, each with
+/// `<url>`, `<docno>`, `<contenttitle>` and `<content>`.
+pub struct Sogou;
+
+impl InputFormat for Sogou {
+    fn name(&self) -> &'static str {
+        "sogou"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["dat", "xml", "trec", "sgml"]
+    }
+
+    /// The file is not well-formed XML (content holds bare `&` and `<`), so records
+    /// are cut at the `<doc>` tags, not parsed as XML; each is known by the line it
+    /// starts on.
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        let text = doc.text.as_str();
+        if !text.contains("<doc>") {
+            out.problem(Problem::new(
+                &doc.origin,
+                ProblemKind::Malformed,
+                "no <doc> records: not a Sogou news file (name its format with --format)",
+            ));
+            return;
+        }
+        let mut rest = text;
+        let mut consumed_lines = 0usize;
+        while let Some(start) = rest.find("<doc>") {
+            consumed_lines += rest[..start].matches('\n').count();
+            let line = consumed_lines as u64 + 1;
+            let after = &rest[start..];
+            let end = after
+                .find("</doc>")
+                .map_or(after.len(), |e| e + "</doc>".len());
+            let record = &after[..end];
+            let origin = doc.origin.record(Record::Line(line));
+            if !out.record(&origin, extract_sogou_record(record)) {
+                return;
+            }
+            consumed_lines += record.matches('\n').count();
+            rest = &after[end..];
+        }
+    }
+}
 
 /// Extracts the article of one `<doc>` record; also returns its `docno`.
 pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), String> {

@@ -7,10 +7,12 @@
 //! above them, and cuts the body between them and the first footer line.
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
+use super::format::{Articles, InputFormat};
 use super::headline::clean_headline;
 use super::meta::{parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::Article;
+use crate::source::RawDoc;
 
 /// How far down the page the header metadata may be.
 const HEADER_SCAN_LINES: usize = 40;
@@ -28,6 +30,27 @@ struct Line<'a> {
 impl Line<'_> {
     fn is_blank(&self) -> bool {
         self.text.is_empty()
+    }
+}
+
+/// News pages saved as plain text (`.txt`): one article per file.
+pub struct TextPages;
+
+impl InputFormat for TextPages {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["txt"]
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["txt", "text"]
+    }
+
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        out.record(&doc.origin, extract_text_page(&doc.text).map(|a| (a, None)));
     }
 }
 

@@ -5,32 +5,30 @@
 //! ([`crate::extract`]), and upserts the articles ([`crate::index`]), committing in
 //! batches: an interruption loses at most the current batch, and running again
 //! completes the work without duplicates. Bad inputs are reported one by one through
-//! [`Progress::problem`] and counted in the [`IndexReport`], never silently dropped.
+//! [`Progress::problem`] and counted in the [`IndexReport`], never silently dropped;
+//! they are the [`Problem`]s `baoku extract` and [`crate::extract`] report.
 //!
 //! This module does not print.
 
 mod manifest;
 mod pipeline;
 
+pub use crate::source::{Problem, ProblemKind};
 pub use manifest::{InputState, Manifest};
 
 use crate::error::{Error, Result};
-use crate::extract::FieldMap;
+use crate::extract::ExtractOptions;
 use crate::index::{
     is_empty_dir, remove_leftovers, sibling, Archive, IndexVersion, WriterLock, WriterOptions,
 };
-use crate::source::{ReadOptions, SkipReason};
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How an indexing run reads and writes.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
-    /// Format and encoding overrides.
-    pub read: ReadOptions,
-    /// Field-name mapping for JSON records.
-    pub fields: FieldMap,
+    /// How inputs are read and extracted: format, encoding, field names.
+    pub extract: ExtractOptions,
     /// Threads and memory of the index writer; also the number of reader threads.
     pub writer: WriterOptions,
     /// Commit after this many articles (a crash loses at most one batch).
@@ -47,39 +45,12 @@ pub const DEFAULT_BATCH_ARTICLES: usize = 20_000;
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            read: ReadOptions::default(),
-            fields: FieldMap::default(),
+            extract: ExtractOptions::default(),
             writer: WriterOptions::default(),
             batch_articles: DEFAULT_BATCH_ARTICLES,
             prune: false,
             strict: false,
         }
-    }
-}
-
-/// Something wrong with an input, or a document in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Where: `path`, `path:line`, `archive:member`.
-    pub place: String,
-    /// What, in words.
-    pub reason: String,
-    /// How bad.
-    pub kind: ProblemKind,
-}
-
-/// How bad a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// A file baoku does not read (a photo in the folder): skipped, not an error.
-    Unsupported,
-    /// An input or record that should have been read and was not.
-    Failed,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.place, self.reason)
     }
 }
 
@@ -230,17 +201,4 @@ pub fn rebuild_index(
         std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
     }
     Ok(report)
-}
-
-impl From<&crate::source::Skipped> for Problem {
-    fn from(skipped: &crate::source::Skipped) -> Problem {
-        Problem {
-            place: skipped.path.display().to_string(),
-            reason: skipped.reason.to_string(),
-            kind: match skipped.reason {
-                SkipReason::Unsupported(_) => ProblemKind::Unsupported,
-                SkipReason::Failed(_) => ProblemKind::Failed,
-            },
-        }
-    }
 }

@@ -7,9 +7,9 @@ use super::manifest::{input_key, key_path, InputState, Manifest};
 use super::{IndexOptions, IndexReport, Problem, ProblemKind, Progress};
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::extract::extract_document;
+use crate::extract::{extract_input, find_inputs};
 use crate::index::{Archive, ArchiveWriter, Upsert, WriterOptions};
-use crate::source::{collect_inputs, read_documents, InputFile, ReadCounters, SourceError};
+use crate::source::{InputFile, Origin, ReadCounters};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -50,14 +50,9 @@ pub(super) fn run(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let mut report = IndexReport::default();
-    let inputs = collect_inputs(paths, options.read.format.is_some())?;
-    for skipped in &inputs.skipped {
-        let problem = Problem::from(skipped);
-        count_problem(&mut report, &problem);
-        progress.problem(&problem);
-        if options.strict && problem.kind == ProblemKind::Failed {
-            return Err(strict_error(&problem));
-        }
+    let inputs = find_inputs(paths, &options.extract)?;
+    for problem in &inputs.skipped {
+        handle_problem(problem, options, &mut report, progress)?;
     }
 
     let mut manifest = Manifest::load(archive.dir());
@@ -75,11 +70,7 @@ pub(super) fn run(
             }
             Ok(canonical) => (input_key(&canonical), canonical),
             Err(e) => {
-                let problem = Problem {
-                    place: file.path.display().to_string(),
-                    reason: e.to_string(),
-                    kind: ProblemKind::Failed,
-                };
+                let problem = Problem::from_io(&Origin::file(&file.path), &e);
                 count_problem(&mut report, &problem);
                 progress.problem(&problem);
                 continue;
@@ -105,14 +96,14 @@ pub(super) fn run(
     let outcome = if pending.is_empty() {
         Ok(progress.interrupted())
     } else {
-        read_all(
-            &pending,
+        read_all(&mut Run {
+            pending: &pending,
             options,
-            &mut writer,
-            &mut manifest,
-            &mut report,
+            writer: &mut writer,
+            manifest: &mut manifest,
+            report: &mut report,
             progress,
-        )
+        })
     };
     let interrupted = match outcome {
         Ok(interrupted) => interrupted,
@@ -153,16 +144,21 @@ pub(super) fn run(
     Ok(report)
 }
 
+/// One run's inputs and options, and what it writes to: what the writer side works
+/// with.
+struct Run<'a> {
+    pending: &'a [Pending],
+    options: &'a IndexOptions,
+    writer: &'a mut ArchiveWriter,
+    manifest: &'a mut Manifest,
+    report: &'a mut IndexReport,
+    progress: &'a mut dyn Progress,
+}
+
 /// Reads every pending input on reader threads and upserts what they send; `true`
 /// when it stopped early because the run was interrupted.
-fn read_all(
-    pending: &[Pending],
-    options: &IndexOptions,
-    writer: &mut ArchiveWriter,
-    manifest: &mut Manifest,
-    report: &mut IndexReport,
-    progress: &mut dyn Progress,
-) -> Result<bool> {
+fn read_all(run: &mut Run<'_>) -> Result<bool> {
+    let (pending, options) = (run.pending, run.options);
     let readers = options.writer.threads.clamp(1, pending.len());
     let (sender, receiver) = sync_channel::<Message>(readers * 4);
     let next = AtomicUsize::new(0);
@@ -179,16 +175,14 @@ fn read_all(
         // Owned here, so that if this thread unwinds the channel closes and the
         // readers' sends fail instead of blocking the join forever.
         let receiver = receiver;
-        let result = consume(
-            &receiver, pending, options, writer, manifest, report, progress, &counters,
-        );
+        let result = consume(run, &receiver, &counters);
         if !matches!(result, Ok(false)) {
             stop.store(true, Ordering::Relaxed);
             // Let blocked readers finish their send and see the stop flag.
             while receiver.recv().is_ok() {}
         }
-        report.bytes = counters.file_bytes.load(Ordering::Relaxed);
-        report.text_bytes = counters.text_bytes.load(Ordering::Relaxed);
+        run.report.bytes = counters.file_bytes.load(Ordering::Relaxed);
+        run.report.text_bytes = counters.text_bytes.load(Ordering::Relaxed);
         result
     })
 }
@@ -210,17 +204,8 @@ fn reader(
         if stop.load(Ordering::Relaxed) || sender.send(Message::Begin { index }).is_err() {
             return;
         }
-        let path = &input.path;
         let mut chunk = Vec::with_capacity(CHUNK);
-        let mut emit = |doc: std::result::Result<crate::source::RawDoc, SourceError>| {
-            let item = match doc {
-                Ok(doc) => extract_document(&doc, &options.fields).map_err(|reason| Problem {
-                    place: doc.origin.to_string(),
-                    reason,
-                    kind: ProblemKind::Failed,
-                }),
-                Err(error) => Err(source_problem(&error)),
-            };
+        let mut emit = |item: std::result::Result<Article, Problem>| {
             chunk.push(item);
             if chunk.len() >= CHUNK {
                 let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
@@ -230,27 +215,14 @@ fn reader(
             }
             !stop.load(Ordering::Relaxed)
         };
-        let fatal = read_documents(path, &options.read, counters, &mut emit).err();
+        let fatal = extract_input(&input.path, &options.extract, counters, &mut emit).err();
         let items = std::mem::take(&mut chunk);
         if !items.is_empty() && sender.send(Message::Chunk { index, items }).is_err() {
             return;
         }
-        let fatal = fatal.map(|e| source_problem(&e));
         if sender.send(Message::End { index, fatal }).is_err() {
             return;
         }
-    }
-}
-
-fn source_problem(error: &SourceError) -> Problem {
-    Problem {
-        place: error.origin.to_string(),
-        reason: error.reason.clone(),
-        kind: if error.unsupported {
-            ProblemKind::Unsupported
-        } else {
-            ProblemKind::Failed
-        },
     }
 }
 
@@ -264,17 +236,20 @@ struct InputTally {
 /// The writer side: upserts articles, reports problems, commits batches, and records
 /// inputs in the manifest once all their articles are committed. Returns `true` if
 /// it stopped because [`Progress::interrupted`] said so.
-#[allow(clippy::too_many_arguments)]
 fn consume(
+    run: &mut Run<'_>,
     receiver: &Receiver<Message>,
-    pending: &[Pending],
-    options: &IndexOptions,
-    writer: &mut ArchiveWriter,
-    manifest: &mut Manifest,
-    report: &mut IndexReport,
-    progress: &mut dyn Progress,
     counters: &ReadCounters,
 ) -> Result<bool> {
+    let Run {
+        pending,
+        options,
+        writer,
+        manifest,
+        report,
+        progress,
+    } = run;
+    let (pending, options) = (*pending, *options);
     let mut open: HashMap<usize, InputTally> = HashMap::new();
     let mut finished: Vec<(String, InputState)> = Vec::new();
     let mut since_commit = 0usize;
@@ -317,8 +292,8 @@ fn consume(
                             since_commit += 1;
                         }
                         Err(problem) => {
-                            tally.failed |= problem.kind == ProblemKind::Failed;
-                            handle_problem(&problem, options, report, progress)?;
+                            tally.failed |= problem.is_failure();
+                            handle_problem(&problem, options, report, *progress)?;
                         }
                     }
                 }
@@ -326,8 +301,8 @@ fn consume(
             Message::End { index, fatal } => {
                 let mut tally = open.remove(&index).unwrap_or_default();
                 if let Some(problem) = fatal {
-                    tally.failed |= problem.kind == ProblemKind::Failed;
-                    handle_problem(&problem, options, report, progress)?;
+                    tally.failed |= problem.is_failure();
+                    handle_problem(&problem, options, report, *progress)?;
                 }
                 writer.end_reread(&pending[index].key)?;
                 report.inputs_read += 1;
@@ -376,7 +351,7 @@ fn handle_problem(
 ) -> Result<()> {
     count_problem(report, problem);
     progress.problem(problem);
-    if options.strict && problem.kind == ProblemKind::Failed {
+    if options.strict && problem.is_failure() {
         return Err(strict_error(problem));
     }
     Ok(())
@@ -385,13 +360,15 @@ fn handle_problem(
 fn count_problem(report: &mut IndexReport, problem: &Problem) {
     match problem.kind {
         ProblemKind::Unsupported => report.unsupported += 1,
-        ProblemKind::Failed => report.failed += 1,
+        ProblemKind::Unreadable | ProblemKind::Malformed | ProblemKind::TooLarge => {
+            report.failed += 1
+        }
     }
 }
 
 fn strict_error(problem: &Problem) -> Error {
     Error::Extract {
-        path: PathBuf::from(&problem.place),
+        path: PathBuf::from(problem.origin.to_string()),
         reason: format!("{} (stopped: --strict)", problem.reason),
     }
 }

@@ -1,92 +1,58 @@
-//! Input formats and compression, recognised by file name and confirmed by content.
+//! What a file name says about its content — a document of some format, or a tar
+//! archive — and compression, recognised by its magic bytes.
+//!
+//! The formats themselves (which names and extensions mean which format, and how a
+//! document becomes articles) are [`crate::extract`]'s table: the reader is handed it
+//! as [`Formats`] and sees a format only as a name and a [`Layout`], so this module
+//! names no format and needs no change when one is added.
 
 use std::fmt;
-use std::str::FromStr;
 
-/// The layout of an input's content (after decompression).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// A news page saved as plain text (the seed layout).
-    Text,
-    /// An HTML news page.
-    Html,
-    /// Markdown with optional YAML front matter.
-    Markdown,
-    /// A JSON object, or an array of objects (one article each).
-    Json,
-    /// JSON Lines: one JSON object per line.
-    Jsonl,
-    /// The Sogou news layout: `<doc><url><docno><contenttitle><content></doc>` records.
-    Sogou,
+/// How the content of a format's file divides into documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// The whole file (after decompression) is one document, decoded as one text; the
+    /// format may still find several records in it (a JSON array, Sogou `<doc>`s).
+    Whole,
+    /// Every line is a document, read one at a time however large the file (JSON
+    /// Lines); the encoding is detected once, on the first block.
+    Lines,
+}
+
+/// An input format as the reader sees it: its name and its [`Layout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Format {
+    name: &'static str,
+    layout: Layout,
 }
 
 impl Format {
-    /// All formats, for messages and `--format` help.
-    pub const ALL: [Format; 6] = [
-        Format::Text,
-        Format::Html,
-        Format::Markdown,
-        Format::Json,
-        Format::Jsonl,
-        Format::Sogou,
-    ];
-
-    /// The format a file extension names, if any.
-    pub fn from_extension(extension: &str) -> Option<Format> {
-        Some(match extension.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Format::Text,
-            "html" | "htm" | "shtml" | "xhtml" => Format::Html,
-            "md" | "markdown" => Format::Markdown,
-            "json" => Format::Json,
-            "jsonl" | "ndjson" => Format::Jsonl,
-            "dat" | "xml" | "trec" | "sgml" => Format::Sogou,
-            _ => return None,
-        })
+    /// A format called `name` (as `--format` names it), laid out as `layout`.
+    pub const fn new(name: &'static str, layout: Layout) -> Format {
+        Format { name, layout }
     }
 
-    /// Whether the format holds many articles, read record by record.
-    pub fn is_stream(self) -> bool {
-        matches!(self, Format::Jsonl)
-    }
-
-    /// The name used on the command line.
+    /// The name used on the command line and in messages.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Html => "html",
-            Format::Markdown => "markdown",
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Sogou => "sogou",
-        }
+        self.name
+    }
+
+    /// How its files divide into documents.
+    pub fn layout(self) -> Layout {
+        self.layout
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.name)
     }
 }
 
-impl FromStr for Format {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Format, String> {
-        let wanted = name.trim().to_ascii_lowercase();
-        Format::ALL
-            .into_iter()
-            .find(|f| {
-                f.name() == wanted
-                    || (wanted == "txt" && *f == Format::Text)
-                    || (wanted == "md" && *f == Format::Markdown)
-                    || (wanted == "ndjson" && *f == Format::Jsonl)
-            })
-            .ok_or_else(|| {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                format!("unknown format {name:?}; one of: {}", names.join(", "))
-            })
-    }
+/// The formats the reader recognises by file extension.
+pub trait Formats: Sync {
+    /// The format a file extension names (lowercase, without the dot), if any.
+    fn by_extension(&self, extension: &str) -> Option<Format>;
 }
 
 /// A compression wrapper around an input or archive member.
@@ -124,7 +90,7 @@ pub enum Kind {
 
 /// Reads a file name: `a.jsonl.zst` is JSON Lines, `pages.tar.gz` a tar archive,
 /// `x.txt` text. `None` when the name is not one baoku reads.
-pub fn kind_of_name(name: &str) -> Option<Kind> {
+pub fn kind_of_name(name: &str, formats: &dyn Formats) -> Option<Kind> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tgz") || lower.ends_with(".tzst") {
         return Some(Kind::Tar);
@@ -137,33 +103,38 @@ pub fn kind_of_name(name: &str) -> Option<Kind> {
     if extension == "tar" {
         return Some(Kind::Tar);
     }
-    Format::from_extension(extension).map(Kind::Document)
+    formats.by_extension(extension).map(Kind::Document)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Two formats, as the extract layer's table would give them.
+    struct TwoFormats;
+
+    const JSONL: Format = Format::new("jsonl", Layout::Lines);
+    const HTML: Format = Format::new("html", Layout::Whole);
+
+    impl Formats for TwoFormats {
+        fn by_extension(&self, extension: &str) -> Option<Format> {
+            match extension {
+                "jsonl" => Some(JSONL),
+                "html" | "shtml" => Some(HTML),
+                _ => None,
+            }
+        }
+    }
+
     #[test]
     fn names() {
-        assert_eq!(
-            kind_of_name("cctv_xwlb.jsonl.zst"),
-            Some(Kind::Document(Format::Jsonl))
-        );
-        assert_eq!(
-            kind_of_name("a/b/Page.SHTML"),
-            Some(Kind::Document(Format::Html))
-        );
-        assert_eq!(kind_of_name("pages.tar.gz"), Some(Kind::Tar));
-        assert_eq!(kind_of_name("pages.tzst"), Some(Kind::Tar));
-        assert_eq!(
-            kind_of_name("notes.md.gz"),
-            Some(Kind::Document(Format::Markdown))
-        );
-        assert_eq!(kind_of_name("photo.jpg"), None);
-        assert_eq!(kind_of_name("README"), None);
-        assert_eq!("JSONL".parse::<Format>(), Ok(Format::Jsonl));
-        assert!("pdf".parse::<Format>().unwrap_err().contains("one of"));
+        let kind = |name: &str| kind_of_name(name, &TwoFormats);
+        assert_eq!(kind("cctv_xwlb.jsonl.zst"), Some(Kind::Document(JSONL)));
+        assert_eq!(kind("a/b/Page.SHTML"), Some(Kind::Document(HTML)));
+        assert_eq!(kind("pages.tar.gz"), Some(Kind::Tar));
+        assert_eq!(kind("pages.tzst"), Some(Kind::Tar));
+        assert_eq!(kind("photo.jpg"), None);
+        assert_eq!(kind("README"), None);
     }
 
     #[test]

@@ -1,15 +1,16 @@
-//! Reading inputs into documents: decompression, tar members, JSON Lines records,
-//! JSON arrays and Sogou `<doc>` records, all streamed — nothing is unpacked to disk,
-//! and only one document (or one JSON array) is held in memory at a time.
+//! Reading inputs into documents: decompression, tar members, and the documents of
+//! each format's [`Layout`] — a whole file, or one line at a time — all streamed:
+//! nothing is unpacked to disk, and only one document is held in memory at a time.
+//! What a document holds (JSON records, Sogou `<doc>`s) is the format's to read.
 //!
 //! Limits keep a hostile input from exhausting memory: a document of more than
 //! [`MAX_DOCUMENT_BYTES`], a line of more than [`MAX_LINE_BYTES`], and a stream that
 //! inflates more than [`MAX_INFLATION`] times past [`BOMB_FLOOR_BYTES`] are refused.
 
 use super::decode::{decode, decode_as, detect};
-use super::format::{kind_of_name, Compression, Format, Kind};
+use super::format::{kind_of_name, Compression, Format, Formats, Kind, Layout};
+use super::problem::{LimitExceeded, Problem, ProblemKind};
 use encoding_rs::Encoding;
-use serde_json::{Map, Value};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -26,15 +27,34 @@ pub const MAX_INFLATION: u64 = 200;
 pub const BOMB_FLOOR_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Where a document came from: a file, perhaps a member of a tar archive, perhaps a
-/// line (JSON Lines, Sogou) or an element (JSON array) inside it.
+/// record (a line, an element of a JSON array) inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// The input file.
     pub path: PathBuf,
     /// The tar member, for archives.
     pub member: Option<String>,
-    /// Line number (1-based) of a record, or element index of a JSON array prefixed `#`.
-    pub record: Option<String>,
+    /// The record within the file or member.
+    pub record: Option<Record>,
+}
+
+/// A record within a file: where a document that is not a whole file came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Record {
+    /// A line (1-based): JSON Lines, or the line a Sogou `<doc>` starts on.
+    Line(u64),
+    /// An element (0-based) of a JSON array.
+    Element(usize),
+}
+
+impl fmt::Display for Record {
+    /// `12` for a line, `#3` for an element.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Record::Line(line) => write!(f, "{line}"),
+            Record::Element(index) => write!(f, "#{index}"),
+        }
+    }
 }
 
 impl Origin {
@@ -54,7 +74,8 @@ impl Origin {
         }
     }
 
-    fn record(&self, record: String) -> Origin {
+    /// The origin of a record within this file or member.
+    pub fn record(&self, record: Record) -> Origin {
         Origin {
             record: Some(record),
             ..self.clone()
@@ -76,54 +97,21 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A document's content, ready for extraction.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Content {
-    /// Decoded text of a page (text, HTML, Markdown, a Sogou record).
-    Text(String),
-    /// One JSON record.
-    Json(Map<String, Value>),
-}
-
-/// One document read from an input.
+/// One document read from an input: the decoded text of a whole file, or of one line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawDoc {
     /// Where it came from.
     pub origin: Origin,
     /// Its format.
     pub format: Format,
-    /// Its content.
-    pub content: Content,
+    /// Its text, decoded.
+    pub text: String,
     /// Invalid byte sequences replaced while decoding (a few are tolerated).
     pub replacements: usize,
 }
 
-/// Why a document or a whole input could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceError {
-    /// Where.
-    pub origin: Origin,
-    /// Why, in words.
-    pub reason: String,
-    /// True for content baoku does not read (a photo in an archive), as opposed to
-    /// content it should have read but could not.
-    pub unsupported: bool,
-}
-
-impl SourceError {
-    fn new(origin: &Origin, reason: impl Into<String>) -> SourceError {
-        SourceError {
-            origin: origin.clone(),
-            reason: reason.into(),
-            unsupported: false,
-        }
-    }
-}
-
-impl fmt::Display for SourceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.origin, self.reason)
-    }
+fn problem(origin: &Origin, kind: ProblemKind, reason: impl Into<String>) -> Problem {
+    Problem::new(origin, kind, reason)
 }
 
 /// How inputs are read.
@@ -136,7 +124,7 @@ pub struct ReadOptions {
 }
 
 /// Receives documents as they are read; returns `false` to stop reading.
-pub type Emit<'a> = dyn FnMut(Result<RawDoc, SourceError>) -> bool + 'a;
+pub type Emit<'a> = dyn FnMut(Result<RawDoc, Problem>) -> bool + 'a;
 
 /// Bytes read so far, shared between reader threads and whoever shows progress.
 #[derive(Debug, Default)]
@@ -147,25 +135,27 @@ pub struct ReadCounters {
     pub text_bytes: AtomicU64,
 }
 
-/// Reads every document of the input file at `path`, handing each, or the error that
-/// kept it from being read, to `emit`. Bytes read are added to `counters`.
+/// Reads every document of the input file at `path`, handing each, or the problem
+/// that kept it from being read, to `emit`. `formats` says which file names are which
+/// format; bytes read are added to `counters`.
 ///
-/// An error that ends the whole input (it cannot be opened, its compression is
+/// A problem that ends the whole input (it cannot be opened, its compression is
 /// corrupt) is returned; documents emitted before it stand.
 pub fn read_documents(
     path: &Path,
     options: &ReadOptions,
+    formats: &dyn Formats,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
+) -> Result<(), Problem> {
     let origin = Origin::file(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let kind = kind_to_read(&name, options, &origin)?;
-    let file = File::open(path).map_err(|e| SourceError::new(&origin, e.to_string()))?;
-    read_from(origin, kind, file, options, counters, emit)
+    let kind = kind_to_read(&name, options, formats, &origin)?;
+    let file = File::open(path).map_err(|e| Problem::from_io(&origin, &e))?;
+    read_from(origin, kind, file, options, formats, counters, emit)
 }
 
 /// Like [`read_documents`], for content that is not in a file: `name` (a file name
@@ -174,23 +164,63 @@ pub fn read_documents_from(
     name: &str,
     reader: impl Read,
     options: &ReadOptions,
+    formats: &dyn Formats,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
+) -> Result<(), Problem> {
     let origin = Origin::file(Path::new(name));
-    let kind = kind_to_read(name, options, &origin)?;
-    read_from(origin, kind, reader, options, counters, emit)
+    let kind = kind_to_read(name, options, formats, &origin)?;
+    read_from(origin, kind, reader, options, formats, counters, emit)
 }
 
-fn kind_to_read(name: &str, options: &ReadOptions, origin: &Origin) -> Result<Kind, SourceError> {
-    match (kind_of_name(name), options.format) {
+/// The lines of a text already decoded, as documents of `format`, numbered and skipped
+/// as a JSON Lines file's are: for a format that finds out only from its content that
+/// a whole file holds one record per line.
+pub fn read_lines_of_text(
+    origin: &Origin,
+    format: Format,
+    text: &str,
+    emit: &mut Emit<'_>,
+) -> Result<(), Problem> {
+    let options = ReadOptions {
+        format: None,
+        encoding: Some(encoding_rs::UTF_8),
+    };
+    let mut cursor = io::Cursor::new(text.as_bytes());
+    // The text was counted when the whole document was read.
+    read_lines(
+        origin,
+        format,
+        &mut cursor,
+        &options,
+        &ReadCounters::default(),
+        emit,
+    )
+}
+
+fn kind_to_read(
+    name: &str,
+    options: &ReadOptions,
+    formats: &dyn Formats,
+    origin: &Origin,
+) -> Result<Kind, Problem> {
+    match (kind_of_name(name, formats), options.format) {
         (Some(Kind::Tar), _) => Ok(Kind::Tar),
         (_, Some(format)) => Ok(Kind::Document(format)),
         (Some(kind), None) => Ok(kind),
-        (None, None) => Err(SourceError {
-            unsupported: true,
-            ..SourceError::new(origin, "not a format baoku reads")
-        }),
+        (None, None) => Err(unsupported(origin)),
+    }
+}
+
+fn unsupported(origin: &Origin) -> Problem {
+    problem(origin, ProblemKind::Unsupported, "not a format baoku reads")
+}
+
+/// A problem from an I/O error, in words of our own.
+fn io_problem(origin: &Origin, error: &io::Error, reason: String) -> Problem {
+    Problem {
+        reason,
+        ..Problem::from_io(origin, error)
     }
 }
 
@@ -199,37 +229,39 @@ fn read_from(
     kind: Kind,
     reader: impl Read,
     options: &ReadOptions,
+    formats: &dyn Formats,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
+) -> Result<(), Problem> {
     let counted = CountingReader {
         inner: reader,
         count: &counters.file_bytes,
     };
     let mut stream = Decompressed::new(BufReader::with_capacity(256 * 1024, counted), &origin)?;
     let result = match kind {
-        Kind::Tar => read_tar(&origin, &mut stream, options, counters, emit),
+        Kind::Tar => read_tar(&origin, &mut stream, options, formats, counters, emit),
         Kind::Document(format) => {
             read_stream(&origin, format, &mut stream, options, counters, emit)
         }
     };
-    result.map_err(|e| SourceError::new(&e.origin, stream.explain(e.reason)))
+    result.map_err(|e| stream.explain(e))
 }
 
 fn read_tar(
     origin: &Origin,
     stream: &mut dyn BufRead,
     options: &ReadOptions,
+    formats: &dyn Formats,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
+) -> Result<(), Problem> {
     let mut archive = tar::Archive::new(stream);
     let entries = archive
         .entries()
-        .map_err(|e| SourceError::new(origin, format!("not a readable tar archive: {e}")))?;
+        .map_err(|e| io_problem(origin, &e, format!("not a readable tar archive: {e}")))?;
     for entry in entries {
         let entry =
-            entry.map_err(|e| SourceError::new(origin, format!("damaged tar archive: {e}")))?;
+            entry.map_err(|e| io_problem(origin, &e, format!("damaged tar archive: {e}")))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
@@ -237,13 +269,14 @@ fn read_tar(
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let member = origin.member(name.clone());
         let file_name = name.rsplit('/').next().unwrap_or(&name).to_string();
-        let format = match (kind_of_name(&file_name), options.format) {
+        let format = match (kind_of_name(&file_name, formats), options.format) {
             (Some(Kind::Tar), _) => {
-                let keep_going = emit(Err(SourceError {
-                    unsupported: true,
-                    ..SourceError::new(&member, "tar archive inside a tar archive")
-                }));
-                if !keep_going {
+                let nested = problem(
+                    &member,
+                    ProblemKind::Unsupported,
+                    "tar archive inside a tar archive",
+                );
+                if !emit(Err(nested)) {
                     return Ok(());
                 }
                 continue;
@@ -254,10 +287,7 @@ fn read_tar(
                 if file_name.starts_with('.') {
                     continue;
                 }
-                if !emit(Err(SourceError {
-                    unsupported: true,
-                    ..SourceError::new(&member, "not a format baoku reads")
-                })) {
+                if !emit(Err(unsupported(&member))) {
                     return Ok(());
                 }
                 continue;
@@ -273,7 +303,7 @@ fn read_tar(
             }
         };
         let mut keep_going = true;
-        let mut emit_member = |doc: Result<RawDoc, SourceError>| {
+        let mut emit_member = |doc: Result<RawDoc, Problem>| {
             keep_going = emit(doc);
             keep_going
         };
@@ -285,8 +315,7 @@ fn read_tar(
             counters,
             &mut emit_member,
         ) {
-            let e = SourceError::new(&e.origin, member_stream.explain(e.reason));
-            if !emit(Err(e)) {
+            if !emit(Err(member_stream.explain(e))) {
                 return Ok(());
             }
         }
@@ -304,51 +333,47 @@ fn read_stream(
     options: &ReadOptions,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
-    if format == Format::Jsonl {
-        return read_json_lines(origin, stream, options, counters, emit);
+) -> Result<(), Problem> {
+    if format.layout() == Layout::Lines {
+        return read_lines(origin, format, stream, options, counters, emit);
     }
     let bytes = read_capped(stream, MAX_DOCUMENT_BYTES, origin)?;
     counters
         .text_bytes
         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(SourceError::new(origin, "empty file"));
+        return Err(problem(origin, ProblemKind::Malformed, "empty file"));
     }
-    let decoded = decode(&bytes, options.encoding).map_err(|r| SourceError::new(origin, r))?;
+    let decoded =
+        decode(&bytes, options.encoding).map_err(|r| problem(origin, ProblemKind::Malformed, r))?;
     drop(bytes);
-    match format {
-        Format::Json => read_json_document(origin, &decoded.text, decoded.replacements, emit),
-        Format::Sogou => read_sogou(origin, &decoded.text, decoded.replacements, emit),
-        _ => {
-            emit(Ok(RawDoc {
-                origin: origin.clone(),
-                format,
-                content: Content::Text(decoded.text),
-                replacements: decoded.replacements,
-            }));
-            Ok(())
-        }
-    }
+    emit(Ok(RawDoc {
+        origin: origin.clone(),
+        format,
+        text: decoded.text,
+        replacements: decoded.replacements,
+    }));
+    Ok(())
 }
 
-/// JSON Lines, one record per line, streamed. The encoding is detected once, on the
-/// first block, and every line decoded with it.
-fn read_json_lines(
+/// One document per line, streamed. The encoding is detected once, on the first
+/// block, and every line decoded with it; blank lines are skipped (but counted).
+fn read_lines(
     origin: &Origin,
+    format: Format,
     stream: &mut dyn BufRead,
     options: &ReadOptions,
     counters: &ReadCounters,
     emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
+) -> Result<(), Problem> {
     let encoding = match options.encoding {
         Some(encoding) => encoding,
         None => {
             let head = stream
                 .fill_buf()
-                .map_err(|e| SourceError::new(origin, e.to_string()))?;
+                .map_err(|e| Problem::from_io(origin, &e))?;
             detect(head, false)
-                .map_err(|r| SourceError::new(origin, r))?
+                .map_err(|r| problem(origin, ProblemKind::Malformed, r))?
                 .encoding
         }
     };
@@ -357,167 +382,44 @@ fn read_json_lines(
     loop {
         line.clear();
         number += 1;
-        let read = read_line_capped(stream, &mut line)
-            .map_err(|e| SourceError::new(&origin.record(number.to_string()), e.to_string()))?;
+        let line_origin = origin.record(Record::Line(number));
+        let read =
+            read_line_capped(stream, &mut line).map_err(|e| Problem::from_io(&line_origin, &e))?;
         if read == 0 {
             return Ok(());
         }
         counters
             .text_bytes
             .fetch_add(read as u64, Ordering::Relaxed);
-        let record_origin = origin.record(number.to_string());
         let bytes = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let doc = decode_as(bytes, encoding)
-            .map_err(|r| SourceError::new(&record_origin, r))
-            .and_then(|decoded| {
-                let value: Value = serde_json::from_str(&decoded.text).map_err(|e| {
-                    SourceError::new(&record_origin, format!("malformed JSON: {e}"))
-                })?;
-                json_record(&record_origin, value, decoded.replacements)
-            });
+        let doc = match decode_as(bytes, encoding) {
+            Ok(decoded) => Ok(RawDoc {
+                origin: line_origin,
+                format,
+                text: decoded.text,
+                replacements: decoded.replacements,
+            }),
+            Err(reason) => Err(problem(&line_origin, ProblemKind::Malformed, reason)),
+        };
         if !emit(doc) {
             return Ok(());
         }
     }
 }
 
-/// A `.json` file: one object, an array of objects, or (misnamed) JSON Lines.
-fn read_json_document(
-    origin: &Origin,
-    text: &str,
-    replacements: usize,
-    emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(e)
-            if e.classify() == serde_json::error::Category::Syntax
-                && looks_like_json_lines(text) =>
-        {
-            let mut cursor = io::Cursor::new(text.as_bytes());
-            let options = ReadOptions {
-                format: None,
-                encoding: Some(encoding_rs::UTF_8),
-            };
-            // The text was counted when the document was read.
-            return read_json_lines(
-                origin,
-                &mut cursor,
-                &options,
-                &ReadCounters::default(),
-                emit,
-            );
-        }
-        Err(e) => return Err(SourceError::new(origin, format!("malformed JSON: {e}"))),
-    };
-    match value {
-        Value::Array(items) => {
-            for (index, item) in items.into_iter().enumerate() {
-                let item_origin = origin.record(format!("#{index}"));
-                if !emit(json_record(&item_origin, item, replacements)) {
-                    break;
-                }
-            }
-            Ok(())
-        }
-        other => {
-            emit(json_record(origin, other, replacements));
-            Ok(())
-        }
-    }
-}
-
-fn looks_like_json_lines(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    matches!((lines.next(), lines.next()), (Some(a), Some(b)) if a.starts_with('{') && b.starts_with('{'))
-}
-
-fn json_record(origin: &Origin, value: Value, replacements: usize) -> Result<RawDoc, SourceError> {
-    match value {
-        Value::Object(map) => Ok(RawDoc {
-            origin: origin.clone(),
-            format: Format::Json,
-            content: Content::Json(map),
-            replacements,
-        }),
-        other => Err(SourceError::new(
-            origin,
-            format!(
-                "expected a JSON object (one article), found {}",
-                json_kind(&other)
-            ),
-        )),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The Sogou news layout: `<doc>` … `</doc>` records, each with `<url>`, `<docno>`,
-/// `<contenttitle>` and `<content>`. Not well-formed XML (content holds bare `&` and
-/// `<`), so records are cut at the `<doc>` tags, not parsed as XML.
-fn read_sogou(
-    origin: &Origin,
-    text: &str,
-    replacements: usize,
-    emit: &mut Emit<'_>,
-) -> Result<(), SourceError> {
-    if !text.contains("<doc>") {
-        return Err(SourceError::new(
-            origin,
-            "no <doc> records: not a Sogou news file (name its format with --format)",
-        ));
-    }
-    let mut rest = text;
-    let mut consumed_lines = 0usize;
-    while let Some(start) = rest.find("<doc>") {
-        consumed_lines += rest[..start].matches('\n').count();
-        let line = consumed_lines + 1;
-        let after = &rest[start..];
-        let end = after
-            .find("</doc>")
-            .map_or(after.len(), |e| e + "</doc>".len());
-        let record = &after[..end];
-        let keep_going = emit(Ok(RawDoc {
-            origin: origin.record(line.to_string()),
-            format: Format::Sogou,
-            content: Content::Text(record.to_string()),
-            // Damage is counted per file; charge it to its first record only.
-            replacements: if line == 1 { replacements } else { 0 },
-        }));
-        if !keep_going {
-            return Ok(());
-        }
-        consumed_lines += record.matches('\n').count();
-        rest = &after[end..];
-    }
-    Ok(())
-}
-
-fn read_capped(
-    stream: &mut dyn BufRead,
-    cap: u64,
-    origin: &Origin,
-) -> Result<Vec<u8>, SourceError> {
+fn read_capped(stream: &mut dyn BufRead, cap: u64, origin: &Origin) -> Result<Vec<u8>, Problem> {
     let mut bytes = Vec::new();
     stream
         .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| SourceError::new(origin, e.to_string()))?;
+        .map_err(|e| Problem::from_io(origin, &e))?;
     if bytes.len() as u64 > cap {
-        return Err(SourceError::new(
+        return Err(problem(
             origin,
+            ProblemKind::TooLarge,
             format!("document larger than {} MB", cap / (1024 * 1024)),
         ));
     }
@@ -537,13 +439,10 @@ fn read_line_capped(stream: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<
             None => (available, None),
         };
         if line.len() + chunk.len() > MAX_LINE_BYTES {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "record longer than {} MB; the rest of this input is skipped",
-                    MAX_LINE_BYTES / (1024 * 1024)
-                ),
-            ));
+            return Err(LimitExceeded::error(format!(
+                "record longer than {} MB; the rest of this input is skipped",
+                MAX_LINE_BYTES / (1024 * 1024)
+            )));
         }
         line.extend_from_slice(chunk);
         let used = found.map_or(chunk.len(), |at| at + 1);
@@ -582,13 +481,10 @@ struct Decompressed<'a> {
 }
 
 impl<'a> Decompressed<'a> {
-    fn new<R: BufRead + 'a>(
-        mut reader: R,
-        origin: &Origin,
-    ) -> Result<Decompressed<'a>, SourceError> {
+    fn new<R: BufRead + 'a>(mut reader: R, origin: &Origin) -> Result<Decompressed<'a>, Problem> {
         let head = reader
             .fill_buf()
-            .map_err(|e| SourceError::new(origin, e.to_string()))?;
+            .map_err(|e| Problem::from_io(origin, &e))?;
         let compression = Compression::sniff(head);
         let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
         let tally = Tally {
@@ -603,8 +499,13 @@ impl<'a> Decompressed<'a> {
             )),
             Compression::Zstd => Box::new(BufReader::with_capacity(
                 256 * 1024,
-                zstd::stream::read::Decoder::with_buffer(tally)
-                    .map_err(|e| SourceError::new(origin, format!("bad zstd stream: {e}")))?,
+                zstd::stream::read::Decoder::with_buffer(tally).map_err(|e| {
+                    problem(
+                        origin,
+                        ProblemKind::Malformed,
+                        format!("bad zstd stream: {e}"),
+                    )
+                })?,
             )),
         };
         Ok(Decompressed {
@@ -615,13 +516,14 @@ impl<'a> Decompressed<'a> {
         })
     }
 
-    /// Names the compression in an error about the stream.
-    fn explain(&self, reason: String) -> String {
-        match self.compression {
-            Compression::None => reason,
-            Compression::Gzip => format!("{reason} (in gzip data)"),
-            Compression::Zstd => format!("{reason} (in zstd data)"),
-        }
+    /// Names the compression in a problem with the stream.
+    fn explain(&self, problem: Problem) -> Problem {
+        let reason = match self.compression {
+            Compression::None => return problem,
+            Compression::Gzip => format!("{} (in gzip data)", problem.reason),
+            Compression::Zstd => format!("{} (in zstd data)", problem.reason),
+        };
+        Problem { reason, ..problem }
     }
 }
 
@@ -641,14 +543,11 @@ impl BufRead for Decompressed<'_> {
             && self.produced > BOMB_FLOOR_BYTES
             && self.produced > self.compressed.get().saturating_mul(MAX_INFLATION)
         {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "decompression bomb: {} MB from {} KB of input",
-                    self.produced / (1024 * 1024),
-                    self.compressed.get() / 1024
-                ),
-            ));
+            return Err(LimitExceeded::error(format!(
+                "decompression bomb: {} MB from {} KB of input",
+                self.produced / (1024 * 1024),
+                self.compressed.get() / 1024
+            )));
         }
         self.inner.fill_buf()
     }

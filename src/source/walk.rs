@@ -3,9 +3,10 @@
 //! silently, like version-control folders; everything else that is not indexed is
 //! reported with a reason.
 
-use super::format::kind_of_name;
+use super::format::{kind_of_name, Formats};
+use super::problem::{Problem, ProblemKind};
+use super::read::Origin;
 use crate::error::{Error, Result};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// An input file to read.
@@ -19,43 +20,14 @@ pub struct InputFile {
     pub mtime_ns: u64,
 }
 
-/// Why an input was not indexed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// Not a format baoku reads (the extension is given, or empty).
-    Unsupported(String),
-    /// It could not be read or made into an article.
-    Failed(String),
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::Unsupported(ext) if ext.is_empty() => {
-                write!(f, "unsupported file type (no extension)")
-            }
-            SkipReason::Unsupported(ext) => write!(f, "unsupported file type .{ext}"),
-            SkipReason::Failed(reason) => f.write_str(reason),
-        }
-    }
-}
-
-/// An input that was not indexed, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The input.
-    pub path: PathBuf,
-    /// Why.
-    pub reason: SkipReason,
-}
-
 /// The inputs found under the given paths.
 #[derive(Debug, Default, Clone)]
 pub struct Inputs {
     /// Files to extract, in order.
     pub files: Vec<InputFile>,
-    /// Files passed over, with reasons.
-    pub skipped: Vec<Skipped>,
+    /// Files passed over: of a type baoku does not read ([`ProblemKind::Unsupported`]),
+    /// or that could not be read ([`ProblemKind::Unreadable`]).
+    pub skipped: Vec<Problem>,
 }
 
 impl Inputs {
@@ -65,15 +37,16 @@ impl Inputs {
     }
 }
 
-/// Finds the input files under `paths`. A path that does not exist is an error; a
-/// file inside a folder that cannot be read is skipped with its reason. With
-/// `any_name`, every file is taken whatever its name (the user forced a format).
-pub fn collect_inputs(paths: &[PathBuf], any_name: bool) -> Result<Inputs> {
+/// Finds the input files under `paths`: those whose names `formats` recognise, or
+/// with `any_name` every file whatever its name (the user forced a format). A path
+/// that does not exist is an error; a file inside a folder that cannot be read is
+/// skipped with its reason.
+pub fn collect_inputs(paths: &[PathBuf], formats: &dyn Formats, any_name: bool) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for root in paths {
         let metadata = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
         if metadata.is_file() {
-            add_file(&mut inputs, root.clone(), &metadata, any_name);
+            add_file(&mut inputs, root.clone(), &metadata, formats, any_name);
             continue;
         }
         let walker = walkdir::WalkDir::new(root)
@@ -84,11 +57,12 @@ pub fn collect_inputs(paths: &[PathBuf], any_name: bool) -> Result<Inputs> {
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => match entry.metadata() {
-                    Ok(metadata) => add_file(&mut inputs, entry.into_path(), &metadata, any_name),
-                    Err(error) => inputs.skipped.push(Skipped {
-                        path: entry.into_path(),
-                        reason: SkipReason::Failed(error.to_string()),
-                    }),
+                    Ok(metadata) => {
+                        add_file(&mut inputs, entry.into_path(), &metadata, formats, any_name)
+                    }
+                    Err(error) => inputs
+                        .skipped
+                        .push(unreadable(entry.path(), error.to_string())),
                 },
                 Ok(_) => {}
                 Err(error) => {
@@ -100,10 +74,7 @@ pub fn collect_inputs(paths: &[PathBuf], any_name: bool) -> Result<Inputs> {
                             .io_error()
                             .map_or_else(|| error.to_string(), |e| e.to_string())
                     };
-                    inputs.skipped.push(Skipped {
-                        path,
-                        reason: SkipReason::Failed(reason),
-                    });
+                    inputs.skipped.push(unreadable(&path, reason));
                 }
             }
         }
@@ -111,12 +82,22 @@ pub fn collect_inputs(paths: &[PathBuf], any_name: bool) -> Result<Inputs> {
     Ok(inputs)
 }
 
-fn add_file(inputs: &mut Inputs, path: PathBuf, metadata: &std::fs::Metadata, any_name: bool) {
+fn unreadable(path: &Path, reason: String) -> Problem {
+    Problem::new(&Origin::file(path), ProblemKind::Unreadable, reason)
+}
+
+fn add_file(
+    inputs: &mut Inputs,
+    path: PathBuf,
+    metadata: &std::fs::Metadata,
+    formats: &dyn Formats,
+    any_name: bool,
+) {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if any_name || kind_of_name(&name).is_some() {
+    if any_name || kind_of_name(&name, formats).is_some() {
         let mtime_ns = metadata
             .modified()
             .ok()
@@ -128,10 +109,17 @@ fn add_file(inputs: &mut Inputs, path: PathBuf, metadata: &std::fs::Metadata, an
             mtime_ns,
         });
     } else {
-        inputs.skipped.push(Skipped {
-            path,
-            reason: SkipReason::Unsupported(extension_of(&name)),
-        });
+        let extension = extension_of(&name);
+        let reason = if extension.is_empty() {
+            "unsupported file type (no extension)".to_string()
+        } else {
+            format!("unsupported file type .{extension}")
+        };
+        inputs.skipped.push(Problem::new(
+            &Origin::file(&path),
+            ProblemKind::Unsupported,
+            reason,
+        ));
     }
 }
 
@@ -149,6 +137,15 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{Format, Layout};
+
+    struct TextOnly;
+
+    impl Formats for TextOnly {
+        fn by_extension(&self, extension: &str) -> Option<Format> {
+            (extension == "txt").then_some(Format::new("text", Layout::Whole))
+        }
+    }
 
     #[test]
     fn walks_folders_in_order_and_reports_what_it_skips() {
@@ -161,7 +158,7 @@ mod tests {
         std::fs::write(root.join("notes.pdf"), "x").unwrap();
         std::fs::write(root.join(".hidden.txt"), "x").unwrap();
 
-        let inputs = collect_inputs(&[root.to_path_buf()], false).unwrap();
+        let inputs = collect_inputs(&[root.to_path_buf()], &TextOnly, false).unwrap();
         let files: Vec<_> = inputs
             .files
             .iter()
@@ -170,15 +167,14 @@ mod tests {
         assert_eq!(files, [PathBuf::from("a.TXT"), PathBuf::from("b/2.txt")]);
         assert_eq!(inputs.total_bytes(), 3);
         assert_eq!(inputs.skipped.len(), 1);
-        assert_eq!(
-            inputs.skipped[0].reason.to_string(),
-            "unsupported file type .pdf"
-        );
+        assert_eq!(inputs.skipped[0].reason, "unsupported file type .pdf");
+        assert_eq!(inputs.skipped[0].kind, ProblemKind::Unsupported);
     }
 
     #[test]
     fn a_missing_path_is_an_error() {
-        let err = collect_inputs(&[PathBuf::from("/no/such/folder")], false).unwrap_err();
+        let err =
+            collect_inputs(&[PathBuf::from("/no/such/folder")], &TextOnly, false).unwrap_err();
         assert!(err.to_string().starts_with("/no/such/folder: "), "{err}");
     }
 }

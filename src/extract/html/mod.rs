@@ -50,9 +50,31 @@ use self::title::{choose_title, key, subtitle_after};
 use self::tree::{nesting_estimate, Doc, MAX_NESTING};
 use self::url::choose_url;
 use super::date::date_from_url;
+use super::format::{Articles, InputFormat};
 use super::meta::parse_dateline;
 use crate::article::Article;
+use crate::source::RawDoc;
 use scraper::Html;
+
+/// HTML news pages (`.html`, `.htm`, `.shtml`): one article per page.
+pub struct HtmlPages;
+
+impl InputFormat for HtmlPages {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["html", "htm", "shtml", "xhtml"]
+    }
+
+    fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
+        out.record(
+            &doc.origin,
+            extract_html_page(&doc.text, None).map(|a| (a, None)),
+        );
+    }
+}
 
 /// Extracts the article from an HTML news page. `url` is the page's address when known
 /// (from a crawl record or archive member name); it helps find the date.
