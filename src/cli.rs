@@ -127,11 +127,11 @@ struct ServeArgs {
     cors: Option<String>,
 
     /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    #[arg(long, value_name = "FILE")]
     tls_cert: Option<PathBuf>,
 
     /// The private key (PEM) of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    #[arg(long, value_name = "FILE")]
     tls_key: Option<PathBuf>,
 
     /// Searches that run at once; more wait their turn [default: the number of cores].
@@ -893,7 +893,11 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     options.public = args.public;
     options.show_paths = args.show_paths;
     options.cors = args.cors.clone();
-    options.tls = args.tls_cert.clone().zip(args.tls_key.clone());
+    options.tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None) => None,
+        _ => anyhow::bail!("--tls-cert and --tls-key go together: give both, or neither"),
+    };
     options.clients = serve::limits::ClientLimits {
         rate: args.rate,
         concurrency: args.client_concurrency,

@@ -32,6 +32,12 @@ fn shared_index() -> &'static Path {
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// The URL it printed (http:// or https://).
+    url: String,
+    /// Sent as `Authorization: Bearer …` by [`Server::get`].
+    token: Option<String>,
+    /// Its stderr, collected in a file.
+    logs: tempfile::TempDir,
 }
 
 impl Server {
@@ -40,11 +46,24 @@ impl Server {
     }
 
     fn start_with(index: &Path, args: &[&str]) -> Server {
+        Server::spawn(index, "127.0.0.1:0", args)
+    }
+
+    /// A server that requires `token`; [`Server::get`] sends it.
+    fn start_with_token(index: &Path, token: &str, args: &[&str]) -> Server {
+        let mut server = Server::spawn(index, "127.0.0.1:0", &[&["--token", token], args].concat());
+        server.token = Some(token.to_string());
+        server
+    }
+
+    fn spawn(index: &Path, addr: &str, args: &[&str]) -> Server {
+        let logs = tempfile::tempdir().unwrap();
         let mut child = baoku(index)
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env_remove("BAOKU_TOKEN")
+            .args(["serve", "--addr", addr])
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(logs.path().join("stderr")).unwrap())
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -53,23 +72,50 @@ impl Server {
             .unwrap();
         let url = line
             .trim()
-            .strip_prefix("baoku serving http://")
-            .unwrap_or_else(|| panic!("first line names the URL: {line:?}"));
-        let addr = url.trim_end_matches('/').parse().unwrap();
-        Server { child, addr }
+            .strip_prefix("baoku serving ")
+            .unwrap_or_else(|| {
+                let stderr =
+                    std::fs::read_to_string(logs.path().join("stderr")).unwrap_or_default();
+                panic!("first line names the URL: {line:?}; stderr: {stderr}")
+            })
+            .to_string();
+        let authority = url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .trim_end_matches('/');
+        let port = authority.rsplit(':').next().unwrap().parse().unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        Server {
+            child,
+            addr,
+            url,
+            token: None,
+            logs,
+        }
     }
 
     fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        self.url.clone()
     }
 
-    /// `GET path` (already percent-encoded as needed).
+    /// What the server wrote on stderr so far.
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(self.logs.path().join("stderr")).unwrap()
+    }
+
+    /// `GET path` (already percent-encoded as needed), with the server's token if any.
     fn get(&self, path: &str) -> Response {
         self.request("GET", path, &[])
     }
 
+    /// A request with the server's token (if any) and `headers`.
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
-        http(self.addr, method, path, headers)
+        let bearer = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(bearer) = &bearer {
+            all.push(("Authorization", bearer));
+        }
+        http(self.addr, method, path, &all)
     }
 
     /// `GET /api/search` with these parameters, which must succeed.
@@ -78,12 +124,13 @@ impl Server {
         assert_eq!(response.status, 200, "{params:?}: {}", response.text());
         response.json()
     }
-}
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    /// The value of one sample of `/metrics`.
+    fn metric(&self, sample: &str) -> f64 {
+        let text = self.get("/metrics").text();
+        text.lines()
+            .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{sample} not in /metrics:\n{text}"))
     }
 }
 
@@ -141,6 +188,11 @@ fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) ->
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
+    parse_response(raw)
+}
+
+/// A whole HTTP/1.1 answer as read from a connection that the server closed.
+fn parse_response(raw: Vec<u8>) -> Response {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -416,12 +468,28 @@ fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
         ("/api/search?q=a&limit=101", 400, "at most 100"),
         ("/api/search?q=a&limit=-1", 400, "whole number"),
         ("/api/search?q=a&limit=1e3", 400, "whole number"),
-        ("/api/search?q=a&offset=10001", 400, "too deep"),
+        (
+            "/api/search?q=a&offset=10001",
+            400,
+            "offset=10001: at most 10000",
+        ),
         (
             "/api/search?q=a&offset=99999999999999999999999",
             400,
-            "whole number",
+            "at most 10000",
         ),
+        (
+            "/api/search?q=a&since=4003-53",
+            400,
+            "since=4003-53: the year must be 1000 to 2999",
+        ),
+        (
+            "/api/search?q=a&since=2021%2F03",
+            400,
+            "since=2021/03: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+        ),
+        ("/api/search?q=a&limit=", 400, "limit=: not a whole number"),
+        ("/api/search?q=a&sort=Date", 400, "sort=Date: must be"),
         ("/api/search?q=a&facets=maybe", 400, "true or false"),
         ("/api/search?q=a&since=2022-13", 400, "2022-13"),
         ("/api/search?q=a&until=yesterday", 400, "yesterday"),
@@ -701,8 +769,8 @@ fn sigterm_stops_the_server_cleanly() {
 
 #[test]
 fn silent_connections_are_closed_and_the_server_keeps_answering() {
-    // --timeout 1: a connection silent for 1 s (plus a 2 s margin) is closed.
-    let server = Server::start_with(shared_index(), &["--timeout", "1"]);
+    // --read-timeout 2: a request head not received within 2 s closes the connection.
+    let server = Server::start_with(shared_index(), &["--read-timeout", "2"]);
     let silent = TcpStream::connect(server.addr).unwrap();
     let mut halfway = TcpStream::connect(server.addr).unwrap();
     halfway
@@ -723,7 +791,7 @@ fn silent_connections_are_closed_and_the_server_keeps_answering() {
     }
     let waited = started.elapsed();
     assert!(
-        waited >= Duration::from_secs(2) && waited < Duration::from_secs(10),
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(6),
         "closed after {waited:?}"
     );
     // A connection in use stays open across requests, and the server is well.
@@ -795,7 +863,8 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
     assert!(support::stdout(&help).contains("127.0.0.1:7700"));
 }
 
-/// The search page in headless Chromium: `tests/browser/search.mjs` types a Chinese
+/// The search page in headless Chromium, on a server that requires a token:
+/// `tests/browser/search.mjs` gives a wrong then the right token, types a Chinese
 /// query, filters, pages, opens an article and checks a phone-width screen.
 #[test]
 fn the_page_works_in_a_real_browser() {
@@ -828,12 +897,14 @@ fn the_page_works_in_a_real_browser() {
         eprintln!("skipping browser test: {reason}");
         return;
     }
-    let server = Server::start(shared_index());
+    let token = "browser-test-token-0123456789";
+    let server = Server::start_with_token(shared_index(), token, &[]);
     let shots = std::env::temp_dir().join("baoku-browser-screenshots");
     let output = Command::new("node")
         .arg(&script)
         .arg(server.url())
         .arg(&shots)
+        .arg(token)
         .env("CHROMIUM", &chromium)
         .output()
         .unwrap();
@@ -844,4 +915,640 @@ fn the_page_works_in_a_real_browser() {
     );
     assert!(stdout.contains("browser test passed"), "{stdout}");
     eprintln!("{}", stdout.trim());
+}
+
+// ---- a server others can reach: tokens, limits, slow clients, TLS, CORS ----------
+
+const TOKEN: &str = "newsroom-token-0123456789abcdef";
+
+/// The status of `GET path` with `authorization` as the Authorization header.
+fn status_with(server: &Server, path: &str, authorization: Option<&str>) -> Response {
+    let headers: Vec<(&str, &str)> = authorization
+        .map(|value| vec![("Authorization", value)])
+        .unwrap_or_default();
+    http(server.addr, "GET", path, &headers)
+}
+
+#[test]
+fn every_route_wants_the_token_except_the_page_the_description_and_health() {
+    let server = Server::start_with_token(shared_index(), TOKEN, &[]);
+    let id = server.search(&[("q", "乡村振兴")])["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let article = format!("/api/articles/{}", percent_encode(&id));
+    let right = format!("Bearer {TOKEN}");
+    let lower = format!("bearer {TOKEN}");
+    let wrong = format!("Bearer {TOKEN}x");
+    let prefix = format!("Bearer {}", &TOKEN[..TOKEN.len() - 1]);
+    let basic = format!("Basic {TOKEN}");
+    let protected = [
+        "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4",
+        article.as_str(),
+        "/api/stats",
+        "/metrics",
+    ];
+    for path in protected {
+        for refused in [
+            None,
+            Some(wrong.as_str()),
+            Some(prefix.as_str()),
+            Some(basic.as_str()),
+            Some("Bearer "),
+        ] {
+            let response = status_with(&server, path, refused);
+            assert_eq!(
+                response.status,
+                401,
+                "{path} with {refused:?}: {}",
+                response.text()
+            );
+            assert_eq!(
+                response.header("www-authenticate"),
+                Some("Bearer realm=\"baoku\"")
+            );
+            assert!(response.error().contains("token"), "{path}");
+        }
+        for accepted in [&right, &lower] {
+            let response = status_with(&server, path, Some(accepted));
+            assert_eq!(
+                response.status,
+                200,
+                "{path} with the token: {}",
+                response.text()
+            );
+        }
+    }
+    // A wrong token gets nothing: not even whether an article exists.
+    let missing = status_with(&server, "/api/articles/0000000000000000", None);
+    assert_eq!(missing.status, 401);
+    for open in [
+        "/",
+        "/app.js",
+        "/style.css",
+        "/api/openapi.json",
+        "/healthz",
+    ] {
+        assert_eq!(
+            status_with(&server, open, None).status,
+            200,
+            "{open} is open"
+        );
+    }
+    assert_eq!(
+        status_with(&server, "/nothing", None).status,
+        401,
+        "unknown paths too"
+    );
+    // Refusals are counted; no token is written anywhere.
+    assert!(server.metric("baoku_requests_rejected_total{reason=\"unauthorized\"}") >= 20.0);
+    let metrics = server.get("/metrics").text();
+    let stderr = server.stderr();
+    for text in [&metrics, &stderr] {
+        assert!(
+            !text.contains(TOKEN) && !text.contains(&TOKEN[..12]),
+            "{text}"
+        );
+    }
+    assert!(stderr.contains("API requests need a token"), "{stderr}");
+}
+
+#[test]
+fn tokens_come_from_the_environment_or_a_file_that_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens");
+    let (alice, bob) = ("alice-0123456789abcdef", "bob-0123456789abcdef00");
+    std::fs::write(&file, format!("# one per colleague\n{alice}\n")).unwrap();
+    let server = Server::start_with(shared_index(), &["--token-file", file.to_str().unwrap()]);
+    let ask =
+        |token: &str| status_with(&server, "/api/stats", Some(&format!("Bearer {token}"))).status;
+    assert_eq!((ask(alice), ask(bob)), (200, 401));
+    std::fs::write(&file, format!("{bob}\n")).unwrap();
+    assert!(
+        wait_for(Duration::from_secs(10), || ask(alice) == 401
+            && ask(bob) == 200),
+        "a changed token file is read again without a restart"
+    );
+    // A broken version is not taken: the tokens before it stay.
+    std::fs::write(&file, "short\n").unwrap();
+    assert!(wait_for(Duration::from_secs(10), || server
+        .stderr()
+        .contains("keeping the tokens")));
+    assert_eq!(ask(bob), 200);
+    assert!(server
+        .stderr()
+        .contains("tokens:1: a token must be at least 16 characters"));
+    assert!(!server.stderr().contains(bob) && !server.stderr().contains("short\n"));
+
+    // BAOKU_TOKEN, and a help text that does not show it.
+    let mut child = baoku(shared_index())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("BAOKU_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .trim_start_matches("baoku serving http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    assert_eq!(http(addr, "GET", "/api/stats", &[]).status, 401);
+    assert_eq!(
+        http(
+            addr,
+            "GET",
+            "/api/stats",
+            &[("Authorization", &format!("Bearer {TOKEN}"))]
+        )
+        .status,
+        200
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let help = baoku(shared_index())
+        .args(["serve", "--help"])
+        .env("BAOKU_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let help = support::stdout(&help);
+    assert!(
+        help.contains("BAOKU_TOKEN") && !help.contains(TOKEN),
+        "{help}"
+    );
+}
+
+#[test]
+fn an_exposed_address_without_a_token_is_refused_in_one_line() {
+    for addr in ["0.0.0.0:0", "[::]:0"] {
+        let output = baoku(shared_index())
+            .env_remove("BAOKU_TOKEN")
+            .args(["serve", "--addr", addr])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{addr}");
+        let stderr = support::stderr(&output);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("refusing to serve")
+                && stderr.contains("--token")
+                && stderr.contains("--public"),
+            "{stderr}"
+        );
+    }
+    for bad in [
+        &["--token", "short"][..],
+        &["--token-file", "/nonexistent/tokens"][..],
+    ] {
+        let output = baoku(shared_index())
+            .env_remove("BAOKU_TOKEN")
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        let stderr = support::stderr(&output);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(
+            !stderr.contains("short"),
+            "the token is not repeated: {stderr}"
+        );
+    }
+    // --public says the archive is meant to be public; a token is the other way.
+    // (Nothing is sent to these addresses but over loopback.)
+    let public = Server::spawn(shared_index(), "0.0.0.0:0", &["--public"]);
+    assert_eq!(public.get("/api/stats").status, 200);
+    assert!(wait_for(Duration::from_secs(5), || public
+        .stderr()
+        .contains("needs no token (--public)")));
+    drop(public);
+    let guarded = Server::spawn(shared_index(), "0.0.0.0:0", &["--token", TOKEN]);
+    assert_eq!(guarded.get("/api/stats").status, 401);
+    assert!(wait_for(Duration::from_secs(5), || guarded
+        .stderr()
+        .contains("over plain HTTP")));
+}
+
+#[test]
+fn a_client_over_its_rate_gets_429_with_retry_after() {
+    let server = Server::start_with(shared_index(), &["--rate", "2"]);
+    // Bursts of twice the rate are allowed.
+    for n in 0..4 {
+        assert_eq!(server.get("/api/stats").status, 200, "request {n}");
+    }
+    let refused = server.get("/api/stats");
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert!(
+        refused.error().contains("at most 2 a second"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        server.get("/healthz").status,
+        200,
+        "a monitor is never refused"
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(
+        server.get("/api/stats").status,
+        200,
+        "the rate allows more a moment later"
+    );
+    assert!(server.metric("baoku_requests_rejected_total{reason=\"rate_limited\"}") >= 1.0);
+}
+
+/// A TCP connection to `server` from loopback address `from` (127.0.0.2, …).
+fn connect_from(from: [u8; 4], server: SocketAddr) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+    socket.connect(&server.into()).unwrap();
+    socket.into()
+}
+
+/// Whether the server closes `stream` (without answering) within `limit`.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 64];
+    match stream.read(&mut buf) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+#[test]
+fn one_client_cannot_hold_every_connection() {
+    let server = Server::start_with(shared_index(), &["--client-connections", "3"]);
+    let mut held: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(server.addr).unwrap())
+        .collect();
+    let mut fourth = TcpStream::connect(server.addr).unwrap();
+    assert!(
+        closed_within(&mut fourth, Duration::from_secs(3)),
+        "a fourth connection is closed at once"
+    );
+    // Another machine (another loopback address here) is served.
+    let mut other = connect_from([127, 0, 0, 2], server.addr);
+    other
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    other.read_to_end(&mut answer).unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // A connection given back makes room again.
+    held.pop();
+    assert!(wait_for(Duration::from_secs(5), || {
+        let mut again = TcpStream::connect(server.addr).unwrap();
+        again
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .is_ok()
+            && {
+                let mut answer = Vec::new();
+                let _ = again.read_to_end(&mut answer);
+                answer.starts_with(b"HTTP/1.1 200")
+            }
+    }));
+    assert!(
+        server.metric("baoku_connections_closed_total{reason=\"too_many_connections\"}") >= 1.0
+    );
+}
+
+/// Slowloris: 200 connections from four other loopback addresses, each trickling its
+/// request head a byte at a time, never finishing. A normal client must still be
+/// answered within 1 s all along, and every trickler must be cut at the head deadline
+/// (2 s here), not later. Loopback only, bounded to about 8 s.
+#[test]
+fn trickling_connections_are_cut_and_do_not_stop_a_normal_client() {
+    const TRICKLERS: usize = 200;
+    let deadline = Duration::from_secs(2);
+    let server = Server::start_with(shared_index(), &["--read-timeout", "2"]);
+    let addr = server.addr;
+    let started = std::time::Instant::now();
+    let mut tricklers: Vec<(TcpStream, Option<Duration>)> = (0..TRICKLERS)
+        .map(|i| {
+            let mut stream = connect_from([127, 0, 0, 2 + (i % 4) as u8], addr);
+            stream.write_all(b"GET /api/search?q=").unwrap();
+            stream.set_nonblocking(true).unwrap();
+            (stream, None)
+        })
+        .collect();
+    let normal = std::thread::spawn(move || {
+        let mut slowest = Duration::ZERO;
+        let begun = std::time::Instant::now();
+        while begun.elapsed() < Duration::from_secs(4) {
+            let asked = std::time::Instant::now();
+            let response = http(
+                addr,
+                "GET",
+                "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4",
+                &[],
+            );
+            assert_eq!(response.status, 200);
+            slowest = slowest.max(asked.elapsed());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        slowest
+    });
+    let mut buf = [0u8; 256];
+    while started.elapsed() < Duration::from_secs(8)
+        && tricklers.iter().any(|(_, cut)| cut.is_none())
+    {
+        for (stream, cut) in tricklers.iter_mut().filter(|(_, cut)| cut.is_none()) {
+            let _ = stream.write(b"a");
+            let gone = match stream.read(&mut buf) {
+                Ok(0) => true,
+                // The 408 answer, then the close.
+                Ok(_) => false,
+                Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+            };
+            if gone {
+                *cut = Some(started.elapsed());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let slowest = normal.join().unwrap();
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a normal client waited {slowest:?}"
+    );
+    let cuts: Vec<Duration> = tricklers.iter().filter_map(|(_, cut)| *cut).collect();
+    assert_eq!(cuts.len(), TRICKLERS, "every trickling connection is cut");
+    let (first, last) = (cuts.iter().min().unwrap(), cuts.iter().max().unwrap());
+    assert!(
+        *first >= deadline - Duration::from_millis(300)
+            && *last <= deadline + Duration::from_secs(3),
+        "cut between {first:?} and {last:?} for a {deadline:?} deadline"
+    );
+    assert!(
+        server.metric("baoku_connections_closed_total{reason=\"header_timeout\"}")
+            >= TRICKLERS as f64
+    );
+}
+
+#[test]
+fn oversized_requests_are_refused_before_any_work() {
+    let server = Server::start(shared_index());
+    let body = server.request("GET", "/api/search?q=a", &[("Content-Length", "5")]);
+    // (The body itself is never sent, nor waited for.)
+    assert_eq!(body.status, 413, "{}", body.text());
+    assert!(body.error().contains("no body"));
+    let long = server.get(&format!("/api/search?q={}", "%E5%AD%97".repeat(2000)));
+    assert_eq!(long.status, 414, "{}", long.text());
+    assert!(long.error().contains("at most 16384"));
+    let filler = "x".repeat(1000);
+    let headers: Vec<(String, &str)> = (0..40)
+        .map(|i| (format!("X-Filler-{i}"), filler.as_str()))
+        .collect();
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    let huge = server.request("GET", "/healthz", &headers);
+    assert_eq!(huge.status, 431);
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
+#[test]
+fn metrics_count_requests_latency_refusals_and_the_cache() {
+    let server = Server::start(shared_index());
+    for _ in 0..3 {
+        assert_eq!(server.get("/api/search?q=%E5%8F%B0%E9%A3%8E").status, 200);
+    }
+    assert_eq!(server.get("/api/search?q=a&limit=999").status, 400);
+    let response = server.get("/metrics");
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.header("content-type"),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    assert_eq!(
+        server.metric("baoku_http_requests_total{route=\"search\",status=\"200\"}"),
+        3.0
+    );
+    assert_eq!(
+        server.metric("baoku_http_requests_total{route=\"search\",status=\"400\"}"),
+        1.0
+    );
+    assert_eq!(
+        server.metric("baoku_http_request_duration_seconds_count{route=\"search\"}"),
+        4.0
+    );
+    assert!(
+        server.metric("baoku_cache_hits_total") + server.metric("baoku_cache_misses_total") >= 3.0
+    );
+    assert_eq!(server.metric("baoku_articles"), 24.0);
+    assert!(server.metric("baoku_connections_accepted_total") >= 5.0);
+}
+
+#[test]
+fn cross_origin_reads_are_off_unless_one_origin_is_named() {
+    let intranet = "https://intranet.example.org";
+    let preflight = [
+        ("Origin", intranet),
+        ("Access-Control-Request-Method", "GET"),
+        ("Access-Control-Request-Headers", "authorization"),
+    ];
+    let closed = Server::start(shared_index());
+    let response = closed.request("GET", "/api/stats", &[("Origin", intranet)]);
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("access-control-allow-origin"), None);
+    assert_eq!(
+        closed.request("OPTIONS", "/api/stats", &preflight).status,
+        405
+    );
+
+    let open = Server::start_with_token(shared_index(), TOKEN, &["--cors", intranet]);
+    let response = open.request("GET", "/api/stats", &[("Origin", intranet)]);
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some(intranet)
+    );
+    assert!(response.header("vary").unwrap().contains("origin"));
+    // The preflight carries no token; it is answered all the same.
+    let answer = http(open.addr, "OPTIONS", "/api/stats", &preflight);
+    assert_eq!(answer.status, 204);
+    assert_eq!(answer.header("access-control-allow-origin"), Some(intranet));
+    assert!(answer
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+    // A 401 is readable by the allowed page too (so it can ask for the token).
+    let refused = http(open.addr, "GET", "/api/stats", &[("Origin", intranet)]);
+    assert_eq!(refused.status, 401);
+    assert_eq!(
+        refused.header("access-control-allow-origin"),
+        Some(intranet)
+    );
+    for other in [
+        "https://evil.example",
+        "https://intranet.example.org.evil.example",
+        "null",
+    ] {
+        let response = open.request("GET", "/api/stats", &[("Origin", other)]);
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            None,
+            "{other}"
+        );
+        let preflight = [("Origin", other), ("Access-Control-Request-Method", "GET")];
+        assert_ne!(
+            http(open.addr, "OPTIONS", "/api/stats", &preflight).status,
+            204,
+            "{other}"
+        );
+    }
+    let output = baoku(shared_index())
+        .args(["serve", "--cors", "https://intranet.example.org/page"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        support::stderr(&output).contains("no path"),
+        "{}",
+        support::stderr(&output)
+    );
+}
+
+/// A TLS client that trusts only `cert` (PEM), asking `request` on a new connection.
+fn https(addr: SocketAddr, cert: &str, request: &str) -> Response {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(cert.as_bytes()).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let mut tls = rustls::StreamOwned::new(connection, TcpStream::connect(addr).unwrap());
+    tls.sock
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    tls.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    match tls.read_to_end(&mut raw) {
+        Ok(_) => {}
+        // A server that closes without close_notify after `Connection: close`.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+        Err(e) => panic!("TLS read: {e}"),
+    }
+    parse_response(raw)
+}
+
+#[test]
+fn https_with_a_self_signed_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert, key) = (certified.cert.pem(), certified.signing_key.serialize_pem());
+    let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_file, &cert).unwrap();
+    std::fs::write(&key_file, &key).unwrap();
+    let (cert_arg, key_arg) = (cert_file.to_str().unwrap(), key_file.to_str().unwrap());
+    let server = Server::start_with_token(
+        shared_index(),
+        TOKEN,
+        &["--tls-cert", cert_arg, "--tls-key", key_arg],
+    );
+    assert!(
+        server.url().starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url()
+    );
+    let ask = |path: &str, token: bool| {
+        let authorization = if token {
+            format!("Authorization: Bearer {TOKEN}\r\n")
+        } else {
+            String::new()
+        };
+        https(server.addr, &cert, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n{authorization}Connection: close\r\n\r\n"))
+    };
+    assert_eq!(ask("/healthz", false).status, 200);
+    assert_eq!(ask("/api/stats", false).status, 401);
+    let search = ask("/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4", true);
+    assert_eq!(search.status, 200);
+    assert_eq!(
+        without_time(search.json()),
+        without_time(cli_search(shared_index(), &[("q", "乡村振兴")])),
+        "the same answer over TLS"
+    );
+    // Plain HTTP to the TLS port gets no HTTP answer, and breaks nothing.
+    let mut plain = TcpStream::connect(server.addr).unwrap();
+    plain
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    plain
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = plain.read_to_end(&mut raw);
+    assert!(
+        !raw.starts_with(b"HTTP/"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert_eq!(ask("/healthz", false).status, 200);
+
+    // Bad files are one-line errors naming the flag.
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "not a key").unwrap();
+    let other_key = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    let other_key_file = dir.path().join("other.pem");
+    std::fs::write(&other_key_file, other_key).unwrap();
+    for (args, needle) in [
+        (
+            vec![
+                "--tls-cert",
+                cert_arg,
+                "--tls-key",
+                garbage.to_str().unwrap(),
+            ],
+            "--tls-key",
+        ),
+        (
+            vec!["--tls-cert", "/nonexistent.pem", "--tls-key", key_arg],
+            "--tls-cert /nonexistent.pem",
+        ),
+        (
+            vec!["--tls-cert", key_arg, "--tls-key", key_arg],
+            "--tls-cert",
+        ),
+        (
+            vec![
+                "--tls-cert",
+                cert_arg,
+                "--tls-key",
+                other_key_file.to_str().unwrap(),
+            ],
+            "does not fit",
+        ),
+        (
+            vec!["--tls-cert", cert_arg],
+            "--tls-cert and --tls-key go together",
+        ),
+    ] {
+        let output = baoku(shared_index())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = support::stderr(&output);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
 }

@@ -8,21 +8,32 @@
 //! the [`AnswerCache`] while the index has no new commit. Every failure is a JSON body
 //! `{"error": "..."}`: 4xx for what the client sent (an invalid query is 400), 503
 //! when the server is too busy to answer in time, 500 only for a fault of the index.
+//! Parameters are read exactly as `schema/openapi.json` states them (a value the
+//! document calls invalid is refused, one it calls valid is searched), and an error
+//! names the parameter and value (`since=2022-13: …`). The `path` of an article's
+//! source file is shown only to callers on this machine unless `--show-paths`.
 //! No query logic lives here.
 
+use super::access::Access;
 use super::cache::AnswerCache;
+use super::limits::Clients;
+use super::metrics::Metrics;
 use super::ServeOptions;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use baoku::analyze::normalize_str;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use serde_json::json;
+use std::convert::Infallible;
 use std::hash::{Hash, Hasher};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -36,6 +47,21 @@ pub const MAX_WAITING: usize = 256;
 pub const MAX_OFFSET: usize = 10_000;
 /// Most snippets per hit.
 pub const MAX_SNIPPETS: usize = 10;
+/// Years a `since` or `until` may name: the library's dates run from 1000, and no
+/// news archive reaches 3000 (the bound keeps the OpenAPI pattern exact and simple).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=2999;
+/// The values a yes/no parameter takes; the empty value (`?facets`) is yes.
+pub const FLAG_VALUES: &[(&str, bool)] = &[
+    ("true", true),
+    ("false", false),
+    ("1", true),
+    ("0", false),
+    ("yes", true),
+    ("no", false),
+    ("on", true),
+    ("off", false),
+    ("", true),
+];
 
 /// The query parameters `/api/search` understands; anything else is refused.
 const SEARCH_PARAMS: &[&str] = &[
@@ -54,7 +80,8 @@ const SEARCH_PARAMS: &[&str] = &[
     "snippet_chars",
 ];
 
-/// What every handler shares: the archive and the limits on work done with it.
+/// What every handler shares: the archive, the limits on work done with it, who may
+/// ask, and the counters.
 #[derive(Debug)]
 pub struct AppState {
     archive: Archive,
@@ -63,18 +90,62 @@ pub struct AppState {
     waiting: Arc<Semaphore>,
     timeout: Duration,
     answers: AnswerCache,
+    access: Arc<Access>,
+    clients: Arc<Clients>,
+    metrics: Arc<Metrics>,
+    show_paths: bool,
+    cors: Option<HeaderValue>,
 }
 
 impl AppState {
-    /// State for serving `archive` with the concurrency and timeout of `options`.
-    pub fn new(archive: Archive, options: &ServeOptions) -> Arc<AppState> {
+    /// State for serving `archive` with the limits of `options`, the tokens of
+    /// `access`, counting in `metrics`.
+    pub fn new(
+        archive: Archive,
+        options: &ServeOptions,
+        access: Arc<Access>,
+        metrics: Arc<Metrics>,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
             archive,
             permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
             waiting: Arc::new(Semaphore::new(MAX_WAITING)),
             timeout: options.timeout,
             answers: AnswerCache::new(options.cache_bytes),
+            access,
+            clients: Clients::new(options.clients),
+            metrics,
+            show_paths: options.show_paths,
+            cors: options
+                .cors
+                .as_deref()
+                .and_then(|origin| HeaderValue::from_str(origin).ok()),
         })
+    }
+
+    /// The tokens requests are checked against.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// The per-client limits and their state.
+    pub fn clients(&self) -> &Arc<Clients> {
+        &self.clients
+    }
+
+    /// The counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The one origin other than its own whose pages may call the API (`--cors`).
+    pub fn cors(&self) -> Option<&HeaderValue> {
+        self.cors.as_ref()
+    }
+
+    /// Articles in the index as of the last commit the server saw.
+    pub fn num_articles(&self) -> u64 {
+        self.archive.num_articles()
     }
 
     /// Runs `work` on the blocking pool once a permit is free, within the deadline.
@@ -85,9 +156,10 @@ impl AppState {
     {
         let archive = self.archive.clone();
         let permits = Arc::clone(&self.permits);
-        let waiting = Arc::clone(&self.waiting)
-            .try_acquire_owned()
-            .map_err(|_| ApiError::unavailable("the server is busy: try again shortly"))?;
+        let waiting = Arc::clone(&self.waiting).try_acquire_owned().map_err(|_| {
+            self.metrics.rejected("server_busy");
+            ApiError::unavailable("the server is busy: try again shortly")
+        })?;
         let run = async move {
             let permit = permits
                 .acquire_owned()
@@ -107,10 +179,13 @@ impl AppState {
         };
         match tokio::time::timeout(self.timeout, run).await {
             Ok(result) => result,
-            Err(_) => Err(ApiError::unavailable(&format!(
-                "no answer within {} s: the server is busy or the query too costly",
-                self.timeout.as_secs_f64()
-            ))),
+            Err(_) => {
+                self.metrics.rejected("timeout");
+                Err(ApiError::unavailable(&format!(
+                    "no answer within {} s: the server is busy or the query too costly",
+                    self.timeout.as_secs_f64()
+                )))
+            }
         }
     }
 }
@@ -123,7 +198,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    /// An answer with this status and message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -142,7 +218,8 @@ impl ApiError {
 impl From<baoku::Error> for ApiError {
     fn from(error: baoku::Error) -> ApiError {
         match error {
-            baoku::Error::Query(_) => ApiError::bad_request(error.to_string()),
+            // The query language's own message, about the `q` parameter.
+            baoku::Error::Query(message) => ApiError::bad_request(format!("q: {message}")),
             // Paths of the server's files stay out of answers to clients.
             _ => ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -164,19 +241,63 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Who is asking: a caller on this machine may see the `path` of articles.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    /// The request came over loopback.
+    pub local: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Caller, Infallible> {
+        let local = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|info| info.0.ip().is_loopback());
+        Ok(Caller { local })
+    }
+}
+
+impl AppState {
+    /// Whether answers to `caller` leave out the paths of source files.
+    fn hides_paths(&self, caller: Caller) -> bool {
+        !self.show_paths && !caller.local
+    }
+}
+
 /// `GET /api/search`: the [`baoku::SearchResults`] of the request the parameters describe.
 pub async fn search(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let request = search_request(&params)?;
+    let hide_paths = state.hides_paths(caller);
     // The request with every default filled in: equal requests, equal keys.
     let key = match state.answers.enabled() {
-        true => Some(serde_json::to_string(&request).map_err(|_| internal_error())?),
+        true => {
+            let canonical = serde_json::to_string(&request).map_err(|_| internal_error())?;
+            Some(if hide_paths {
+                format!("no paths {canonical}")
+            } else {
+                canonical
+            })
+        }
         false => None,
     };
-    answer(&state, key, move |archive| archive.search(&request)).await
+    answer(&state, key, move |archive| {
+        let mut results = archive.search(&request)?;
+        if hide_paths {
+            for hit in &mut results.hits {
+                hit.path = None;
+            }
+        }
+        Ok(results)
+    })
+    .await
 }
 
 /// Answers from the cache under `key` when it holds an answer for the index as it
@@ -193,8 +314,10 @@ where
     // Taken before the work: the answer is at least as new as this version.
     let version = index_version(&state.archive);
     if let Some(answer) = state.answers.get(&key, version) {
+        state.metrics.cache(true);
         return Ok(json_bytes(answer, "hit"));
     }
+    state.metrics.cache(false);
     let answer = state
         .on_index(move |archive| Ok(serde_json::to_vec(&work(archive)?).map(Bytes::from)))
         .await?
@@ -240,12 +363,19 @@ fn internal_error() -> ApiError {
 /// `GET /api/articles/{id}`: one whole [`baoku::Article`], or 404.
 pub async fn article(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let wanted = id.clone();
+    let hide_paths = state.hides_paths(caller);
     match state.on_index(move |archive| archive.get(&wanted)).await? {
-        Some(article) => Ok(Json(article).into_response()),
+        Some(mut article) => {
+            if hide_paths {
+                article.path = None;
+            }
+            Ok(Json(article).into_response())
+        }
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no article with id {id:?}"),
@@ -276,15 +406,24 @@ pub async fn not_found(uri: Uri) -> ApiError {
 }
 
 /// A known path with another method than GET (or HEAD).
-pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "only GET is supported here")
+pub async fn method_not_allowed(method: Method) -> Response {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not supported here: the server only reads (GET)"),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
 }
 
 /// Builds the library request from `/api/search` parameters, with the API's limits.
 ///
 /// The names and meanings are those of `baoku search` (`q` is the query); an empty
 /// `since`, `until`, `source` or `author` is the same as leaving it out, so that a
-/// form's empty fields mean "no filter".
+/// form's empty fields mean "no filter". Values are taken exactly as written (no
+/// trimming, no other spellings), as `schema/openapi.json` states them.
 pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     for (i, (name, _)) in params.iter().enumerate() {
         if !SEARCH_PARAMS.contains(&name.as_str()) {
@@ -312,57 +451,43 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
     };
     let query = get("q").ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
     let defaults = SearchRequest::default();
-    let limit = number(get("limit"), "limit", defaults.limit)?;
-    if limit > MAX_LIMIT {
-        return Err(ApiError::bad_request(format!(
-            "limit {limit} is too large: at most {MAX_LIMIT} (use offset to page)"
-        )));
-    }
-    let offset = number(get("offset"), "offset", defaults.offset)?;
-    if offset > MAX_OFFSET {
-        return Err(ApiError::bad_request(format!(
-            "offset {offset} is too deep: at most {MAX_OFFSET}"
-        )));
-    }
-    let max_snippets = number(get("snippets"), "snippets", defaults.snippets.max_snippets)?;
-    if max_snippets > MAX_SNIPPETS {
-        return Err(ApiError::bad_request(format!(
-            "snippets must be at most {MAX_SNIPPETS}"
-        )));
-    }
+    let limit = number(get("limit"), "limit", defaults.limit, 0..=MAX_LIMIT)?;
+    let offset = number(get("offset"), "offset", defaults.offset, 0..=MAX_OFFSET)?;
+    let max_snippets = number(
+        get("snippets"),
+        "snippets",
+        defaults.snippets.max_snippets,
+        0..=MAX_SNIPPETS,
+    )?;
     let fragment_chars = number(
         get("snippet_chars"),
         "snippet_chars",
         defaults.snippets.fragment_chars,
+        FRAGMENT_CHARS,
     )?;
-    if !FRAGMENT_CHARS.contains(&fragment_chars) {
-        return Err(ApiError::bad_request(format!(
-            "snippet_chars must be {} to {}",
-            FRAGMENT_CHARS.start(),
-            FRAGMENT_CHARS.end()
-        )));
-    }
-    let sort = match get("sort").map(str::trim) {
-        None | Some("") => Sort::default(),
-        Some(text) => text
-            .parse::<Sort>()
-            .map_err(|reason| ApiError::bad_request(format!("sort {reason}")))?,
+    let sort = match get("sort") {
+        None => Sort::default(),
+        Some(text) => match ["relevance", "date", "oldest"].contains(&text) {
+            true => text
+                .parse::<Sort>()
+                .map_err(|r| param_error("sort", text, &r))?,
+            false => {
+                return Err(param_error(
+                    "sort",
+                    text,
+                    "must be relevance, date or oldest",
+                ))
+            }
+        },
     };
-    let period = |name: &str| -> Result<Option<Period>, ApiError> {
-        filter(name)
-            .map(|text| {
-                text.parse::<Period>()
-                    .map_err(|reason| ApiError::bad_request(format!("{name}={text}: {reason}")))
-            })
-            .transpose()
-    };
+    let author = filter("author").filter(|a| !normalize_str(a).trim().is_empty());
     Ok(SearchRequest {
         query: query.to_string(),
         filters: Filters {
-            since: period("since")?,
-            until: period("until")?,
+            since: period(get("since"), "since")?,
+            until: period(get("until"), "until")?,
             source: filter("source"),
-            author: filter("author"),
+            author,
         },
         sort,
         recent: flag(get("recent"), "recent", defaults.recent)?,
@@ -377,26 +502,94 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
     })
 }
 
-/// A non-negative whole number parameter.
-fn number(value: Option<&str>, name: &str, default: usize) -> Result<usize, ApiError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(default),
-        Some(text) => text.parse().map_err(|_| {
-            ApiError::bad_request(format!("{name} must be a whole number, not {text:?}"))
-        }),
+/// A parameter's value as an error message shows it: escaped, and cut when long.
+fn shown(value: &str) -> String {
+    const MOST: usize = 40;
+    let mut out: String = value
+        .chars()
+        .take(MOST)
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().count() > MOST {
+        out.push('…');
     }
+    out
 }
 
-/// A yes/no parameter: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`; present but
-/// empty (`?facets`) is yes.
+/// `name=value: reason`, the form of every parameter error.
+fn param_error(name: &str, value: &str, reason: &str) -> ApiError {
+    ApiError::bad_request(format!("{name}={}: {reason}", shown(value)))
+}
+
+/// A whole number parameter in `range`: ASCII digits only.
+fn number(
+    value: Option<&str>,
+    name: &str,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, ApiError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(param_error(name, text, "not a whole number"));
+    }
+    // All digits: only too many of them can fail to parse.
+    let value = text.parse::<usize>().unwrap_or(usize::MAX);
+    if !range.contains(&value) {
+        let reason = match (*range.start(), name) {
+            (0, "limit") => format!("at most {} (page with offset)", range.end()),
+            (0, _) => format!("at most {}", range.end()),
+            (start, _) => format!("must be {start} to {}", range.end()),
+        };
+        return Err(param_error(name, text, &reason));
+    }
+    Ok(value)
+}
+
+/// A yes/no parameter: one of [`FLAG_VALUES`], as written.
 fn flag(value: Option<&str>, name: &str, default: bool) -> Result<bool, ApiError> {
-    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        None => Ok(default),
-        Some("" | "1" | "true" | "yes" | "on") => Ok(true),
-        Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ApiError::bad_request(format!(
-            "{name} must be true or false, not {other:?}"
-        ))),
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    FLAG_VALUES
+        .iter()
+        .find(|(spelling, _)| *spelling == text)
+        .map(|(_, yes)| *yes)
+        .ok_or_else(|| param_error(name, text, "must be true or false (or 1/0, yes/no, on/off)"))
+}
+
+/// A `since` or `until`: empty (no filter), or a year, month or day written
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real date in [`YEARS`].
+fn period(value: Option<&str>, name: &str) -> Result<Option<Period>, ApiError> {
+    let text = match value {
+        None | Some("") => return Ok(None),
+        Some(text) => text,
+    };
+    let bytes = text.as_bytes();
+    let shaped = matches!(bytes.len(), 4 | 7 | 10)
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(param_error(
+            name,
+            text,
+            "write a year, month or day as 2021, 2021-03 or 2021-03-08",
+        ));
+    }
+    let year: i32 = text[..4].parse().expect("four digits");
+    if !YEARS.contains(&year) {
+        return Err(param_error(
+            name,
+            text,
+            &format!("the year must be {} to {}", YEARS.start(), YEARS.end()),
+        ));
+    }
+    match text.parse::<Period>() {
+        Ok(period) if period.to_string() == text => Ok(Some(period)),
+        _ => Err(param_error(name, text, "no such date")),
     }
 }
 
@@ -456,28 +649,286 @@ mod tests {
     }
 
     #[test]
-    fn limit_is_capped_and_other_limits_refused() {
+    fn limits_are_inclusive_and_every_refusal_names_its_parameter() {
         let request = search_request(&params(&[("q", "台风"), ("limit", "100")])).unwrap();
         assert_eq!(request.limit, MAX_LIMIT);
-        assert!(refused(&[("q", "台风"), ("limit", "101")]).contains("at most 100"));
-        assert!(
-            refused(&[("q", "台风"), ("offset", "99999999999999999999")]).contains("whole number")
+        let edges = search_request(&params(&[
+            ("q", "台风"),
+            ("limit", "0"),
+            ("offset", "10000"),
+            ("snippets", "0"),
+            ("snippet_chars", "2000"),
+            ("since", "2000-02-29"),
+            ("until", "2999-12-31"),
+            ("sort", "oldest"),
+            ("recent", "on"),
+        ]))
+        .unwrap();
+        assert_eq!((edges.limit, edges.offset), (0, MAX_OFFSET));
+        assert!(edges.recent && edges.sort == Sort::Oldest);
+        let table: &[(&str, &str, &str)] = &[
+            ("limit", "101", "limit=101: at most 100 (page with offset)"),
+            ("limit", "-1", "limit=-1: not a whole number"),
+            ("limit", "+5", "limit=+5: not a whole number"),
+            ("limit", " 5", "limit= 5: not a whole number"),
+            ("limit", "", "limit=: not a whole number"),
+            ("limit", "1e3", "limit=1e3: not a whole number"),
+            ("offset", "10001", "offset=10001: at most 10000"),
+            (
+                "offset",
+                "99999999999999999999",
+                "offset=99999999999999999999: at most 10000",
+            ),
+            ("snippets", "11", "snippets=11: at most 10"),
+            ("snippet_chars", "9", "snippet_chars=9: must be 10 to 2000"),
+            (
+                "snippet_chars",
+                "2001",
+                "snippet_chars=2001: must be 10 to 2000",
+            ),
+            (
+                "sort",
+                "score",
+                "sort=score: must be relevance, date or oldest",
+            ),
+            (
+                "sort",
+                " date",
+                "sort= date: must be relevance, date or oldest",
+            ),
+            ("sort", "", "sort=: must be relevance, date or oldest"),
+            (
+                "facets",
+                "maybe",
+                "facets=maybe: must be true or false (or 1/0, yes/no, on/off)",
+            ),
+            (
+                "collapse",
+                "TRUE",
+                "collapse=TRUE: must be true or false (or 1/0, yes/no, on/off)",
+            ),
+            ("since", "2022-13", "since=2022-13: no such date"),
+            (
+                "since",
+                "4003-53",
+                "since=4003-53: the year must be 1000 to 2999",
+            ),
+            ("since", "2023-02-29", "since=2023-02-29: no such date"),
+            ("until", "1900-02-29", "until=1900-02-29: no such date"),
+            (
+                "until",
+                "yesterday",
+                "until=yesterday: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+            ),
+            (
+                "until",
+                "2021年3月",
+                "until=2021年3月: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+            ),
+            (
+                "since",
+                "2021-3",
+                "since=2021-3: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+            ),
+            ("since", "0999", "since=0999: the year must be 1000 to 2999"),
+            (
+                "since",
+                "2021\n",
+                "since=2021\\n: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+            ),
+        ];
+        for (name, value, message) in table {
+            assert_eq!(
+                refused(&[("q", "台风"), (name, value)]),
+                *message,
+                "{name}={value}"
+            );
+        }
+        assert!(refused(&[("q", "台风"), ("lmit", "3")])
+            .starts_with("unknown parameter \"lmit\"; known: q, since"));
+        assert_eq!(
+            refused(&[("q", "台风"), ("q", "暴雨")]),
+            "parameter \"q\" given twice"
         );
-        assert!(refused(&[("q", "台风"), ("offset", "10001")]).contains("too deep"));
-        assert!(refused(&[("q", "台风"), ("limit", "-1")]).contains("whole number"));
-        assert!(refused(&[("q", "台风"), ("snippets", "11")]).contains("at most"));
-        assert!(refused(&[("q", "台风"), ("snippet_chars", "5")]).contains("10 to 2000"));
-        assert!(refused(&[("q", "台风"), ("sort", "score")]).contains("relevance"));
-        assert!(refused(&[("q", "台风"), ("facets", "maybe")]).contains("true or false"));
-        assert!(refused(&[("q", "台风"), ("lmit", "3")]).contains("unknown parameter"));
-        assert!(refused(&[("q", "台风"), ("q", "暴雨")]).contains("twice"));
-        assert!(refused(&[("limit", "3")]).contains("missing parameter q"));
+        assert_eq!(
+            refused(&[("limit", "3")]),
+            "missing parameter q (the query)"
+        );
+        let long = "字".repeat(100);
+        assert_eq!(
+            refused(&[("q", "台风"), ("since", &long)]),
+            format!(
+                "since={}…: write a year, month or day as 2021, 2021-03 or 2021-03-08",
+                "字".repeat(40)
+            ),
+            "a long value is cut"
+        );
+    }
+
+    #[test]
+    fn empty_filters_are_no_filter_and_flags_read_as_written() {
+        let request = search_request(&params(&[
+            ("q", "台风"),
+            ("since", ""),
+            ("until", ""),
+            ("source", " "),
+            ("author", "\u{3000}"),
+            ("facets", ""),
+            ("collapse", "0"),
+        ]))
+        .unwrap();
+        assert_eq!(request.filters, Filters::default());
+        assert!(request.facets && !request.collapse);
+    }
+
+    /// The `/api/search` parameters of `schema/openapi.json`, `$ref`s resolved.
+    fn described_parameters() -> Vec<(String, serde_json::Value)> {
+        let document: serde_json::Value =
+            serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();
+        let resolve = |schema: &serde_json::Value| match schema["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                document["components"]["schemas"][name].clone()
+            }
+            None => schema.clone(),
+        };
+        document["paths"]["/api/search"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    resolve(&p["schema"]),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether the server takes `value` for parameter `name` (with a valid query).
+    fn accepts(name: &str, value: &str) -> bool {
+        let mut pairs = vec![("q", "台风")];
+        if name != "q" {
+            pairs.push((name, value));
+        }
+        search_request(&params(&pairs)).is_ok()
+    }
+
+    #[test]
+    fn the_openapi_document_allows_exactly_what_the_server_accepts() {
+        let described = described_parameters();
+        let mut names: Vec<&str> = described.iter().map(|(n, _)| n.as_str()).collect();
+        let mut known = SEARCH_PARAMS.to_vec();
+        names.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(
+            names, known,
+            "schema/openapi.json describes every parameter and no other"
+        );
+        for (name, schema) in &described {
+            match schema["type"].as_str() {
+                Some("integer") => {
+                    let (min, max) = (
+                        schema["minimum"].as_u64().unwrap(),
+                        schema["maximum"].as_u64().unwrap(),
+                    );
+                    let default = schema["default"].as_u64().unwrap();
+                    assert!(
+                        accepts(name, &min.to_string()) && accepts(name, &max.to_string()),
+                        "{name}"
+                    );
+                    assert!(!accepts(name, &(max + 1).to_string()), "{name}={}", max + 1);
+                    if min > 0 {
+                        assert!(!accepts(name, &(min - 1).to_string()), "{name}={}", min - 1);
+                    }
+                    for odd in ["", "-1", "+1", " 1", "1.0", "1e1", "0x1", "一"] {
+                        assert!(!accepts(name, odd), "{name}={odd:?} is no integer");
+                    }
+                    let request = search_request(&params(&[("q", "台风")])).unwrap();
+                    let actual = match name.as_str() {
+                        "limit" => request.limit,
+                        "offset" => request.offset,
+                        "snippets" => request.snippets.max_snippets,
+                        "snippet_chars" => request.snippets.fragment_chars,
+                        other => panic!("{other}"),
+                    };
+                    assert_eq!(actual as u64, default, "{name}'s default");
+                }
+                Some("string") if schema["enum"].is_array() => {
+                    let allowed: Vec<&str> = schema["enum"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_str().unwrap())
+                        .collect();
+                    for value in &allowed {
+                        assert!(accepts(name, value), "{name}={value}");
+                        let upper = value.to_uppercase();
+                        if upper != *value {
+                            assert!(!accepts(name, &upper), "{name}={upper}");
+                        }
+                        assert!(!accepts(name, &format!(" {value}")), "{name}= {value}");
+                    }
+                    for other in ["maybe", "null", "2"] {
+                        assert_eq!(
+                            accepts(name, other),
+                            allowed.contains(&other),
+                            "{name}={other}"
+                        );
+                    }
+                }
+                Some("string") if schema["pattern"].is_string() && name != "q" => {
+                    let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+                    let mut candidates: Vec<String> = Vec::new();
+                    for year in [
+                        999, 1000, 1001, 1582, 1900, 2000, 2021, 2023, 2024, 2100, 2400, 2999,
+                        3000, 9999,
+                    ] {
+                        candidates.push(format!("{year:04}"));
+                        for month in 0..=13 {
+                            candidates.push(format!("{year:04}-{month:02}"));
+                            for day in 0..=32 {
+                                candidates.push(format!("{year:04}-{month:02}-{day:02}"));
+                            }
+                        }
+                    }
+                    for year in 1000..=2999 {
+                        candidates.push(format!("{year}-02-29"));
+                    }
+                    for odd in [
+                        "",
+                        " ",
+                        "2021-3",
+                        "2021/03",
+                        "2021.03.08",
+                        "2021年3月",
+                        "２０２１",
+                        " 2021",
+                        "2021\n",
+                        "21",
+                        "20210",
+                        "2021-03-08T00:00",
+                    ] {
+                        candidates.push(odd.to_string());
+                    }
+                    for value in &candidates {
+                        assert_eq!(
+                            pattern.is_match(value),
+                            accepts(name, value),
+                            "{name}={value:?}: the document and the server disagree"
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     #[test]
     fn query_errors_are_the_clients_and_index_errors_hide_paths() {
         let query = ApiError::from(baoku::Error::Query("unbalanced quote".into()));
         assert_eq!(query.status, StatusCode::BAD_REQUEST);
+        assert_eq!(query.message, "q: unbalanced quote");
         let missing = ApiError::from(baoku::Error::IndexMissing {
             path: "/secret/place".into(),
         });

@@ -1,9 +1,10 @@
 // Drives the baoku search page in headless Chromium, the way a reader uses it.
 //
-//   node tests/browser/search.mjs http://127.0.0.1:7700/ [SCREENSHOT_DIR]
+//   node tests/browser/search.mjs http://127.0.0.1:7700/ [SCREENSHOT_DIR] [TOKEN]
 //
-// The server must serve an index of sample_corpus/ (tests/browser.rs starts one and
-// runs this script). Chromium is /usr/bin/chromium unless CHROMIUM names another.
+// The server must serve an index of sample_corpus/ (tests/serve.rs starts one, with
+// TOKEN required, and runs this script). Chromium is /usr/bin/chromium unless
+// CHROMIUM names another.
 // Exits 0 when every check passes, 1 at the first failure (with what was seen).
 
 import { chromium } from "playwright-core";
@@ -17,6 +18,7 @@ if (!base) {
   process.exit(2);
 }
 const shots = process.argv[3] || join(tmpdir(), "baoku-browser");
+const token = process.argv[4] || "";
 mkdirSync(shots, { recursive: true });
 
 let step = "starting";
@@ -32,16 +34,42 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
 });
 const problems = [];
+
+// Signs in on a page that shows the token form (a server started with a token).
+async function signIn(p) {
+  if (!token) return;
+  await p.waitForSelector("#token-view:not([hidden])");
+  await p.fill("#token", token);
+  await p.press("#token", "Enter");
+}
+
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
   const page = await context.newPage();
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    // The browser logs each 401 the API answers before the token is given; expected.
+    if (message.type() === "error" && !/status of 401/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
   });
 
   step = "open the home page";
   await page.goto(base);
+  if (token) {
+    step = "sign in with the access token";
+    await page.waitForSelector("#token-view:not([hidden])");
+    const why = await page.textContent("#token-why");
+    check(/需要访问令牌/.test(why), "the page asks for the token", why);
+    check(await page.isHidden("#home-view"), "nothing of the archive shows before the token");
+    await page.fill("#token", "not-the-token-0123456789");
+    await page.press("#token", "Enter");
+    await page.waitForFunction(() => /不正确/.test(document.getElementById("token-why").textContent));
+    check(await page.isVisible("#token-view"), "a wrong token is asked again");
+    await page.screenshot({ path: join(shots, "token-desktop.png") });
+    await page.fill("#token", token);
+    await page.press("#token", "Enter");
+  }
   await page.waitForFunction(() => /篇文章/.test(document.getElementById("welcome").textContent));
   const welcome = await page.textContent("#welcome");
   check(/24 篇文章/.test(welcome), "the home page counts the sample corpus", welcome);
@@ -132,7 +160,12 @@ try {
   await page.waitForFunction((t) => document.getElementById("a-title").textContent === t, title);
   const id = new URL(page.url()).searchParams.get("article");
   check(id, "the article is in the address", page.url());
-  const article = await page.evaluate(async (i) => (await fetch(`/api/articles/${encodeURIComponent(i)}`)).json(), id);
+  const article = await page.evaluate(async (i) => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    return (await fetch(`/api/articles/${encodeURIComponent(i)}`, { headers })).json();
+  }, id);
   const paragraphs = await page.$$eval("#a-body p", (nodes) => nodes.map((n) => n.textContent));
   check(paragraphs.length > 0 && article.body.replace(/\s+/g, "") === paragraphs.join("").replace(/\s+/g, ""),
     "the article view shows the whole body", { paragraphs: paragraphs.length });
@@ -182,10 +215,23 @@ try {
   const error = await page.textContent("#status");
   check(/title/.test(error), "a misspelt field is reported", error);
 
+  if (token) {
+    step = "the token stays out of the address and can be forgotten";
+    check(!page.url().includes(token), "the token is never in the address", page.url());
+    await page.goto(base);
+    await page.waitForFunction(() => /篇文章/.test(document.getElementById("welcome").textContent));
+    await page.click("#forget");
+    await page.waitForSelector("#token-view:not([hidden])");
+    check(await page.evaluate(() => sessionStorage.getItem("baoku-token")) === null,
+      "forgetting removes the token from the tab");
+  }
+
   step = "phone width";
   const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "zh-CN", isMobile: true, hasTouch: true });
   const mobile = await phone.newPage();
   mobile.on("pageerror", (e) => problems.push(`page error (phone): ${e.message}`));
+  await mobile.goto(base);
+  await signIn(mobile);
   for (const [name, address] of [["results", shared], ["article", `${shared}&article=${encodeURIComponent(id)}`], ["home", base]]) {
     await mobile.goto(address);
     await mobile.waitForFunction(() => document.getElementById("status").textContent === "" &&

@@ -1,7 +1,9 @@
 // baoku search page. Everything it shows comes from the JSON API of this server;
 // its whole state lives in the address (?q=…&source=…&page=…&article=…), so a page
 // can be shared, bookmarked and reloaded. Text from articles only ever enters the
-// page through textContent / createTextNode, never as HTML.
+// page through textContent / createTextNode, never as HTML. A server started with a
+// token answers 401 until the page sends it: the page then asks for it once and keeps
+// it for this tab only (sessionStorage), never in the address.
 "use strict";
 
 const PAGE_SIZE = 10;
@@ -19,6 +21,7 @@ const fields = {
   sort: $("sort"),
 };
 const views = {
+  token: $("token-view"),
   home: $("home-view"),
   results: $("results-view"),
   article: $("article-view"),
@@ -132,10 +135,64 @@ function setStatus(message, kind = "") {
   status.className = `status ${kind}`.trim();
 }
 
+// ---- the access token ------------------------------------------------------------
+
+const TOKEN_KEY = "baoku-token";
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  } catch (error) {
+    return "";
+  }
+}
+
+function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (error) {
+    // Storage refused (private mode): the token lasts until the page is left.
+  }
+  memoryToken = token;
+  $("signed-in").hidden = !token;
+}
+
+let memoryToken = storedToken();
+$("signed-in").hidden = !memoryToken;
+
+// Shows the token form; `wrong` when the token sent was refused.
+function askForToken(wrong) {
+  show("token");
+  setStatus("");
+  const why = $("token-why");
+  why.textContent = wrong
+    ? "令牌不正确或已失效，请重新输入。"
+    : "此报库需要访问令牌。请输入管理员给您的令牌；它只保存在本标签页中，关闭即清除。";
+  why.className = wrong ? "hint wrong" : "hint";
+  $("token").value = "";
+  $("token").focus();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const token = $("token").value.trim();
+  if (!token) return;
+  storeToken(token);
+  render();
+});
+
+$("forget").addEventListener("click", () => {
+  storeToken("");
+  render();
+});
+
 async function getJson(path) {
   let response;
+  const headers = { Accept: "application/json" };
+  if (memoryToken) headers.Authorization = `Bearer ${memoryToken}`;
   try {
-    response = await fetch(path, { headers: { Accept: "application/json" } });
+    response = await fetch(path, { headers });
   } catch (error) {
     throw new Error("无法连接服务器，请稍后再试。");
   }
@@ -149,6 +206,12 @@ async function getJson(path) {
     const reason = body && typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
     const error = new Error(reason);
     error.status = response.status;
+    if (response.status === 401) {
+      // The token form replaces the view; the caller has nothing more to show.
+      const wrong = Boolean(memoryToken);
+      storeToken("");
+      askForToken(wrong);
+    }
     throw error;
   }
   return body;
@@ -190,7 +253,7 @@ async function renderHome(mine) {
       `本库收录 ${numberFormat.format(stats.articles)} 篇文章${span}，来自 ${numberFormat.format(stats.sources)} 个来源。`;
     fillSources(stats.top_sources.map((s) => s.value));
   } catch (error) {
-    if (mine === generation) setStatus(error.message, "error");
+    if (mine === generation && error.status !== 401) setStatus(error.message, "error");
   }
 }
 
@@ -215,7 +278,7 @@ async function renderSearch(state, mine) {
   try {
     results = await getJson(`/api/search?${params}`);
   } catch (error) {
-    if (mine !== generation) return;
+    if (mine !== generation || error.status === 401) return;
     show("results");
     clearResults();
     setStatus(error.status === 400 ? `无法搜索：${error.message}` : `出错了：${error.message}`, "error");
@@ -432,7 +495,7 @@ async function renderArticle(state, mine) {
   try {
     article = await getJson(`/api/articles/${encodeURIComponent(state.article)}`);
   } catch (error) {
-    if (mine !== generation) return;
+    if (mine !== generation || error.status === 401) return;
     setStatus(error.status === 404 ? "找不到这篇文章（它可能已从库中删除）。" : `出错了：${error.message}`, "error");
     return;
   }
