@@ -268,7 +268,11 @@ struct SearchArgs {
     /// The query (see "Query syntax" below): several arguments are one query, so
     /// `baoku search 乡村振兴 收入` needs no quotes and `baoku search 台风 -演习`
     /// excludes 演习.
-    #[arg(required_unless_present = "batch", value_name = "QUERY")]
+    /// Without one, the articles the filters (--source, --since…) admit, newest first.
+    #[arg(
+        required_unless_present_any = ["batch", "since", "until", "source", "author"],
+        value_name = "QUERY"
+    )]
     query: Vec<String>,
 
     /// Number of articles to show.
@@ -289,7 +293,8 @@ struct SearchArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_period)]
     until: Option<Period>,
 
-    /// Only articles from exactly this outlet (as `baoku stats` lists them).
+    /// Only articles from outlets whose name holds this (人民日报 finds 人民网－人民日报);
+    /// `=NAME` for exactly that outlet (as `baoku stats` lists them).
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
 
@@ -629,7 +634,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
     // clap lists what it would take on the next line (`[possible values: …]`).
     let detail = lines
         .next()
-        .filter(|l| l.starts_with('['))
+        .filter(|l| l.starts_with('[') || l.starts_with('<'))
         .map(|l| format!(" {l}"))
         .unwrap_or_default();
     eprintln!("baoku: {first}{detail} (see baoku --help)");

@@ -140,6 +140,9 @@ pub fn write_results(
     width: usize,
 ) -> io::Result<()> {
     let style = Style::new(markup);
+    if results.total == 0 && results.query.trim().is_empty() {
+        return writeln!(out, "No articles match the filters.");
+    }
     if results.total == 0 {
         return writeln!(out, "No articles match {:?}.", results.query);
     }
@@ -148,12 +151,12 @@ pub fn write_results(
     } else {
         "match"
     };
-    write!(
-        out,
-        "{} {verb} {:?}",
-        count(results.total, "article", "articles"),
-        results.query
-    )?;
+    let articles = count(results.total, "article", "articles");
+    if results.query.trim().is_empty() {
+        write!(out, "{articles} {verb} the filters (newest first)")?;
+    } else {
+        write!(out, "{articles} {verb} {:?}", results.query)?;
+    }
     if results.mode == Mode::Relaxed {
         write!(
             out,
@@ -200,7 +203,9 @@ pub fn write_results(
         let mut meta: Vec<String> = hit.date.iter().map(|d| d.to_string()).collect();
         meta.extend(hit.source.clone());
         meta.extend(hit.author.clone());
-        meta.push(format!("score {:.2}", hit.score));
+        if !results.query.trim().is_empty() {
+            meta.push(format!("score {:.2}", hit.score));
+        }
         if hit.similar > 0 {
             meta.push(format!("+{} similar", hit.similar));
         }

@@ -581,3 +581,74 @@ fn a_run_that_writes_most_of_the_archive_leaves_one_segment() {
     let (found, _) = search_json(&index, &["春耕"]);
     assert_eq!(found["hits"][0]["title"], "春耕时节农机忙", "{found}");
 }
+
+#[test]
+fn a_source_is_found_by_any_part_of_its_name_and_exactly_with_equals() {
+    let sources = |args: &[&str]| -> Vec<String> {
+        let (results, _) = search_json(shared_index(), args);
+        let mut found: Vec<String> = results["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["partial"] == false)
+            .map(|h| h["source"].as_str().unwrap_or("").to_string())
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    // 人民日报 is in 人民网－人民日报 and 人民网－人民日报海外版.
+    assert_eq!(
+        sources(&["--source", "人民日报"]),
+        ["人民网－人民日报", "人民网－人民日报海外版"]
+    );
+    assert_eq!(
+        sources(&["--source", "=人民网－人民日报"]),
+        ["人民网－人民日报"]
+    );
+    assert_eq!(
+        sources(&["source:\"人民网－人民日报海外版\" 社会"]).len() <= 1,
+        true
+    );
+    // Traditional and full-width spellings of a name find it too.
+    assert_eq!(sources(&["--source", "中央社"]), ["中央社"]);
+    // A name no outlet has: nothing, and a note naming the largest outlets.
+    let (none, code) = search_json(shared_index(), &["收入", "--source", "=人民日报"]);
+    assert_eq!(code, 1);
+    let note = none["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("is no outlet") && note.contains("新华网"),
+        "{note}"
+    );
+}
+
+#[test]
+fn filters_alone_list_articles_newest_first() {
+    let (results, code) = search_json(shared_index(), &["--source", "新华"]);
+    assert_eq!(code, 0);
+    let dates: Vec<&str> = results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.len() >= 3, "{dates:?}");
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    let text = stdout(
+        &baoku()
+            .arg("--index")
+            .arg(shared_index())
+            .args(["search", "--since", "2024"])
+            .output()
+            .unwrap(),
+    );
+    assert!(text.contains("match the filters (newest first)"), "{text}");
+    // A filter that leaves nothing of what the words match says so.
+    let (empty, code) = search_json(shared_index(), &["黑木耳", "--since", "2024"]);
+    assert_eq!(code, 1);
+    let note = empty["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("match without the filter on dates from 2024-01-01"),
+        "{note}"
+    );
+}

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::index::Archive;
 use crate::snippet::Highlighter;
 use collect::{facets_of, AllMatches, Candidate, Collected};
-use query::{DateRange, Expr, Scope, Term};
+use query::{DateRange, Expr, Scope, SourceFilter, Term};
 pub use rank::NEAR_DUPLICATE_BITS;
 use rank::{blend_recency, page, round_score};
 pub use relaxed::RankParams;
@@ -59,12 +59,26 @@ impl Archive {
         params: &RankParams,
     ) -> Result<SearchResults> {
         let started = Instant::now();
-        let parsed = query::parse(&request.query)?;
-        let notes = parsed.notes;
-        let expr = with_filters(parsed.expr, &request.filters)?;
+        // Filters alone (`baoku search --source 吉林日报`) list what they admit.
+        let (mut expr, mut notes) =
+            if request.query.trim().is_empty() && !request.filters.is_empty() {
+                (
+                    with_filters(Expr::And(Vec::new()), &request.filters)?,
+                    Vec::new(),
+                )
+            } else {
+                let parsed = query::parse(&request.query)?;
+                (with_filters(parsed.expr, &request.filters)?, parsed.notes)
+            };
         let schema = self.schema();
         // One searcher for the whole request: addresses stay valid across its steps.
         let searcher = self.searcher();
+        notes.extend(resolve_sources(&searcher, schema, &mut expr)?);
+        // Nothing to rank by: newest first.
+        let sort = match (expr.has_no_words(), request.sort) {
+            (true, Sort::Relevance) => Sort::Date,
+            (_, sort) => sort,
+        };
         let collector = AllMatches {
             facets: request.facets,
         };
@@ -98,7 +112,7 @@ impl Archive {
             }
         } else if params.fill
             && (total as usize) < needed
-            && request.sort == Sort::Relevance
+            && sort == Sort::Relevance
             && expr.is_plain_with_filters()
         {
             // Fewer exact matches than the page shows: the best articles holding some of
@@ -138,12 +152,18 @@ impl Archive {
 
         let mut candidates = std::mem::take(&mut collected.candidates);
         candidates.extend(partial);
-        if request.recent && request.sort == Sort::Relevance {
+        let unknown_source = notes
+            .iter()
+            .any(|n| n.contains("is no outlet of the archive"));
+        if total == 0 && !unknown_source {
+            notes.extend(filter_emptied(&searcher, schema, &expr)?);
+        }
+        if request.recent && sort == Sort::Relevance {
             blend_recency(&mut candidates);
         }
         let groups = page(
             &mut candidates,
-            request.sort,
+            sort,
             request.collapse,
             request.offset,
             limit,
@@ -224,6 +244,127 @@ fn cannot_match(
     Ok(searcher.search(&*probe, &tantivy::collector::Count)? == 0)
 }
 
+/// Looks up the outlets each source filter means (`人民日报` → `人民网－人民日报`,
+/// `人民日报`), with a note for a filter that names none.
+fn resolve_sources(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+    expr: &mut Expr,
+) -> Result<Vec<String>> {
+    let mut filters: Vec<&mut SourceFilter> = Vec::new();
+    collect_sources(expr, &mut filters);
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let outlets = outlets(searcher, schema)?;
+    let mut notes = Vec::new();
+    for filter in filters {
+        filter.outlets = outlets
+            .iter()
+            .filter(|(name, _)| filter.admits(name))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if filter.outlets.is_empty() {
+            let largest: Vec<String> = outlets
+                .iter()
+                .take(5)
+                .map(|(name, count)| format!("{name} ({count})"))
+                .collect();
+            notes.push(format!(
+                "source {:?} is no outlet of the archive{}; the largest are: {}",
+                filter.typed,
+                if filter.exact {
+                    " (exactly so named)"
+                } else {
+                    ""
+                },
+                largest.join(", ")
+            ));
+        }
+    }
+    Ok(notes)
+}
+
+fn collect_sources<'a>(expr: &'a mut Expr, out: &mut Vec<&'a mut SourceFilter>) {
+    match expr {
+        Expr::Source(filter) => out.push(filter),
+        Expr::And(parts) | Expr::Or(parts) => {
+            for part in parts {
+                collect_sources(part, out);
+            }
+        }
+        Expr::Not(inner) => collect_sources(inner, out),
+        Expr::Term(_) | Expr::Near(_) | Expr::Date(_) => {}
+    }
+}
+
+/// Every outlet of the archive with its number of articles, most first.
+fn outlets(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+) -> Result<Vec<(String, u64)>> {
+    let mut counts: std::collections::HashMap<String, u64> = Default::default();
+    for reader in searcher.segment_readers() {
+        let index = reader.inverted_index(schema.fields().source)?;
+        let mut stream = index
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while let Some((key, info)) = stream.next() {
+            if let Ok(name) = std::str::from_utf8(key) {
+                *counts.entry(name.to_string()).or_default() += u64::from(info.doc_freq);
+            }
+        }
+    }
+    let mut outlets: Vec<(String, u64)> = counts.into_iter().collect();
+    outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(outlets)
+}
+
+/// When words match but the date or source filters beside them leave nothing: a note
+/// saying so, with how many articles the words match without the filters.
+fn filter_emptied(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+    expr: &Expr,
+) -> Result<Option<String>> {
+    let Expr::And(parts) = expr else {
+        return Ok(None);
+    };
+    let is_filter = |p: &Expr| matches!(p, Expr::Date(_) | Expr::Source(_));
+    let filters: Vec<&Expr> = parts.iter().filter(|p| is_filter(p)).collect();
+    let rest: Vec<Expr> = parts.iter().filter(|p| !is_filter(p)).cloned().collect();
+    if filters.is_empty() || rest.is_empty() || Expr::And(rest.clone()).has_no_words() {
+        return Ok(None);
+    }
+    let without = plan::build_query(schema, &Expr::And(rest))?;
+    let count = searcher.search(&*without, &tantivy::collector::Count)?;
+    if count == 0 {
+        return Ok(None);
+    }
+    let described: Vec<String> = filters
+        .iter()
+        .map(|f| match f {
+            Expr::Source(s) => format!("source {:?}", s.typed),
+            Expr::Date(range) => match (range.from, range.until) {
+                (Some(from), Some(until)) => format!(
+                    "dates {from} to {}",
+                    crate::article::Date::from_days_since_epoch(until.days_since_epoch() - 1)
+                        .unwrap_or(until)
+                ),
+                (Some(from), None) => format!("dates from {from}"),
+                (None, Some(until)) => format!("dates before {until}"),
+                (None, None) => "dates".to_string(),
+            },
+            _ => String::new(),
+        })
+        .collect();
+    Ok(Some(format!(
+        "{count} articles match without the filter on {}; none within it",
+        described.join(" and ")
+    )))
+}
+
 /// Adds the filter flags to the query, as the query forms they stand for.
 fn with_filters(expr: Expr, filters: &Filters) -> Result<Expr> {
     let mut parts = match expr {
@@ -243,7 +384,15 @@ fn with_filters(expr: Expr, filters: &Filters) -> Result<Expr> {
         }));
     }
     if let Some(source) = &filters.source {
-        parts.push(Expr::Source(source.trim().to_string()));
+        let source = SourceFilter::new(source, source.trim().starts_with('"'));
+        let source = SourceFilter {
+            typed: source.typed.trim_matches('"').to_string(),
+            ..source
+        };
+        if source.typed.is_empty() {
+            return Err(Error::Query("source: needs an outlet name".to_string()));
+        }
+        parts.push(Expr::Source(source));
     }
     if let Some(author) = &filters.author {
         let normalized = normalize_str(author).trim().to_string();

@@ -98,9 +98,22 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
     Ok(match expr {
         Expr::Term(term) => term_query(schema, term)?,
         Expr::Near(near) => near_query(schema, near)?,
-        Expr::Source(name) => {
-            let term = TantivyTerm::from_field_text(schema.fields().source, name);
-            filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+        Expr::Source(source) => {
+            // Looked up by the search; unresolved, the name as typed.
+            let outlets = match source.outlets.is_empty() {
+                true => std::slice::from_ref(&source.typed),
+                false => source.outlets.as_slice(),
+            };
+            let clauses = outlets
+                .iter()
+                .map(|outlet| {
+                    let term = TantivyTerm::from_field_text(schema.fields().source, outlet);
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            filter(Box::new(BooleanQuery::new(clauses)))
         }
         Expr::Date(range) => filter(date_query(schema, range)),
         Expr::And(parts) => {

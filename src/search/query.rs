@@ -124,6 +124,49 @@ pub struct Near {
     pub within: u32,
 }
 
+/// Which outlets a `source:` filter or `--source` means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFilter {
+    /// As typed.
+    pub typed: String,
+    /// Only the outlet named exactly so (`source:"人民日报"`, `source:=人民日报`);
+    /// otherwise every outlet whose name holds what was typed (人民日报 finds
+    /// 人民网－人民日报), whatever its script or width.
+    pub exact: bool,
+    /// The outlets of the archive it stands for, once the search has looked them up.
+    pub outlets: Vec<String>,
+}
+
+impl SourceFilter {
+    /// A filter as typed: `=name` or a quoted name is exact.
+    pub fn new(typed: &str, quoted: bool) -> SourceFilter {
+        let typed = typed.trim();
+        let (exact, name) = match typed.strip_prefix('=') {
+            Some(rest) => (true, rest.trim()),
+            None => (quoted, typed),
+        };
+        SourceFilter {
+            typed: name.to_string(),
+            exact,
+            outlets: Vec::new(),
+        }
+    }
+
+    /// Whether the outlet named `outlet` is one this filter means.
+    pub fn admits(&self, outlet: &str) -> bool {
+        if self.exact {
+            return outlet == self.typed;
+        }
+        let fold = |text: &str| -> String {
+            normalize_str(text)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        };
+        fold(outlet).contains(&fold(&self.typed))
+    }
+}
+
 /// A range of days, `[from, until)`; an open end is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
@@ -140,8 +183,8 @@ pub enum Expr {
     Term(Term),
     /// Words or phrases close to each other.
     Near(Near),
-    /// Articles from this outlet.
-    Source(String),
+    /// Articles from an outlet.
+    Source(SourceFilter),
     /// Articles dated within the range.
     Date(DateRange),
     /// All must match.
@@ -791,12 +834,15 @@ fn field_expr(field: &str, value: Value, at: usize) -> Result<Expr> {
         ("date", Value::Word(text) | Value::Quoted(text, _)) => parse_date_range(&text)
             .map(Expr::Date)
             .map_err(|reason| error_at(at, &format!("date:{text} — {reason};"))),
-        ("source", Value::Word(text) | Value::Quoted(text, _)) => {
-            let name = text.trim();
-            if name.is_empty() {
+        ("source", value) => {
+            let filter = match value {
+                Value::Word(text) => SourceFilter::new(&text, false),
+                Value::Quoted(text, _) => SourceFilter::new(&text, true),
+            };
+            if filter.typed.is_empty() {
                 return Err(error_at(at, "source: needs an outlet name"));
             }
-            Ok(Expr::Source(name.to_string()))
+            Ok(Expr::Source(filter))
         }
         (field, Value::Word(word)) => words_expr(&word, scope_of(field))
             .ok_or_else(|| error_at(at, &format!("{field}: has nothing to search for"))),
@@ -969,7 +1015,7 @@ mod tests {
                 n.within,
                 n.terms.iter().map(term).collect::<Vec<_>>().join(" ")
             ),
-            Expr::Source(s) => format!("source={s}"),
+            Expr::Source(s) => format!("source{}{}", if s.exact { "=" } else { "~" }, s.typed),
             Expr::Date(r) => format!(
                 "date[{}..{})",
                 r.from.map(|d| d.to_string()).unwrap_or_default(),
@@ -1065,6 +1111,8 @@ mod tests {
         assert_eq!(parsed("author:孙翠翠"), "author:孙翠翠");
         assert_eq!(parsed("body:(收入 OR 增收)"), "(body:收入 | body:增收)");
         assert_eq!(parsed("source:\"Citizen News\""), "source=Citizen News");
+        assert_eq!(parsed("source:=人民日报"), "source=人民日报");
+        assert_eq!(parsed("source:人民日报"), "source~人民日报");
         assert_eq!(parsed("date:2022-05-17"), "date[2022-05-17..2022-05-18)");
         assert_eq!(parsed("date:2022-05"), "date[2022-05-01..2022-06-01)");
         assert_eq!(parsed("date:2022"), "date[2022-01-01..2023-01-01)");

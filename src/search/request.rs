@@ -189,6 +189,16 @@ pub struct Filters {
     pub author: Option<String>,
 }
 
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.since.is_none()
+            && self.until.is_none()
+            && self.source.is_none()
+            && self.author.is_none()
+    }
+}
+
 /// What to search for and how to present it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
