@@ -609,10 +609,24 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("baoku: {error:#}");
+            eprintln!("baoku: {}", one_line(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes in one line, each cause once: the library's messages
+/// already hold the operating system's words (`x: No such file or directory`).
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !line.contains(&cause) {
+            line.push_str(": ");
+            line.push_str(&cause);
+        }
+    }
+    line.replace('\n', " ")
 }
 
 /// Help and version go to stdout as clap writes them; a mistake on the command line is
@@ -675,6 +689,13 @@ fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     });
     if let Err(error) = handler {
         warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
+    }
+    // A path that is not there is a mistake in the command: say so before an index
+    // is created for it.
+    for path in &args.paths {
+        if let Err(error) = std::fs::symlink_metadata(path) {
+            anyhow::bail!("{}: {error}", path.display());
+        }
     }
     let result = if args.rebuild {
         rebuild_index(dir, &args.paths, &options, &mut progress)

@@ -29,7 +29,7 @@ pub enum Error {
     },
 
     /// There is no baoku index at the given location.
-    #[error("no baoku index at {}: run `baoku index <DIR>` to create one", path.display())]
+    #[error("no baoku index at {0}: create it with `baoku --index {0} index PATH...` (the files and folders to index)", path.display())]
     IndexMissing {
         /// Where the index was expected.
         path: PathBuf,

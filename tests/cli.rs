@@ -284,14 +284,27 @@ fn no_match_exits_1_and_errors_exit_2_with_one_line() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert_eq!(err.lines().count(), 1, "{err}");
+    // The command it suggests creates the index it looked for.
+    let wanted = missing.path().join("nothing-here");
     assert!(
-        err.contains("no baoku index at") && err.contains("baoku index"),
+        err.contains("no baoku index at")
+            && err.contains(&format!("baoku --index {} index PATH", wanted.display())),
         "{err}"
     );
-    assert!(
-        !missing.path().join("nothing-here").exists(),
-        "search must not create an index"
-    );
+    assert!(!wanted.exists(), "search must not create an index");
+
+    // A path that is not there: said once, and no index is made for it.
+    let output = baoku()
+        .arg("--index")
+        .arg(&wanted)
+        .args(["index", "/no/such/folder"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.starts_with("baoku: /no/such/folder: "), "{err}");
+    assert!(!wanted.exists(), "no index for a run that read nothing");
 }
 
 #[test]
