@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{articles, exact_titles, index_sample_corpus, run, stderr};
+use support::{articles, exact_titles, index_sample_corpus, run, stderr, stdout};
 
 fn search_titles(index: &Path, query: &str) -> Vec<String> {
     exact_titles(index, query)
@@ -199,15 +199,15 @@ fn extract_prints_every_record() {
 fn extract_passes_over_unsupported_archive_members_as_index_does() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = mixed_archive(dir.path());
-    let output = Command::new(env!("CARGO_BIN_EXE_baoku"))
-        .arg("extract")
-        .arg(inputs.join("site.tar.zst"))
-        .output()
-        .unwrap();
+    let archive = inputs.join("site.tar.zst");
+    let output = run(
+        &dir.path().join("index"),
+        &["extract", archive.to_str().unwrap()],
+    );
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(!err.contains("logo.png"), "{err}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    assert_eq!(stdout(&output).lines().count(), 2);
 }
 
 #[test]

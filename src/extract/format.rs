@@ -1,9 +1,9 @@
 //! The input formats baoku reads, in one table: [`FORMATS`].
 //!
 //! Each format is a unit type in its own file that implements [`InputFormat`]: its
-//! name (for `--format`), the file extensions that mean it, how its files divide into
-//! documents ([`Layout`]: the whole file, or one line at a time), and how a document
-//! becomes articles. Everything else — recognising file names, `--format` and its help
+//! [`FormatInfo`] — the name for `--format`, the file extensions that mean it, how its
+//! files divide into documents ([`Layout`]: the whole file, or one line at a time) —
+//! and how a document becomes articles. Everything else — recognising file names, `--format` and its help
 //! text, archives, compression, encodings, ids, problems — comes from the table.
 //!
 //! # Adding a format
@@ -28,26 +28,26 @@ use super::text::TextPages;
 use crate::article::Article;
 use crate::source::{Format, Formats, Layout, Origin, Problem, ProblemKind, RawDoc};
 
-/// An input format: what it is called, which files are in it, and how a document in it
-/// becomes articles.
-pub trait InputFormat: Sync {
+/// What an input format is called, which files are in it, and how they divide into
+/// documents.
+#[derive(Debug)]
+pub struct FormatInfo {
     /// The name `--format` takes and messages use (`jsonl`).
-    fn name(&self) -> &'static str;
-
+    pub name: &'static str,
     /// Other names `--format` takes (`ndjson`).
-    fn aliases(&self) -> &'static [&'static str] {
-        &[]
-    }
+    pub aliases: &'static [&'static str],
+    /// File extensions, lowercase and without the dot, that mean this format; the first
+    /// is the one the README lists. Compressed (`.gz`, `.zst`) and archived (`.tar`)
+    /// files are recognised by these inside them.
+    pub extensions: &'static [&'static str],
+    /// How a file divides into documents: the whole file, or each line.
+    pub layout: Layout,
+}
 
-    /// File extensions, lowercase and without the dot, that mean this format; the
-    /// first is the one the README lists. Compressed (`.gz`, `.zst`) and archived
-    /// (`.tar`) files are recognised by these inside them.
-    fn extensions(&self) -> &'static [&'static str];
-
-    /// How a file divides into documents: [`Layout::Whole`] unless each line is one.
-    fn layout(&self) -> Layout {
-        Layout::Whole
-    }
+/// An input format: its [`FormatInfo`], and how a document in it becomes articles.
+pub trait InputFormat: Sync {
+    /// Its name, aliases, extensions and layout.
+    fn info(&self) -> &'static FormatInfo;
 
     /// Reads the articles in one document (a whole file, or a line), handing each to
     /// [`Articles::record`], or a problem to [`Articles::problem`].
@@ -55,7 +55,7 @@ pub trait InputFormat: Sync {
 
     /// The format as the reader sees it.
     fn format(&self) -> Format {
-        Format::new(self.name(), self.layout())
+        Format::new(self.info().name, self.info().layout)
     }
 }
 
@@ -70,7 +70,7 @@ impl Formats for FormatTable {
     fn by_extension(&self, extension: &str) -> Option<Format> {
         FORMATS
             .iter()
-            .find(|f| f.extensions().contains(&extension))
+            .find(|f| f.info().extensions.contains(&extension))
             .map(|f| f.format())
     }
 }
@@ -80,7 +80,10 @@ pub fn format_named(name: &str) -> Result<Format, String> {
     let wanted = name.trim().to_ascii_lowercase();
     FORMATS
         .iter()
-        .find(|f| f.name() == wanted || f.aliases().contains(&wanted.as_str()))
+        .find(|f| {
+            let info = f.info();
+            info.name == wanted || info.aliases.contains(&wanted.as_str())
+        })
         .map(|f| f.format())
         .ok_or_else(|| format!("unknown format {name:?}; one of: {}", names().join(", ")))
 }
@@ -95,11 +98,14 @@ pub fn format_names() -> String {
 }
 
 fn names() -> Vec<&'static str> {
-    FORMATS.iter().map(|f| f.name()).collect()
+    FORMATS.iter().map(|f| f.info().name).collect()
 }
 
 fn input_format(format: Format) -> Option<&'static dyn InputFormat> {
-    FORMATS.iter().copied().find(|f| f.name() == format.name())
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.info().name == format.name())
 }
 
 /// Receives what an extraction yields, article by article; returns `false` to stop.
@@ -271,11 +277,11 @@ mod tests {
     fn the_table_is_unambiguous() {
         let mut names: Vec<&str> = FORMATS
             .iter()
-            .flat_map(|f| std::iter::once(f.name()).chain(f.aliases().iter().copied()))
+            .flat_map(|f| std::iter::once(f.info().name).chain(f.info().aliases.iter().copied()))
             .collect();
         let mut extensions: Vec<&str> = FORMATS
             .iter()
-            .flat_map(|f| f.extensions())
+            .flat_map(|f| f.info().extensions)
             .copied()
             .collect();
         for list in [&mut names, &mut extensions] {
@@ -295,11 +301,12 @@ mod tests {
     fn the_readme_lists_every_format() {
         let readme = include_str!("../../README.md");
         for format in FORMATS {
-            let extension = format!("`.{}`", format.extensions()[0]);
+            let info = format.info();
+            let extension = format!("`.{}`", info.extensions[0]);
             assert!(
                 readme.contains(&extension),
                 "add a row for the {} format ({extension}) to the README's table of inputs",
-                format.name()
+                info.name
             );
         }
     }

@@ -6,7 +6,7 @@
 
 use super::date::{date_from_epoch, parse_field_date};
 use super::fields::{field_text, ArticleField, FieldMap};
-use super::format::{Articles, InputFormat};
+use super::format::{Articles, FormatInfo, InputFormat};
 use super::headline::clean_headline_field;
 use super::html_fragment::html_to_text;
 use crate::article::Article;
@@ -18,12 +18,13 @@ use serde_json::{Map, Value};
 pub struct Json;
 
 impl InputFormat for Json {
-    fn name(&self) -> &'static str {
-        "json"
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["json"]
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "json",
+            aliases: &[],
+            extensions: &["json"],
+            layout: Layout::Whole,
+        }
     }
 
     fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
@@ -72,20 +73,13 @@ impl InputFormat for Json {
 pub struct JsonLines;
 
 impl InputFormat for JsonLines {
-    fn name(&self) -> &'static str {
-        "jsonl"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["ndjson"]
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["jsonl", "ndjson"]
-    }
-
-    fn layout(&self) -> Layout {
-        Layout::Lines
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "jsonl",
+            aliases: &["ndjson"],
+            extensions: &["jsonl", "ndjson"],
+            layout: Layout::Lines,
+        }
     }
 
     fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {

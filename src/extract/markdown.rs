@@ -4,26 +4,23 @@
 //! This module owns Markdown and front matter; it must not read HTML pages.
 
 use super::date::parse_field_date;
-use super::format::{Articles, InputFormat};
+use super::format::{Articles, FormatInfo, InputFormat};
 use super::headline::clean_headline_field;
 use crate::article::Article;
-use crate::source::RawDoc;
+use crate::source::{Layout, RawDoc};
 
 /// Markdown with YAML (`---`) or TOML (`+++`) front matter (`.md`): one article per
 /// file.
 pub struct Markdown;
 
 impl InputFormat for Markdown {
-    fn name(&self) -> &'static str {
-        "markdown"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["md"]
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["md", "markdown"]
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "markdown",
+            aliases: &["md"],
+            extensions: &["md", "markdown"],
+            layout: Layout::Whole,
+        }
     }
 
     fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {

@@ -33,7 +33,9 @@ mod text;
 
 pub use date::{date_from_url, parse_date_value, parse_field_date};
 pub use fields::{ArticleField, FieldMap};
-pub use format::{article_id, format_named, format_names, Articles, Emit, InputFormat, FORMATS};
+pub use format::{
+    article_id, format_named, format_names, Articles, Emit, FormatInfo, InputFormat, FORMATS,
+};
 pub use html::extract_html_page;
 pub use text::extract_text_page;
 

@@ -7,23 +7,24 @@
 //! A file holds many records; this is the format to copy for a new one that does.
 
 use super::date::date_from_url;
-use super::format::{Articles, InputFormat};
+use super::format::{Articles, FormatInfo, InputFormat};
 use super::headline::clean_headline_field;
 use super::meta::parse_dateline;
 use crate::article::Article;
-use crate::source::{Problem, ProblemKind, RawDoc, Record};
+use crate::source::{Layout, Problem, ProblemKind, RawDoc, Record};
 
 /// The Sogou news layout (`.dat`, `.xml`): `<doc>` … `</doc>` records, each with
 /// `<url>`, `<docno>`, `<contenttitle>` and `<content>`.
 pub struct Sogou;
 
 impl InputFormat for Sogou {
-    fn name(&self) -> &'static str {
-        "sogou"
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["dat", "xml", "trec", "sgml"]
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "sogou",
+            aliases: &[],
+            extensions: &["dat", "xml", "trec", "sgml"],
+            layout: Layout::Whole,
+        }
     }
 
     /// The file is not well-formed XML (content holds bare `&` and `<`), so records

@@ -7,12 +7,12 @@
 //! above them, and cuts the body between them and the first footer line.
 
 use super::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
-use super::format::{Articles, InputFormat};
+use super::format::{Articles, FormatInfo, InputFormat};
 use super::headline::clean_headline;
 use super::meta::{parse_dateline, parse_meta_line, strip_trailing_metadata, Meta};
 use crate::analyze::normalize_str;
 use crate::article::Article;
-use crate::source::RawDoc;
+use crate::source::{Layout, RawDoc};
 
 /// How far down the page the header metadata may be.
 const HEADER_SCAN_LINES: usize = 40;
@@ -37,16 +37,13 @@ impl Line<'_> {
 pub struct TextPages;
 
 impl InputFormat for TextPages {
-    fn name(&self) -> &'static str {
-        "text"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["txt"]
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["txt", "text"]
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "text",
+            aliases: &["txt"],
+            extensions: &["txt", "text"],
+            layout: Layout::Whole,
+        }
     }
 
     fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {

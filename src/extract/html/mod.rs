@@ -50,22 +50,23 @@ use self::title::{choose_title, key, subtitle_after};
 use self::tree::{nesting_estimate, Doc, MAX_NESTING};
 use self::url::choose_url;
 use super::date::date_from_url;
-use super::format::{Articles, InputFormat};
+use super::format::{Articles, FormatInfo, InputFormat};
 use super::meta::parse_dateline;
 use crate::article::Article;
-use crate::source::RawDoc;
+use crate::source::{Layout, RawDoc};
 use scraper::Html;
 
 /// HTML news pages (`.html`, `.htm`, `.shtml`): one article per page.
 pub struct HtmlPages;
 
 impl InputFormat for HtmlPages {
-    fn name(&self) -> &'static str {
-        "html"
-    }
-
-    fn extensions(&self) -> &'static [&'static str] {
-        &["html", "htm", "shtml", "xhtml"]
+    fn info(&self) -> &'static FormatInfo {
+        &FormatInfo {
+            name: "html",
+            aliases: &[],
+            extensions: &["html", "htm", "shtml", "xhtml"],
+            layout: Layout::Whole,
+        }
     }
 
     fn read(&self, doc: &RawDoc, out: &mut Articles<'_>) {
