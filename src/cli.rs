@@ -89,6 +89,17 @@ enum Command {
     /// without a restart. Ctrl-C or SIGTERM stop it after the requests in flight
     /// (exit status 0).
     Serve(ServeArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    ///
+    /// For bash: `baoku completions bash > ~/.local/share/bash-completion/completions/baoku`;
+    /// zsh: into a folder on `$fpath` as `_baoku`; fish:
+    /// `baoku completions fish > ~/.config/fish/completions/baoku.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `baoku man > baoku.1 && man ./baoku.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -604,6 +615,8 @@ pub fn run() -> ExitCode {
         Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),
         Command::Serve(args) => serve(&cli.index, args),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
     };
     match outcome {
         Ok(code) => code,
@@ -902,6 +915,23 @@ fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Completions and the manual page come from the same definitions as `--help`.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    // Into memory first: clap_complete panics on a closed pipe (`| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "baoku", &mut script);
+    io::stdout().write_all(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn man() -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {

@@ -491,6 +491,13 @@ pub fn write_stats(out: &mut impl Write, stats: &Stats, dir: &Path) -> io::Resul
     for source in &stats.top_sources {
         writeln!(out, "  {:>8}  {}", source.count, source.value)?;
     }
+    let unlisted = stats.sources.saturating_sub(stats.top_sources.len() as u64);
+    if unlisted > 0 {
+        writeln!(
+            out,
+            "  … and {unlisted} more (baoku search --facets lists them all)"
+        )?;
+    }
     writeln!(
         out,
         "reprints   {} articles share a body fingerprint with another",

@@ -665,3 +665,49 @@ fn filters_alone_list_articles_newest_first() {
         "{note}"
     );
 }
+
+#[test]
+fn stats_say_how_many_sources_are_not_listed() {
+    let text = stdout(
+        &baoku()
+            .arg("--index")
+            .arg(shared_index())
+            .arg("stats")
+            .output()
+            .unwrap(),
+    );
+    // 17 sources, 10 listed.
+    assert!(text.contains("sources    17"), "{text}");
+    assert!(text.contains("… and 7 more"), "{text}");
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_flags() {
+    for (shell, marker) in [
+        ("bash", "_baoku()"),
+        ("zsh", "#compdef baoku"),
+        ("fish", "complete -c baoku"),
+    ] {
+        let output = baoku().args(["completions", shell]).output().unwrap();
+        assert!(output.status.success());
+        let script = stdout(&output);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("snippet-chars"), "{shell}");
+    }
+    let man = stdout(&baoku().arg("man").output().unwrap());
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH baoku 1"),
+        "{man}"
+    );
+    assert!(man.contains("search"), "{man}");
+    // A closed pipe ends it quietly.
+    let mut child = baoku()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
