@@ -458,7 +458,7 @@ fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
         ),
         ("/api/search?q=date%3A2022-13", 400, "not a date"),
         ("/api/search?q=auther:x", 400, "did you mean author:"),
-        ("/api/search?q=", 400, "empty"),
+        ("/api/search?q=", 400, "q=: nothing to search for"),
         ("/api/search", 400, "missing parameter q"),
         (
             "/api/search?q=a&sort=score",

@@ -50,6 +50,11 @@ pub const MAX_SNIPPETS: usize = 10;
 /// Years a `since` or `until` may name: the library's dates run from 1000, and no
 /// news archive reaches 3000 (the bound keeps the OpenAPI pattern exact and simple).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=2999;
+/// What `q` must hold to be searched (the `pattern` of `q` in `schema/openapi.json`,
+/// which a test holds equal): a letter or a digit, in any script. The query language
+/// refuses more (a misspelt field, an impossible `date:`), each with its own message.
+pub const QUERY_PATTERN: &str = r"[\p{L}\p{N}]";
+
 /// The values a yes/no parameter takes; the empty value (`?facets`) is yes.
 pub const FLAG_VALUES: &[(&str, bool)] = &[
     ("true", true),
@@ -450,6 +455,15 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
             .map(str::to_string)
     };
     let query = get("q").ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
+    static SEARCHABLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let searchable = SEARCHABLE.get_or_init(|| regex::Regex::new(QUERY_PATTERN).expect("valid"));
+    if !searchable.is_match(query) {
+        return Err(param_error(
+            "q",
+            query,
+            "nothing to search for: a query needs a letter, digit or Chinese character",
+        ));
+    }
     let defaults = SearchRequest::default();
     let limit = number(get("limit"), "limit", defaults.limit, 0..=MAX_LIMIT)?;
     let offset = number(get("offset"), "offset", defaults.offset, 0..=MAX_OFFSET)?;
@@ -825,6 +839,22 @@ mod tests {
             names, known,
             "schema/openapi.json describes every parameter and no other"
         );
+        let q = &described.iter().find(|(n, _)| n == "q").unwrap().1;
+        assert_eq!(q["pattern"], QUERY_PATTERN, "q's pattern is the server's");
+        assert_eq!(q["maxLength"], baoku::search::query::MAX_QUERY_CHARS);
+        for (query, searched) in [
+            ("台风", true),
+            ("Ελένη", true),
+            ("2021", true),
+            ("ø", true),
+            ("", false),
+            ("  ", false),
+            ("!?—", false),
+            ("×", false),
+        ] {
+            let result = search_request(&params(&[("q", query)]));
+            assert_eq!(result.is_ok(), searched, "q={query:?}: {result:?}");
+        }
         for (name, schema) in &described {
             match schema["type"].as_str() {
                 Some("integer") => {
