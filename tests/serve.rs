@@ -57,9 +57,18 @@ impl Server {
     }
 
     fn spawn(index: &Path, addr: &str, args: &[&str]) -> Server {
+        Server::spawn_with_env(index, addr, args, None)
+    }
+
+    /// With `token` in BAOKU_TOKEN (and none there otherwise).
+    fn spawn_with_env(index: &Path, addr: &str, args: &[&str], token: Option<&str>) -> Server {
         let logs = tempfile::tempdir().unwrap();
-        let mut child = baoku(index)
-            .env_remove("BAOKU_TOKEN")
+        let mut command = baoku(index);
+        match token {
+            Some(token) => command.env("BAOKU_TOKEN", token),
+            None => command.env_remove("BAOKU_TOKEN"),
+        };
+        let mut child = command
             .args(["serve", "--addr", addr])
             .args(args)
             .stdout(Stdio::piped())
@@ -929,6 +938,21 @@ fn status_with(server: &Server, path: &str, authorization: Option<&str>) -> Resp
     http(server.addr, "GET", path, &headers)
 }
 
+/// `baoku serve --addr ADDR ARGS…` must refuse to start: exit status 2 and one line
+/// on stderr, which is returned.
+fn refused_to_serve(addr: &str, args: &[&str]) -> String {
+    let output = baoku(shared_index())
+        .env_remove("BAOKU_TOKEN")
+        .args(["serve", "--addr", addr])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = support::stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    stderr
+}
+
 #[test]
 fn every_route_wants_the_token_except_the_page_the_description_and_health() {
     let server = Server::start_with_token(shared_index(), TOKEN, &[]);
@@ -1041,36 +1065,13 @@ fn tokens_come_from_the_environment_or_a_file_that_is_read_again() {
     assert!(!server.stderr().contains(bob) && !server.stderr().contains("short\n"));
 
     // BAOKU_TOKEN, and a help text that does not show it.
-    let mut child = baoku(shared_index())
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("BAOKU_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim()
-        .trim_start_matches("baoku serving http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    assert_eq!(http(addr, "GET", "/api/stats", &[]).status, 401);
-    assert_eq!(
-        http(
-            addr,
-            "GET",
-            "/api/stats",
-            &[("Authorization", &format!("Bearer {TOKEN}"))]
-        )
-        .status,
-        200
-    );
-    let _ = child.kill();
-    let _ = child.wait();
+    let from_env = Server::spawn_with_env(shared_index(), "127.0.0.1:0", &[], Some(TOKEN));
+    let ask = |token: Option<&str>| {
+        let authorization = token.map(|t| format!("Bearer {t}"));
+        status_with(&from_env, "/api/stats", authorization.as_deref()).status
+    };
+    assert_eq!((ask(None), ask(Some(TOKEN))), (401, 200));
+    drop(from_env);
     let help = baoku(shared_index())
         .args(["serve", "--help"])
         .env("BAOKU_TOKEN", TOKEN)
@@ -1086,14 +1087,7 @@ fn tokens_come_from_the_environment_or_a_file_that_is_read_again() {
 #[test]
 fn an_exposed_address_without_a_token_is_refused_in_one_line() {
     for addr in ["0.0.0.0:0", "[::]:0"] {
-        let output = baoku(shared_index())
-            .env_remove("BAOKU_TOKEN")
-            .args(["serve", "--addr", addr])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{addr}");
-        let stderr = support::stderr(&output);
-        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        let stderr = refused_to_serve(addr, &[]);
         assert!(
             stderr.contains("refusing to serve")
                 && stderr.contains("--token")
@@ -1105,15 +1099,7 @@ fn an_exposed_address_without_a_token_is_refused_in_one_line() {
         &["--token", "short"][..],
         &["--token-file", "/nonexistent/tokens"][..],
     ] {
-        let output = baoku(shared_index())
-            .env_remove("BAOKU_TOKEN")
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(bad)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{bad:?}");
-        let stderr = support::stderr(&output);
-        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        let stderr = refused_to_serve("127.0.0.1:0", bad);
         assert!(
             !stderr.contains("short"),
             "the token is not repeated: {stderr}"
@@ -1408,16 +1394,11 @@ fn cross_origin_reads_are_off_unless_one_origin_is_named() {
             "{other}"
         );
     }
-    let output = baoku(shared_index())
-        .args(["serve", "--cors", "https://intranet.example.org/page"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        support::stderr(&output).contains("no path"),
-        "{}",
-        support::stderr(&output)
+    let stderr = refused_to_serve(
+        "127.0.0.1:0",
+        &["--cors", "https://intranet.example.org/page"],
     );
+    assert!(stderr.contains("no path"), "{stderr}");
 }
 
 /// A TLS client that trusts only `cert` (PEM), asking `request` on a new connection.
@@ -1541,14 +1522,7 @@ fn https_with_a_self_signed_certificate() {
             "--tls-cert and --tls-key go together",
         ),
     ] {
-        let output = baoku(shared_index())
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        let stderr = support::stderr(&output);
+        let stderr = refused_to_serve("127.0.0.1:0", &args);
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     }
 }

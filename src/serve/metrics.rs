@@ -100,10 +100,7 @@ impl Default for Metrics {
 }
 
 fn bump<K: Ord>(map: &Mutex<BTreeMap<K, u64>>, key: K) {
-    *map.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(key)
-        .or_insert(0) += 1;
+    *locked(map).entry(key).or_insert(0) += 1;
 }
 
 impl Metrics {
@@ -166,151 +163,131 @@ impl Metrics {
 
     /// Everything counted, in Prometheus's text exposition format (version 0.0.4).
     pub fn render(&self, articles: u64) -> String {
-        let mut text = String::new();
-        let head = |out: &mut String, name: &str, kind: &str, help: &str| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        };
-        head(
-            &mut text,
+        let mut out = Exposition::default();
+        let requests = locked(&self.requests);
+        out.family(
             "baoku_http_requests_total",
             "counter",
             "Requests answered, by route and HTTP status.",
+            requests.iter().map(|((route, status), count)| {
+                (
+                    format!("{{route=\"{route}\",status=\"{status}\"}}"),
+                    *count as f64,
+                )
+            }),
         );
-        for ((route, status), count) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                text,
-                "baoku_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}"
-            );
-        }
-        head(
-            &mut text,
-            "baoku_http_request_duration_seconds",
-            "histogram",
-            "Time from a request's head to its answer, by route.",
-        );
-        for (route, latency) in ROUTES.iter().zip(&self.latency) {
-            let count = latency.count.load(Ordering::Relaxed);
+        let mut latency = Vec::new();
+        for (route, counts) in ROUTES.iter().zip(&self.latency) {
+            let count = counts.count.load(Ordering::Relaxed);
             if count == 0 {
                 continue;
             }
-            for (bucket, bound) in latency.buckets.iter().zip(BUCKETS) {
-                let _ = writeln!(
-                    text,
-                    "baoku_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
-                    bucket.load(Ordering::Relaxed)
-                );
+            for (bucket, bound) in counts.buckets.iter().zip(BUCKETS) {
+                let n = bucket.load(Ordering::Relaxed);
+                latency.push((
+                    format!("_bucket{{route=\"{route}\",le=\"{bound}\"}}"),
+                    n as f64,
+                ));
             }
-            let _ = writeln!(
-                text,
-                "baoku_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}"
-            );
-            let _ = writeln!(
-                text,
-                "baoku_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                latency.micros.load(Ordering::Relaxed) as f64 / 1e6
-            );
-            let _ = writeln!(
-                text,
-                "baoku_http_request_duration_seconds_count{{route=\"{route}\"}} {count}"
-            );
+            let micros = counts.micros.load(Ordering::Relaxed);
+            latency.push((
+                format!("_bucket{{route=\"{route}\",le=\"+Inf\"}}"),
+                count as f64,
+            ));
+            latency.push((format!("_sum{{route=\"{route}\"}}"), micros as f64 / 1e6));
+            latency.push((format!("_count{{route=\"{route}\"}}"), count as f64));
         }
-        head(
-            &mut text,
+        out.family(
+            "baoku_http_request_duration_seconds",
+            "histogram",
+            "Time from a request's head to its answer, by route.",
+            latency,
+        );
+        let by_reason = |map: &Mutex<BTreeMap<&'static str, u64>>| -> Vec<(String, f64)> {
+            locked(map)
+                .iter()
+                .map(|(reason, count)| (format!("{{reason=\"{reason}\"}}"), *count as f64))
+                .collect()
+        };
+        out.family(
             "baoku_requests_rejected_total",
             "counter",
             "Requests refused before they were answered, by reason.",
+            by_reason(&self.rejected),
         );
-        for (reason, count) in self
-            .rejected
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                text,
-                "baoku_requests_rejected_total{{reason=\"{reason}\"}} {count}"
-            );
-        }
-        head(
-            &mut text,
-            "baoku_connections_accepted_total",
-            "counter",
-            "Connections accepted.",
-        );
-        let _ = writeln!(
-            text,
-            "baoku_connections_accepted_total {}",
-            self.accepted.load(Ordering::Relaxed)
-        );
-        head(
-            &mut text,
-            "baoku_connections_open",
-            "gauge",
-            "Connections open now.",
-        );
-        let _ = writeln!(
-            text,
-            "baoku_connections_open {}",
-            self.open.load(Ordering::Relaxed)
-        );
-        head(
-            &mut text,
+        out.family(
             "baoku_connections_closed_total",
             "counter",
             "Connections the server closed or refused, by reason.",
+            by_reason(&self.closed),
         );
-        for (reason, count) in self.closed.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(
-                text,
-                "baoku_connections_closed_total{{reason=\"{reason}\"}} {count}"
-            );
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed) as f64;
+        for (name, kind, help, value) in [
+            (
+                "baoku_connections_accepted_total",
+                "counter",
+                "Connections accepted.",
+                load(&self.accepted),
+            ),
+            (
+                "baoku_connections_open",
+                "gauge",
+                "Connections open now.",
+                load(&self.open),
+            ),
+            (
+                "baoku_cache_hits_total",
+                "counter",
+                "Answers served from the answer cache.",
+                load(&self.cache_hits),
+            ),
+            (
+                "baoku_cache_misses_total",
+                "counter",
+                "Answers computed because the cache had none.",
+                load(&self.cache_misses),
+            ),
+            (
+                "baoku_articles",
+                "gauge",
+                "Articles in the index.",
+                articles as f64,
+            ),
+            (
+                "baoku_uptime_seconds",
+                "gauge",
+                "Seconds since the server started.",
+                self.started.elapsed().as_secs() as f64,
+            ),
+        ] {
+            out.family(name, kind, help, [(String::new(), value)]);
         }
-        head(
-            &mut text,
-            "baoku_cache_hits_total",
-            "counter",
-            "Answers served from the answer cache.",
-        );
-        let _ = writeln!(
-            text,
-            "baoku_cache_hits_total {}",
-            self.cache_hits.load(Ordering::Relaxed)
-        );
-        head(
-            &mut text,
-            "baoku_cache_misses_total",
-            "counter",
-            "Answers computed because the cache had none.",
-        );
-        let _ = writeln!(
-            text,
-            "baoku_cache_misses_total {}",
-            self.cache_misses.load(Ordering::Relaxed)
-        );
-        head(
-            &mut text,
-            "baoku_articles",
-            "gauge",
-            "Articles in the index.",
-        );
-        let _ = writeln!(text, "baoku_articles {articles}");
-        head(
-            &mut text,
-            "baoku_uptime_seconds",
-            "gauge",
-            "Seconds since the server started.",
-        );
-        let _ = writeln!(
-            text,
-            "baoku_uptime_seconds {}",
-            self.started.elapsed().as_secs()
-        );
-        text
+        out.0
+    }
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Text in the exposition format, one metric family at a time.
+#[derive(Default)]
+struct Exposition(String);
+
+impl Exposition {
+    /// `# HELP`, `# TYPE`, then one line per sample: the name, the sample's suffix
+    /// and labels (`_bucket{le="0.1"}`, or nothing), its value.
+    fn family(
+        &mut self,
+        name: &str,
+        kind: &str,
+        help: &str,
+        samples: impl IntoIterator<Item = (String, f64)>,
+    ) {
+        let _ = writeln!(self.0, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (suffix, value) in samples {
+            let _ = writeln!(self.0, "{name}{suffix} {value}");
+        }
     }
 }
 
