@@ -8,10 +8,14 @@
 #   bench/serve_load.sh --connections 32 --duration 30s --params "&facets=true"
 #
 # Reports requests/s, latency p50/p90/p99/max and errors (non-2xx answers, socket
-# errors), with the machine's load average at the time: once with the server's answer
-# cache off (every request is a search) and once as deployed (cache on; the 1,636
-# queries repeat within the run, so most are answered from it). Needs wrk (installed with
-# apt-get when missing) and python3 (to URL-encode the queries).
+# errors), with the machine's load average at the time: with the server's answer cache
+# off (every request is a search), as deployed (cache on; the 1,636 queries repeat
+# within the run, so most are answered from it), and with the cache off and a token
+# required on every request (what a newsroom's LAN server does). wrk is one client, so
+# every server runs with the per-client limits lifted (--rate 0 --client-concurrency
+# 64). A binary from before tokens and limits (--baoku OLD) gets the first two runs
+# only. Needs wrk (installed with apt-get when missing) and python3 (to URL-encode the
+# queries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,9 +80,13 @@ for name in files:
 lua = ["paths = {"] + ["  %s," % ('"' + p + '"') for p in paths] + ["}"]
 lua.append("""
 counter = 0
+-- BAOKU_LOAD_TOKEN, when set, is sent as the bearer token with every request.
+local token = os.getenv("BAOKU_LOAD_TOKEN")
+local headers = {}
+if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  return wrk.format("GET", paths[(counter % #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -94,10 +102,21 @@ open(out.replace("load.lua", "paths"), "w", encoding="utf-8").write("\n".join(pa
 print(f"{len(paths)} queries from {len(files)} query files", file=sys.stderr)
 EOF
 
-# One measured run against a fresh server started with the given options.
+# What the binary supports: a server from before per-client limits needs no flags to
+# lift them, and cannot require a token.
+LIMITS=()
+if "$BAOKU" serve --help | grep -q -- "--client-concurrency"; then
+  LIMITS=(--rate 0 --client-concurrency 64)
+fi
+TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+# Only the third run requires a token.
+unset BAOKU_TOKEN
+
+# One measured run against a fresh server started with the given options; with
+# BAOKU_TOKEN set, the server requires it and wrk sends it.
 measure() {
   local label=$1; shift
-  "$BAOKU" --index "$INDEX" serve --addr 127.0.0.1:0 "$@" >"$WORK/stdout" 2>"$WORK/stderr" &
+  "$BAOKU" --index "$INDEX" serve --addr 127.0.0.1:0 "${LIMITS[@]}" "$@" >"$WORK/stdout" 2>"$WORK/stderr" &
   SERVER=$!
   for _ in $(seq 100); do
     grep -q "baoku serving" "$WORK/stdout" 2>/dev/null && break
@@ -106,10 +125,10 @@ measure() {
   local url
   url=$(sed -n 's/^baoku serving //p' "$WORK/stdout")
   [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$WORK/stderr" >&2; exit 1; }
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/load.lua" "$url" >/dev/null
+  BAOKU_LOAD_TOKEN=${BAOKU_TOKEN:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/load.lua" "$url" >/dev/null
   local before after result
   before=$(cut -d' ' -f1-3 /proc/loadavg)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/load.lua" "$url" >"$WORK/wrk.txt"
+  BAOKU_LOAD_TOKEN=${BAOKU_TOKEN:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/load.lua" "$url" >"$WORK/wrk.txt"
   after=$(cut -d' ' -f1-3 /proc/loadavg)
   kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=""
   result=$(grep '^{' "$WORK/wrk.txt")
@@ -128,3 +147,7 @@ echo "baoku serve on $ARTICLES articles, $(nproc) cores; wrk: $CONNECTIONS conne
 measure "no answer cache (--cache 0)" --cache 0
 # As deployed: repeated requests are answered from the cache (the warm-up fills it).
 measure "with the answer cache (default)"
+# On a LAN: every request carries the token and is searched.
+if [ ${#LIMITS[@]} -gt 0 ]; then
+  BAOKU_TOKEN=$TOKEN measure "no answer cache, token required (--cache 0, BAOKU_TOKEN)" --cache 0
+fi
