@@ -13,7 +13,7 @@ use baoku::ingest::{
     index_paths, rebuild_index, IndexOptions, Problem, Progress, DEFAULT_BATCH_ARTICLES,
 };
 use baoku::output::{
-    summary_line, write_article, write_batch_error, write_batch_record, write_check,
+    count, summary_line, write_article, write_batch_error, write_batch_record, write_check,
     write_json_line, write_search, write_stats, Markup, OutputFormat,
 };
 use baoku::search::query::SYNTAX;
@@ -973,8 +973,22 @@ fn warn(line: &str) {
 struct ProgressBarReporter {
     bar: Option<ProgressBar>,
     inputs: usize,
+    articles: u64,
+    inputs_done: usize,
     /// Set by the Ctrl-C / SIGTERM handler.
     interrupt: Arc<AtomicBool>,
+}
+
+/// The bar while inputs are read: files and articles first, then a bar that takes
+/// the width left, so the line fits any terminal.
+const READING: &str = "{spinner} {msg} [{wide_bar}] {percent:>3}% {binary_bytes_per_sec} ETA {eta}";
+/// A step without a known length (committing, merging): what it is and for how long.
+const STEP: &str = "{spinner} {msg} {elapsed}";
+
+fn bar_style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .expect("valid template")
+        .progress_chars("=> ")
 }
 
 impl ProgressBarReporter {
@@ -983,16 +997,13 @@ impl ProgressBarReporter {
         ProgressBarReporter {
             bar: visible.then(|| {
                 let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-                bar.set_style(
-                    ProgressStyle::with_template(
-                        "{spinner} {elapsed_precise} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} · {wide_msg}",
-                    )
-                    .expect("valid template")
-                    .progress_chars("=> "),
-                );
+                bar.set_style(bar_style(READING));
+                bar.enable_steady_tick(std::time::Duration::from_millis(200));
                 bar
             }),
             inputs: 0,
+            articles: 0,
+            inputs_done: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -1002,6 +1013,23 @@ impl ProgressBarReporter {
             bar.finish_and_clear();
         }
     }
+
+    fn counts(&self) -> String {
+        format!(
+            "{}/{} · {}",
+            self.inputs_done,
+            count(self.inputs as u64, "file", "files"),
+            count(self.articles, "article", "articles")
+        )
+    }
+
+    /// A step of its own, shown with a spinner and its time.
+    fn step(&self, what: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_style(bar_style(STEP));
+            bar.set_message(what);
+        }
+    }
 }
 
 impl Progress for ProgressBarReporter {
@@ -1009,17 +1037,17 @@ impl Progress for ProgressBarReporter {
         self.inputs = inputs;
         if let Some(bar) = &self.bar {
             bar.set_length(bytes);
-            bar.set_message(format!("0/{inputs} files · 0 articles"));
+            bar.set_message(self.counts());
         }
     }
 
     fn update(&mut self, bytes: u64, articles: u64, inputs_done: usize) {
+        self.articles = articles;
+        self.inputs_done = inputs_done;
         if let Some(bar) = &self.bar {
+            bar.set_style(bar_style(READING));
             bar.set_position(bytes);
-            bar.set_message(format!(
-                "{inputs_done}/{} files · {articles} articles",
-                self.inputs
-            ));
+            bar.set_message(self.counts());
         }
     }
 
@@ -1035,9 +1063,14 @@ impl Progress for ProgressBarReporter {
     }
 
     fn committing(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.set_message("committing…");
-        }
+        self.step(format!("committing {} …", self.counts()));
+    }
+
+    fn finishing(&mut self) {
+        self.step(format!(
+            "{} committed; finishing merges …",
+            count(self.articles, "article", "articles")
+        ));
     }
 
     fn interrupted(&self) -> bool {

@@ -433,42 +433,67 @@ fn write_marked(
 pub fn summary_line(report: &IndexReport) -> String {
     let seconds = report.elapsed.as_secs_f64();
     let megabytes = report.text_bytes as f64 / 1_000_000.0;
-    let rate = if seconds > 0.0 {
-        megabytes / seconds
-    } else {
-        0.0
-    };
     let mut parts = vec![format!(
-        "indexed {} articles ({} new, {} replaced)",
-        report.indexed(),
+        "indexed {} ({} new, {} replaced)",
+        count(report.indexed(), "article", "articles"),
         report.added,
         report.replaced
     )];
-    for (count, what) in [
-        (report.unchanged, "unchanged"),
-        (report.duplicates, "duplicates not stored"),
-        (report.failed, "inputs or records failed"),
-        (report.unsupported, "files of other types skipped"),
-        (report.pruned, "pruned"),
+    for (n, one, many) in [
+        (report.unchanged, "unchanged", "unchanged"),
+        (
+            report.duplicates,
+            "duplicate not stored",
+            "duplicates not stored",
+        ),
+        (
+            report.failed,
+            "input or record failed",
+            "inputs or records failed",
+        ),
+        (
+            report.unsupported,
+            "file of another type skipped",
+            "files of other types skipped",
+        ),
+        (report.pruned, "pruned", "pruned"),
     ] {
-        if count > 0 {
-            parts.push(format!("{count} {what}"));
+        if n > 0 {
+            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
         }
     }
-    let mut inputs = format!("{} inputs read", report.inputs_read);
+    let mut inputs = format!(
+        "{} read",
+        count(report.inputs_read as u64, "input", "inputs")
+    );
     if report.inputs_unchanged > 0 {
         inputs.push_str(&format!(", {} unchanged", report.inputs_unchanged));
     }
     let compressed = if report.bytes < report.text_bytes {
-        format!(" ({:.1} MB compressed)", report.bytes as f64 / 1_000_000.0)
+        format!(" ({} compressed)", megabytes_of(report.bytes))
+    } else {
+        String::new()
+    };
+    // A rate over a run too short or too small to time says nothing.
+    let rate = if seconds >= 0.5 && megabytes >= 0.1 {
+        format!(" ({:.1} MB/s)", megabytes / seconds)
     } else {
         String::new()
     };
     format!(
-        "{}; {inputs}; {megabytes:.1} MB of text{compressed} in {seconds:.2} s ({rate:.1} MB/s); {} articles in the index",
+        "{}; {inputs}; {} of text{compressed} in {seconds:.2} s{rate}; {} in the index",
         parts.join(", "),
-        report.total_articles
+        megabytes_of(report.text_bytes),
+        count(report.total_articles, "article", "articles")
     )
+}
+
+/// `12.3 MB`, or kB below a tenth of a megabyte.
+fn megabytes_of(bytes: u64) -> String {
+    match bytes {
+        b if b >= 100_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b => format!("{:.1} kB", b as f64 / 1_000.0),
+    }
 }
 
 /// Writes index statistics for a person.

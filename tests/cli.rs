@@ -711,3 +711,42 @@ fn completions_and_the_manual_come_from_the_flags() {
     let output = child.wait_with_output().unwrap();
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_summary_counts_in_words_and_only_text_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        corpus().join("000_d3d1353f545500ab.txt"),
+        inputs.join("seed.txt"),
+    )
+    .unwrap();
+    // A binary named like text: refused, and not counted as megabytes of text.
+    let mut binary = vec![0u8; 2_000_000];
+    for (i, b) in binary.iter_mut().enumerate() {
+        *b = (i * 7919 % 251) as u8;
+    }
+    std::fs::write(inputs.join("photo.txt"), &binary).unwrap();
+    let output = baoku()
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("index")
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    let summary = stderr(&output);
+    let line = summary.lines().last().unwrap();
+    assert!(
+        line.contains("indexed 1 article (1 new, 0 replaced)"),
+        "{line}"
+    );
+    assert!(line.contains("1 input or record failed"), "{line}");
+    assert!(line.contains("2 inputs read"), "{line}");
+    assert!(line.contains("1 article in the index"), "{line}");
+    assert!(
+        line.contains("kB of text"),
+        "the binary is not text: {line}"
+    );
+    assert!(!line.contains("0.0 MB/s"), "{line}");
+}

@@ -146,8 +146,9 @@ fn field_scopes() {
         titles(&json(&["source:吉林日报 收入"])),
         ["在新起点上接续奋斗"]
     );
-    // source: is exact: a part of the name is not the outlet.
-    assert_eq!(total(&json(&["source:吉林"])), 0);
+    // source: finds an outlet by a part of its name; source:= only by all of it.
+    assert_eq!(total(&json(&["source:吉林"])), 1);
+    assert_eq!(total(&json(&["source:=吉林"])), 0);
     assert_eq!(
         titles(&json(&["source:\"人民网－人民日报海外版\""])),
         ["家门口的“长者食堂”暖了老人胃"]

@@ -64,6 +64,9 @@ pub trait Progress {
     fn problem(&mut self, problem: &Problem);
     /// A batch is being committed.
     fn committing(&mut self);
+    /// Everything is committed; merges are finishing (for a first build or a rebuild,
+    /// the merge into one segment, the last quarter of the run).
+    fn finishing(&mut self) {}
     /// Whether the run should stop now (Ctrl-C): the articles read so far are then
     /// committed and the report says [`IndexReport::interrupted`].
     fn interrupted(&self) -> bool {

@@ -137,6 +137,7 @@ pub(super) fn run(
     manifest.save()?;
     // A run that wrote most of the archive leaves it in one segment; should that
     // fail, the articles and the manifest are already committed and saved.
+    progress.finishing();
     writer.finish_compact(report.indexed())?;
     archive.reload()?;
     report.total_articles = archive.num_articles();

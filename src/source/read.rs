@@ -338,14 +338,15 @@ fn read_stream(
         return read_lines(origin, format, stream, options, counters, emit);
     }
     let bytes = read_capped(stream, MAX_DOCUMENT_BYTES, origin)?;
-    counters
-        .text_bytes
-        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(problem(origin, ProblemKind::Malformed, "empty file"));
     }
     let decoded =
         decode(&bytes, options.encoding).map_err(|r| problem(origin, ProblemKind::Malformed, r))?;
+    // Text is what was read as text: a refused binary is not "MB of text".
+    counters
+        .text_bytes
+        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
     drop(bytes);
     emit(Ok(RawDoc {
         origin: origin.clone(),
@@ -388,19 +389,21 @@ fn read_lines(
         if read == 0 {
             return Ok(());
         }
-        counters
-            .text_bytes
-            .fetch_add(read as u64, Ordering::Relaxed);
         let bytes = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
         let doc = match decode_as(bytes, encoding) {
-            Ok(decoded) => Ok(RawDoc {
-                origin: line_origin,
-                format,
-                text: decoded.text,
-                replacements: decoded.replacements,
+            Ok(decoded) => Ok({
+                counters
+                    .text_bytes
+                    .fetch_add(read as u64, Ordering::Relaxed);
+                RawDoc {
+                    origin: line_origin,
+                    format,
+                    text: decoded.text,
+                    replacements: decoded.replacements,
+                }
             }),
             Err(reason) => Err(problem(&line_origin, ProblemKind::Malformed, reason)),
         };
