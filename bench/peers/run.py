@@ -13,11 +13,13 @@ Usually started through bench/run.sh (which makes the venv first). Steps:
              baoku alone on 10k and 40k articles (scaling)
   relevance  every engine answers the judged query sets on the all-corpora index
              (top 100); bench/relevance/score.py computes MRR@10, Recall@10/100
-  questions  the generated question sets (qa_*, on the all-corpora index) and the topical
-             sets (topical_*, each on its own tag-stripped corpus): baoku as its users run
-             it, the peers with OR of the analysed tokens of the query (BM25); MRR@10,
-             Recall@10, nDCG@10 per set and per kind. Part of `relevance`; alone with
-             `--only questions` (indexes are reused when they are still good)
+  questions  the generated question sets (qa_*, on the all-corpora index), the topical
+             sets (topical_*, each on its own tag-stripped corpus) and qa_passages (4,349
+             questions on a corpus of 1,104 short passages, indexed alone: the reviewers'
+             held-out setting): baoku as its users run it, the peers with OR of the analysed
+             tokens of the query (BM25); MRR@10, Recall@10, nDCG@10 per set and per kind.
+             Part of `relevance`; alone with `--only questions` (indexes are reused when
+             they are still good); qa_passages alone with `--only passages` (5-10 min)
 
 Everything is written to WORK/results/ (raw outputs, results.json, tables.md).
 """
@@ -53,6 +55,11 @@ FULL_PERF_SETS = ["two_word", "single_word", "phrase", "traditional"]  # on the 
 REL_SETS = ["ki_cctv", "ki_hkcnews_trad", "ki_hkcnews_simp", "ki_inews", "questions"]
 QA_SETS = ["qa_cctv", "qa_hkcnews", "qa_inews"]  # on the all-corpora index
 TOPICAL_SETS = {"topical_cctv": "cctv_xwlb", "topical_hkcnews": "hkcnews"}  # each on its tag-stripped corpus
+# on its own small corpus of 1,104 passages that bench/relevance/make_passages.py cuts from the
+# three corpora (written into WORK/data, not the repository); the peers answer it twice, without
+# and with a 3x title boost, and the stronger of the two is the one compared
+PASSAGE_SET = "qa_passages"
+PASSAGE_BOOSTS = (1.0, 3.0)
 LUCENE_JARS = ["core", "analyzers-common", "analyzers-smartcn", "highlighter", "queries", "memory"]
 JAVA_OPTS = ["-Xmx1g"]  # a cap; the JVM sizes its heap below it as it needs
 ONESHOT_RUNS = 7
@@ -141,7 +148,7 @@ def prepare_data(env: Env):
             quick[c] = out
         sets = {"cctv": [quick["cctv_xwlb"]], "all": [quick[c] for c in CORPORA]}
         src = quick
-    elif env.args.only != "questions":
+    elif env.args.only not in ("questions", "passages"):
         src = {c: data / f"{c}.jsonl" for c in CORPORA}
         lines = []
         for c in CORPORA:
@@ -154,6 +161,8 @@ def prepare_data(env: Env):
                 with open(out, "w", encoding="utf-8") as fh:
                     fh.writelines(lines[i] for i in keep)
             sets[f"{n // 1000}k"] = [out]
+    if env.args.only in (None, "relevance", "questions", "passages"):
+        sets[PASSAGE_SET] = [passages_corpus(env, data)]
     if env.args.only in (None, "relevance", "questions"):
         src = src if env.args.quick else {c: data / f"{c}.jsonl" for c in CORPORA}
         # the topical sets are scored on copies whose titles lost their 【tag】
@@ -170,6 +179,28 @@ def prepare_data(env: Env):
                 tmp.rename(out)
             sets[name] = [out]
     return sets
+
+
+def passages_corpus(env: Env, data: Path):
+    """WORK/data/qa_passages.jsonl, made by make_passages.py (deterministic) when it is
+    missing or does not hold every judged passage of the committed qrels."""
+    out = data / f"{PASSAGE_SET}.jsonl"
+    judged = {doc for q in score.read_qrels(REL / "qrels" / f"{PASSAGE_SET}.tsv").values() for g in q.values() for doc in g}
+
+    def missing():
+        if not out.exists():
+            return judged
+        with open(out, encoding="utf-8") as fh:
+            have = {json.loads(line)["id"] for line in fh if line.strip()}
+        return judged - have
+
+    if missing():
+        sh([env.py, str(REL / "make_passages.py"), "--corpus-only", "--corpus", env.args.corpus, "--out", str(out)])
+        gone = missing()
+        if gone:
+            raise RuntimeError(f"{out}: {len(gone)} judged passages of qrels/{PASSAGE_SET}.tsv are not in the generated corpus (e.g. {sorted(gone)[0]}): "
+                               "the corpus or the generator changed; regenerate the set with make_passages.py")
+    return out
 
 
 def corpus_bytes(files):
@@ -214,9 +245,10 @@ class Engine:
     def index_cmd(self, index_dir, files):
         raise NotImplementedError
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False, or_title_boost=None):
         """Run a query file; return parsed result lines of the measured pass. or_mode: the
-        peers answer with the OR of the query's tokens (baoku ignores it: its default)."""
+        peers answer with the OR of the query's tokens (baoku ignores it: its default);
+        or_title_boost: the peers' title weight in that mode (default: their own, 1)."""
         raise NotImplementedError
 
     def index_ok(self, index_dir):
@@ -240,7 +272,7 @@ class Baoku(Engine):
         p = subprocess.run([self.env.baoku, "--index", str(index_dir), "search", "--json", "--limit", "1", "新闻"], capture_output=True, text=True)
         return p.returncode in (0, 1)
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False, or_title_boost=None):
         qs = read_tsv(queries_file)
         if not self.env.has_batch:
             return self._per_process(index_dir, qs, limit, extra)
@@ -287,11 +319,12 @@ class PythonPeer(Engine):
     def oneshot_cmd(self, index_dir, query):
         return [self.env.py, str(HERE / self.script), "search", "--index", str(index_dir), "--limit", "10", query]
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False, or_title_boost=None):
         cmd = [self.env.py, str(HERE / self.script), "batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets)]
         if or_mode:
             cmd += ["--mode", "or"]
-        return [json.loads(line) for line in run_capture(cmd).splitlines()]
+        env = None if or_title_boost is None else dict(os.environ, BENCH_OR_TITLE_BOOST=str(or_title_boost))
+        return [json.loads(line) for line in run_capture(cmd, env).splitlines()]
 
 
 class TantivyPy(PythonPeer):
@@ -310,8 +343,8 @@ class Lucene(Engine):
         self.analyzer = analyzer
         self.name = f"lucene-{analyzer}"
 
-    def _java(self, *args):
-        return ["java", *JAVA_OPTS, "-cp", self.env.cp, "LuceneBench", *args, "--analyzer", self.analyzer]
+    def _java(self, *args, props=()):
+        return ["java", *JAVA_OPTS, *props, "-cp", self.env.cp, "LuceneBench", *args, "--analyzer", self.analyzer]
 
     def index_cmd(self, index_dir, files):
         return self._java("index", "--index", str(index_dir), *map(str, files))
@@ -319,13 +352,14 @@ class Lucene(Engine):
     def oneshot_cmd(self, index_dir, query):
         return self._java("search", "--index", str(index_dir), "--limit", "10", query)
 
-    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False):
-        cmd = self._java("batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets), *(["--mode", "or"] if or_mode else []))
+    def batch(self, index_dir, queries_file, limit, snippets, extra=(), or_mode=False, or_title_boost=None):
+        props = () if or_title_boost is None else (f"-Dbench.orTitleBoost={or_title_boost}",)
+        cmd = self._java("batch", "--index", str(index_dir), "--queries", str(queries_file), "--limit", str(limit), "--snippets", str(snippets), *(["--mode", "or"] if or_mode else []), props=props)
         return [json.loads(line) for line in run_capture(cmd).splitlines()]
 
 
-def run_capture(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
+def run_capture(cmd, env=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):
         raise RuntimeError(f"{cmd[:3]}… exited {p.returncode}: {p.stderr[-2000:]}")
     return p.stdout
@@ -531,6 +565,64 @@ def extra_latency_table(extra):
     return "\n".join(lines) + "\n"
 
 
+def read_passage_qrels():
+    return score.read_qrels(REL / "qrels" / f"{PASSAGE_SET}.tsv")
+
+
+def passage_boost_table(boost_runs):
+    """Each peer on qa_passages without and with the 3x title boost; → (markdown, {peer: chosen boost})."""
+    qrels = read_passage_qrels()
+    lines = ["### qa_passages: the peers' title weight", "", "MRR@10 / Recall@10 / nDCG@10 of each peer with OR semantics, title weighted like the body (1×) or 3×; bold: the one in the table above.", ""]
+    lines += ["| engine | " + " | ".join(f"title {b:g}×" for b in PASSAGE_BOOSTS) + " |", "|---|" + "---|" * len(PASSAGE_BOOSTS)]
+    best = {}
+    for n, by in boost_runs.items():
+        ms = {b: score.aggregate(score.per_query(qrels, rows)) for b, rows in by.items()}
+        best[n] = max(PASSAGE_BOOSTS, key=lambda b: (ms[b]["mrr10"], -b))
+        cells = []
+        for b in PASSAGE_BOOSTS:
+            m = ms[b]
+            mark = "**" if b == best[n] else ""
+            cells.append(f"{mark}{m['mrr10']:.3f} / {m['recall10']:.3f} / {m['ndcg10']:.3f}{mark}")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n", best
+
+
+def passage_misses(pruns, corpus_file, raw_dir, peer="lucene-cjk", show=20):
+    """The questions where baoku's first answer is not a judged passage and the peer's is:
+    all of them in raw/passages_baoku_behind_<peer>.tsv, the first `show` in the tables."""
+    if "baoku" not in pruns or peer not in pruns:
+        return ""
+    qrels = read_passage_qrels()
+    qtext = dict(read_tsv(REL / "queries" / f"{PASSAGE_SET}.tsv"))
+    kinds = score.read_kinds(REL / "kinds" / f"{PASSAGE_SET}.tsv")
+    titles = {}
+    with open(corpus_file, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                titles[d["id"]] = d["title"]
+    b_by = {str(r["qid"]): score.hit_ids(r) for r in pruns["baoku"]}
+    p_by = {str(r["qid"]): score.hit_ids(r) for r in pruns[peer]}
+    rows = []
+    for qid, groups in qrels.items():
+        ok = {d for g in groups.values() for d in g}
+        b, p = b_by.get(qid, []), p_by.get(qid, [])
+        if p[:1] and p[0] in ok and not (b[:1] and b[0] in ok):
+            rank = next((i for i, d in enumerate(b[:100], 1) if d in ok), None)
+            rows.append((qid, qtext.get(qid, ""), ",".join(kinds.get(qid, [])), rank, titles.get(b[0], "") if b else "(nothing)", titles.get(p[0], "")))
+    with open(raw_dir / f"passages_baoku_behind_{peer}.tsv", "w", encoding="utf-8") as fh:
+        fh.write("qid\tquestion\tkinds\tbaoku rank of the judged passage\tbaoku first\tpeer first (judged)\n")
+        for r in rows:
+            fh.write("\t".join("" if x is None else str(x) for x in r) + "\n")
+    lines = [f"### qa_passages: {len(rows)} questions where {peer}'s first answer is the judged passage and baoku's is not", "",
+             f"The first {min(show, len(rows))} (all in raw/passages_baoku_behind_{peer}.tsv).", "",
+             "| qid | question | kinds | baoku's rank of it | baoku's first (title) | " + peer + "'s first = the judged passage (title) |", "|---|---|---|---|---|---|"]
+    for qid, q, k, rank, bt, pt in rows[:show]:
+        esc = lambda x: x.replace("|", "\\|")
+        lines.append(f"| {qid} | {esc(q)} | {k} | {rank or '>100'} | {esc(bt)} | {esc(pt)} |")
+    return "\n".join(lines) + "\n"
+
+
 def empty_questions(qruns, show=20):
     """baoku's questions answered with nothing (or an error), to read."""
     rows = [(s, r) for s, by in qruns.items() for r in by.get("baoku", []) if not r.get("hits")]
@@ -552,7 +644,7 @@ def empty_questions(qruns, show=20):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["perf", "relevance", "questions"], help="run only the performance or the relevance half, or only the question and topical sets (default: everything)")
+    ap.add_argument("--only", choices=["perf", "relevance", "questions", "passages"], help="run only the performance or the relevance half, or only the question and topical sets (qa_passages included), or only qa_passages (default: everything)")
     ap.add_argument("--rebuild", action="store_true", help="with --only questions: build every index again instead of reusing good ones")
     ap.add_argument("--quick", action="store_true", help="every 8th article (plus the judged ones), 40 queries a set, no scaling run")
     ap.add_argument("--engines", default="baoku,tantivy-py,lucene-cjk,lucene-smartcn,sqlite-fts5", help="comma-separated subset")
@@ -584,7 +676,8 @@ def main():
     do_perf = args.only in (None, "perf")
     do_rel = args.only in (None, "relevance")
     do_q = args.only in (None, "relevance", "questions")
-    reuse = args.only == "questions" and not args.rebuild
+    do_p = args.only in (None, "relevance", "questions", "passages")
+    reuse = args.only in ("questions", "passages") and not args.rebuild
     idx_root = env.work / "indexes"
 
     info = {k: {"docs": corpus_docs(v), "bytes": corpus_bytes(v), "files": [str(f) for f in v]} for k, v in corpora.items()}
@@ -614,6 +707,39 @@ def main():
         print("\n".join(md), flush=True)
 
     need_all = [n for n in names if (do_rel or do_q or (do_perf and n in full_names))]
+    if do_p:
+        # the small passage corpus first: it takes a minute or two, the big ones much longer
+        t_p = time.perf_counter()
+        res_p = results["passages"] = {"index": {}}
+        pruns, boost_runs = {}, {}
+        for n, e in engines.items():
+            d = idx_root / f"{PASSAGE_SET}_{n}"
+            # never reused: it takes seconds, and so the answers are always those of this build
+            res_p["index"][n] = ensure_index(e, d, corpora[PASSAGE_SET], info[PASSAGE_SET]["bytes"], info[PASSAGE_SET]["docs"], False)
+            qfile = query_file(PASSAGE_SET, args.quick)
+            if n == "baoku":
+                log(f"passages {n}")
+                pruns[n] = e.batch(d, qfile, 100, 0, or_mode=True)
+                write_jsonl(raw / f"passages_{n}_{PASSAGE_SET}.jsonl", pruns[n])
+                continue
+            for b in PASSAGE_BOOSTS:
+                log(f"passages {n} (OR, title {b:g}x)")
+                rows = e.batch(d, qfile, 100, 0, or_mode=True, or_title_boost=b)
+                write_jsonl(raw / f"passages_{n}_title{b:g}_{PASSAGE_SET}.jsonl", rows)
+                boost_runs.setdefault(n, {})[b] = rows
+            save()
+        bt, best = passage_boost_table(boost_runs)
+        for n in engines:
+            if n != "baoku":
+                pruns[n] = boost_runs[n][best[n]]
+        pt, pm = score.question_tables(REL, {PASSAGE_SET: pruns}, "qa_passages: questions on 1,104 short passages (indexed alone; peers: OR of the query's tokens, BM25, the stronger title weight)")
+        res_p.update({"sets": pm, "title_boost": {n: {f"{b:g}": score.aggregate(score.per_query(read_passage_qrels(), r)) for b, r in by.items()} for n, by in boost_runs.items()},
+                      "chosen_boost": best, "minutes": (time.perf_counter() - t_p) / 60})
+        md += [pt, bt, passage_misses(pruns, corpora[PASSAGE_SET][0], raw)]
+        print("\n".join(md[-3:]), flush=True)
+        save()
+    if args.only == "passages":
+        need_all = []
     for n in need_all:
         e = engines[n]
         d = idx_root / f"all_{n}"
