@@ -400,8 +400,8 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
         "{err}"
     );
     assert!(err.contains("broken.txt: "), "{err}");
-    assert!(err.contains("1 files of other types skipped"), "{err}");
-    assert!(err.contains("indexed 1 articles"), "{err}");
+    assert!(err.contains("1 file of another type skipped"), "{err}");
+    assert!(err.contains("indexed 1 article "), "{err}");
     let (results, _) = search_json(&index, &["孙翠翠"]);
     assert_eq!(results["total"], 1);
 }

@@ -350,7 +350,7 @@ fn exact_duplicates_are_stored_once() {
     let output = run(&index, &["index", inputs.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("1 duplicates not stored"),
+        stderr(&output).contains("1 duplicate not stored"),
         "{}",
         stderr(&output)
     );
@@ -449,7 +449,7 @@ fn shared_corpora_ingest_without_errors() {
     assert!(!err.contains("failed"), "{err}");
     // 7,246 records and 400 Sogou documents; identical title-and-body pairs stored once.
     let stored = articles(&index);
-    let duplicates: u64 = err.find(" duplicates not stored").map_or(0, |end| {
+    let duplicates: u64 = err.find(" duplicate").map_or(0, |end| {
         let digits: String = err[..end]
             .chars()
             .rev()
@@ -459,4 +459,60 @@ fn shared_corpora_ingest_without_errors() {
     });
     assert_eq!(stored + duplicates, 7_246 + 400, "{err}");
     assert!(!search_titles(&index, "周六晚到卖场听夜场摇滚").is_empty());
+}
+
+/// Ids must not depend on where the archive lies (issue 15): the same folder copied
+/// under another name, moved, and re-encoded gives the same ids, and indexing the moved
+/// copy into the same index adds nothing.
+#[test]
+fn ids_survive_copying_moving_and_re_encoding_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path().join("here/news");
+    let there = dir.path().join("elsewhere/deep/copy");
+    std::fs::create_dir_all(&here).unwrap();
+    std::fs::create_dir_all(&there).unwrap();
+    for entry in std::fs::read_dir(support::sample_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        std::fs::copy(&path, here.join(name)).unwrap();
+        std::fs::copy(&path, there.join(name)).unwrap();
+    }
+    // One article re-encoded as GB18030 in the copy.
+    let seed = "000_d3d1353f545500ab.txt";
+    let text = std::fs::read_to_string(here.join(seed)).unwrap();
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    std::fs::write(there.join(seed), &gbk).unwrap();
+
+    let ids_of = |folder: &Path| -> Vec<String> {
+        let output = support::run(dir.path(), &["extract", folder.to_str().unwrap()]);
+        let mut ids: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let original = ids_of(&here);
+    assert_eq!(original.len(), 24);
+    assert_eq!(ids_of(&there), original);
+    assert!(
+        original.contains(&"e6b4d57ddc20e96b".to_string()),
+        "{original:?}"
+    );
+
+    // Indexed from one place, then again from the other: the same 24 articles.
+    let index = dir.path().join("index");
+    let first = run(&index, &["index", here.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    std::fs::rename(&here, dir.path().join("here/renamed")).unwrap();
+    let second = run(&index, &["index", there.to_str().unwrap()]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(stderr(&second).contains("0 new"), "{}", stderr(&second));
+    assert_eq!(articles(&index), 24);
 }

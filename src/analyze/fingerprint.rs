@@ -38,6 +38,48 @@ pub fn content_hash(article: &Article) -> u64 {
     hasher.digest()
 }
 
+/// The id of an article that brings none of its own (no record id, no article URL):
+/// 16 hex digits of a hash of what the article is — its headline, date, source and
+/// body, each reduced to letters, digits and CJK characters after normalisation — so
+/// that the same article keeps its id wherever its file lies, is copied, moved,
+/// mounted elsewhere or re-encoded (GBK or UTF-8), and whatever its spacing, width or
+/// script.
+///
+/// ```
+/// use baoku::{Article, Date};
+/// use baoku::analyze::fingerprint::content_id;
+///
+/// let article = Article {
+///     title: Some("在新起点上接续奋斗".into()),
+///     date: Date::new(2022, 5, 17),
+///     source: Some("吉林日报".into()),
+///     body: "全省脱贫群众人均收入达到12079元。".into(),
+///     ..Article::default()
+/// };
+/// let traditional = Article {
+///     title: Some("在新起點上接續奮鬥".into()),
+///     body: "全省脫貧群眾人均收入達到１２０７９元".into(),
+///     ..article.clone()
+/// };
+/// assert_eq!(content_id(&article), content_id(&traditional));
+/// assert_eq!(content_id(&article).len(), 16);
+/// ```
+pub fn content_id(article: &Article) -> String {
+    let mut hasher = Xxh3::new();
+    let mut buffer = [0u8; 4];
+    let mut add = |text: &str| {
+        for c in content_chars(text) {
+            hasher.update(c.encode_utf8(&mut buffer).as_bytes());
+        }
+        hasher.update(&[0]);
+    };
+    add(article.title.as_deref().unwrap_or(""));
+    add(&article.date.map(|d| d.to_string()).unwrap_or_default());
+    add(article.source.as_deref().unwrap_or(""));
+    add(&article.body);
+    format!("{:016x}", hasher.digest())
+}
+
 /// 64-bit SimHash over character shingles of the normalised body. Reprints of one
 /// story differ in a few bits; unrelated articles in about 32.
 pub fn simhash(body: &str) -> u64 {

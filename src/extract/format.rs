@@ -25,6 +25,7 @@ use super::json::{Json, JsonLines};
 use super::markdown::Markdown;
 use super::sogou::Sogou;
 use super::text::TextPages;
+use crate::analyze::fingerprint::content_id;
 use crate::article::Article;
 use crate::source::{Format, Formats, Layout, Origin, Problem, ProblemKind, RawDoc};
 
@@ -129,8 +130,9 @@ impl<'a> Articles<'a> {
     /// if it carries one, or why the record holds none. Returns whether to go on.
     ///
     /// The article's id is the record's own id, else its URL (when the URL names one
-    /// article, not a site's home page), else a hash of where it came from (file,
-    /// archive member, record); its path is `origin`.
+    /// article, not a site's home page), else a hash of what it is
+    /// ([`content_id`]: headline, date, source, body), so that moving or copying an
+    /// archive keeps its ids; its path is `origin`.
     pub fn record(
         &mut self,
         origin: &Origin,
@@ -141,7 +143,7 @@ impl<'a> Articles<'a> {
                 article.id = match (record_id, &article.url) {
                     (Some(id), _) => id,
                     (None, Some(url)) if is_article_url(url) => article_id(url.as_bytes()),
-                    _ => article_id(origin_key(origin).as_bytes()),
+                    _ => content_id(&article),
                 };
                 article.path = Some(origin.to_string());
                 Ok(article)
@@ -211,21 +213,6 @@ fn is_article_url(url: &str) -> bool {
     rest.split_once('/')
         .map(|(_, path)| path.trim_end_matches('/'))
         .is_some_and(|path| !path.is_empty() && !path.starts_with("index."))
-}
-
-/// What identifies a document by its place: the file (as given, made absolute by the
-/// caller), the archive member and the record within it.
-fn origin_key(origin: &Origin) -> String {
-    let mut key = origin.path.to_string_lossy().into_owned();
-    if let Some(member) = &origin.member {
-        key.push_str("::");
-        key.push_str(member);
-    }
-    if let Some(record) = &origin.record {
-        key.push('#');
-        key.push_str(&record.to_string());
-    }
-    key
 }
 
 #[cfg(test)]

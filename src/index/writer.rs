@@ -6,6 +6,7 @@ use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TantivyDocument, Term, TERMINATED};
 
@@ -64,7 +65,8 @@ pub struct ArchiveWriter {
     writer: IndexWriter<TantivyDocument>,
     committed: Searcher,
     ids_in_batch: HashSet<String>,
-    bodies_in_batch: HashMap<u64, String>,
+    /// Content hash → (id, input) of the articles written in this batch.
+    bodies_in_batch: HashMap<u64, (String, Option<String>)>,
     deleted_ids: HashSet<String>,
     deleted_inputs: HashSet<String>,
     /// Inputs being read again (see [`ArchiveWriter::begin_reread`]), each with the
@@ -110,7 +112,7 @@ impl ArchiveWriter {
     pub fn upsert_from(&mut self, article: &Article, input: Option<&str>) -> Result<Upsert> {
         let schema = self.archive.schema();
         let hash = content_hash(article);
-        if let Some(of) = self.duplicate_of(hash, &article.id)? {
+        if let Some(of) = self.duplicate_of(hash, &article.id, input)? {
             return Ok(Upsert::Duplicate { of });
         }
         let id_term = Term::from_field_text(schema.fields().id, &article.id);
@@ -124,7 +126,8 @@ impl ArchiveWriter {
             return Err(self.write_failed(error));
         }
         self.ids_in_batch.insert(article.id.clone());
-        self.bodies_in_batch.insert(hash, article.id.clone());
+        self.bodies_in_batch
+            .insert(hash, (article.id.clone(), input.map(str::to_owned)));
         if let Some(seen) = input.and_then(|input| self.rereading.get_mut(input)) {
             seen.insert(article.id.clone());
         }
@@ -195,11 +198,21 @@ impl ArchiveWriter {
         Ok(!live_docs(&self.committed, &term, 1)?.is_empty())
     }
 
-    /// The id of a stored article with this content hash, other than `id` itself and
-    /// not deleted in this batch.
-    fn duplicate_of(&self, hash: u64, id: &str) -> Result<Option<String>> {
-        if let Some(other) = self.bodies_in_batch.get(&hash) {
-            if other != id && self.ids_in_batch.contains(other) {
+    /// The id of a stored article with this content hash, not deleted in this batch:
+    /// another article, or this very one (same id: ids come from what an article is)
+    /// held by another input that is still there — the same text in two files is
+    /// stored once and stays with the file that brought it first, while an archive
+    /// moved elsewhere takes its articles along.
+    fn duplicate_of(&self, hash: u64, id: &str, input: Option<&str>) -> Result<Option<String>> {
+        let elsewhere = |other: &str, other_input: Option<&str>| {
+            other != id
+                || match (input, other_input) {
+                    (Some(this), Some(that)) => this != that && Path::new(that).exists(),
+                    _ => false,
+                }
+        };
+        if let Some((other, other_input)) = self.bodies_in_batch.get(&hash) {
+            if elsewhere(other, other_input.as_deref()) && self.ids_in_batch.contains(other) {
                 return Ok(Some(other.clone()));
             }
         }
@@ -228,7 +241,7 @@ impl ArchiveWriter {
             // Replaced in this batch: it may no longer have this body (if it still
             // has, `bodies_in_batch` found it above).
             let replaced = self.ids_in_batch.contains(&other);
-            if other != id
+            if elsewhere(&other, input.as_deref())
                 && !self.deleted_ids.contains(&other)
                 && !input_deleted
                 && !maybe_stale
