@@ -1,4 +1,4 @@
-//! The `baoku` command: a thin driver over the library (see `cli.rs`), with the HTTP
+//! The `baoku` command: a thin driver over the library (see `cli/`), with the HTTP
 //! server of `baoku serve` (see `serve/`).
 
 mod cli;

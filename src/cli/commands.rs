@@ -1,0 +1,310 @@
+//! The commands: each reads its arguments, calls the library and prints.
+
+use super::args::*;
+use super::progress::*;
+use super::{warn, Cli};
+use crate::serve;
+use baoku::extract::extract_paths;
+use baoku::index::{check_index, WriterOptions};
+use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
+use baoku::output::{
+    summary_line, write_article, write_batch_error, write_batch_record, write_check,
+    write_json_line, write_search, write_stats, Markup, OutputFormat,
+};
+use baoku::Archive;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+pub(super) fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let extract = args.read.options()?;
+    let mut writer = WriterOptions {
+        memory_bytes: args.memory as usize * 1_048_576,
+        ..WriterOptions::default()
+    };
+    if let Some(threads) = args.threads {
+        writer.threads = threads as usize;
+    }
+    let options = IndexOptions {
+        extract,
+        writer,
+        batch_articles: args.batch as usize,
+        prune: args.prune,
+        strict: args.strict,
+    };
+    let mut progress = ProgressBarReporter::new(args.quiet);
+    let interrupt = progress.interrupt.clone();
+    // Ctrl-C or SIGTERM: the run stops at the next chunk of articles and commits what
+    // it read. A second one ends the process at once (the index keeps its last commit).
+    let handler = ctrlc::set_handler(move || {
+        if interrupt.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(error) = handler {
+        warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
+    }
+    // A path that is not there is a mistake in the command: say so before an index
+    // is created for it.
+    for path in &args.paths {
+        if let Err(error) = std::fs::symlink_metadata(path) {
+            anyhow::bail!("{}: {error}", path.display());
+        }
+    }
+    let result = if args.rebuild {
+        rebuild_index(dir, &args.paths, &options, &mut progress)
+    } else {
+        Archive::open_or_create(dir)
+            .and_then(|archive| index_paths(&archive, &args.paths, &options, &mut progress))
+    };
+    progress.finish();
+    let interrupted = progress.interrupt.load(Ordering::SeqCst);
+    let report = match result {
+        Err(error) if interrupted => anyhow::bail!(
+            "interrupted: the current batch was rolled back ({error}); the index keeps its last commit"
+        ),
+        other => other?,
+    };
+    if !args.quiet {
+        warn(&format!(
+            "baoku: {} → {}",
+            summary_line(&report),
+            dir.display()
+        ));
+    }
+    if report.interrupted && args.rebuild {
+        warn(&format!(
+            "baoku: interrupted: the rebuild was abandoned; {} is unchanged",
+            dir.display()
+        ));
+        return Ok(ExitCode::from(130));
+    }
+    if report.interrupted {
+        warn(&format!(
+            "baoku: interrupted: committed the current batch; {} articles in {}; run the same command again to finish",
+            report.total_articles,
+            dir.display()
+        ));
+        return Ok(ExitCode::from(130));
+    }
+    Ok(if report.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    if let Some(batch) = &args.batch {
+        return search_batch(&archive, args, batch);
+    }
+    let results = archive.search(&args.request(args.query_text()))?;
+    for note in &results.notes {
+        warn(&format!("baoku: note: {note}"));
+    }
+    let stdout = io::stdout();
+    let format = if args.json {
+        OutputFormat::Json
+    } else if args.jsonl {
+        OutputFormat::Jsonl
+    } else {
+        OutputFormat::Text {
+            markup: markup(args.color, stdout.is_terminal()),
+            width: terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)),
+        }
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    write_search(&mut out, &results, format)?;
+    out.flush()?;
+    Ok(if results.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--batch`: one JSON line per query, from one opened index.
+pub(super) fn search_batch(
+    archive: &Archive,
+    args: &SearchArgs,
+    file: &Path,
+) -> anyhow::Result<ExitCode> {
+    let text = if file == Path::new("-") {
+        io::read_to_string(io::stdin())?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (qid, query) = match line.split_once('\t') {
+            Some((qid, query)) => (qid.to_string(), query.to_string()),
+            None => ((number + 1).to_string(), line.to_string()),
+        };
+        match archive.search(&args.request(query.clone())) {
+            Ok(results) => write_batch_record(&mut out, &qid, &results)?,
+            Err(error) => {
+                failed = true;
+                write_batch_error(&mut out, &qid, &query, &error.to_string())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(super) fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let Some(article) = archive.get(&args.id)? else {
+        warn(&format!(
+            "baoku: no article with id {:?} in {}",
+            args.id,
+            dir.display()
+        ));
+        return Ok(ExitCode::from(1));
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        write_json_line(&mut out, &article)?;
+    } else {
+        write_article(&mut out, &article, markup(args.color, stdout.is_terminal()))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn markup(choice: ColorChoice, is_terminal: bool) -> Markup {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    match choice {
+        ColorChoice::Always => Markup::Ansi,
+        ColorChoice::Never => Markup::Plain,
+        ColorChoice::Auto if is_terminal && !no_color && !dumb => Markup::Ansi,
+        ColorChoice::Auto => Markup::Plain,
+    }
+}
+
+pub(super) fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
+    let options = args.read.options()?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let (mut printed, mut failed) = (0u64, 0u64);
+    let mut write_error: Option<io::Error> = None;
+    extract_paths(&args.paths, &options, &mut |item| {
+        match item {
+            Ok(article) => {
+                let written = serde_json::to_writer(&mut out, &article)
+                    .map_err(io::Error::from)
+                    .and_then(|()| writeln!(out));
+                if let Err(e) = written {
+                    write_error = Some(e);
+                    return false;
+                }
+                printed += 1;
+            }
+            // Files of other types (a photo in the folder or the archive) are passed
+            // over quietly, as `baoku index` passes them over.
+            Err(problem) if !problem.is_failure() => {}
+            Err(problem) => {
+                let _ = out.flush();
+                warn(&format!("baoku: {problem}"));
+                failed += 1;
+            }
+        }
+        true
+    })?;
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    out.flush()?;
+    Ok(match (printed, failed) {
+        (_, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    })
+}
+
+pub(super) fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let stats = archive.stats()?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        write_json_line(&mut out, &stats)?;
+    } else {
+        write_stats(&mut out, &stats, dir)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn check(dir: &Path) -> anyhow::Result<ExitCode> {
+    let report = check_index(dir)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    write_check(&mut out, &report, dir)?;
+    out.flush()?;
+    Ok(if report.healthy() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Completions and the manual page come from the same definitions as `--help`.
+pub(super) fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    // Into memory first: clap_complete panics on a closed pipe (`| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "baoku", &mut script);
+    io::stdout().write_all(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn man() -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut options = serve::ServeOptions::new(args.addr);
+    if let Some(concurrency) = args.concurrency {
+        options.concurrency = concurrency as usize;
+    }
+    options.timeout = std::time::Duration::from_secs(u64::from(args.timeout));
+    options.read_timeout = std::time::Duration::from_secs(u64::from(args.read_timeout));
+    options.cache_bytes = args.cache as usize * 1_048_576;
+    options.tokens = serve::access::TokenSources {
+        tokens: args.token.iter().map(|secret| secret.0.clone()).collect(),
+        file: args.token_file.clone(),
+    };
+    options.public = args.public;
+    options.show_paths = args.show_paths;
+    options.cors = args.cors.clone();
+    options.tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None) => None,
+        _ => anyhow::bail!("--tls-cert and --tls-key go together: give both, or neither"),
+    };
+    options.clients = serve::limits::ClientLimits {
+        rate: args.rate,
+        concurrency: args.client_concurrency,
+        connections: args.client_connections,
+    };
+    serve::run(dir, &options)?;
+    Ok(ExitCode::SUCCESS)
+}
