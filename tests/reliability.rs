@@ -355,7 +355,9 @@ fn a_write_error_during_a_commit_is_one_line_and_keeps_the_previous_commit() {
 fn interrupt_commits_the_current_batch(signal_name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    let order = synthetic_corpus(&corpus, 6, 400);
+    // Enough that an optimised build (~4,000 articles a second on one thread) is still
+    // reading when the signal comes.
+    let order = synthetic_corpus(&corpus, 6, 3000);
     let index = dir.path().join("index");
     let path = corpus.to_str().unwrap();
     let logs = dir.path().join("logs");
