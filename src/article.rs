@@ -98,7 +98,19 @@ impl Date {
         Date::new(i32::try_from(year).ok()?, month as u32, day as u32)
     }
 
-    /// Parses exactly `YYYY-MM-DD`.
+    /// Parses exactly `YYYY-MM-DD` (a real date; other spellings are the extractor's
+    /// and the query language's business).
+    ///
+    /// ```
+    /// use baoku::Date;
+    ///
+    /// let date = Date::parse_iso("2022-05-17").unwrap();
+    /// assert_eq!((date.year(), date.month(), date.day()), (2022, 5, 17));
+    /// assert_eq!(date.to_string(), "2022-05-17");
+    /// assert_eq!(Date::from_days_since_epoch(date.days_since_epoch()), Some(date));
+    /// assert!(Date::parse_iso("2022-02-30").is_none());
+    /// assert!(Date::parse_iso("2022/05/17").is_none());
+    /// ```
     pub fn parse_iso(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {

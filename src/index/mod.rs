@@ -10,13 +10,15 @@ mod check;
 #[cfg(feature = "fault-injection")]
 mod faults;
 mod lock;
+mod rebuild;
 mod stats;
 mod version;
 mod writer;
 
 pub use check::{check_index, CheckReport, Damage};
-pub(crate) use lock::WriterLock;
+use lock::WriterLock;
 pub use lock::LOCK_FILE;
+pub use rebuild::Built;
 pub use stats::{SourceCount, Stats};
 pub use version::IndexVersion;
 pub use writer::{ArchiveWriter, Upsert, WriterOptions, DEFAULT_WRITER_MEMORY};
@@ -72,6 +74,23 @@ fn open_directory(dir: &Path) -> tantivy::Result<Box<dyn tantivy::Directory>> {
 
 impl Archive {
     /// Opens the archive in `dir`, checking that it is a baoku index of this version.
+    ///
+    /// A folder that holds no index is [`Error::IndexMissing`]; one that holds
+    /// something else, [`Error::NotAnIndex`]; an index of another schema version names
+    /// the `baoku index --rebuild` that upgrades it.
+    ///
+    /// ```
+    /// use baoku::{Archive, Error};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let missing = Archive::open(dir.path().join("nothing here"));
+    /// assert!(matches!(missing, Err(Error::IndexMissing { .. })));
+    ///
+    /// Archive::create(dir.path().join("archive"))?;
+    /// let archive = Archive::open(dir.path().join("archive"))?;
+    /// assert_eq!(archive.num_articles(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
         let dir = dir.as_ref();
         if !dir.is_dir() || is_empty_dir(dir)? {
@@ -181,7 +200,27 @@ impl Archive {
         self.searcher().num_docs()
     }
 
-    /// Fetches one article by id.
+    /// Fetches one article by id (as search hits and `baoku search` give it).
+    ///
+    /// ```
+    /// use baoku::{Archive, Article};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let archive = Archive::create(dir.path())?;
+    /// let mut writer = archive.writer()?;
+    /// writer.upsert(&Article {
+    ///     id: "jl-2022-05-17".into(),
+    ///     title: Some("在新起点上接续奋斗".into()),
+    ///     body: "全省脱贫地区农民收入达到12906元。".into(),
+    ///     ..Article::default()
+    /// })?;
+    /// writer.commit()?;
+    /// archive.reload()?;
+    /// let article = archive.get("jl-2022-05-17")?.expect("stored");
+    /// assert_eq!(article.title.as_deref(), Some("在新起点上接续奋斗"));
+    /// assert!(archive.get("no-such-id")?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, id: &str) -> Result<Option<Article>> {
         let searcher = self.searcher();
         let schema = self.schema();
@@ -204,6 +243,17 @@ impl Archive {
 
     /// Starts writing: at most one writer per archive at a time (tantivy holds a lock
     /// file, so a second process gets an error rather than a corrupt index).
+    ///
+    /// ```
+    /// use baoku::{Archive, Error};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let archive = Archive::create(dir.path())?;
+    /// let _writer = archive.writer()?;
+    /// // A second writer, here or in another process, is refused while one is open.
+    /// assert!(matches!(archive.writer(), Err(Error::IndexInUse { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn writer(&self) -> Result<ArchiveWriter> {
         ArchiveWriter::new(self.clone(), WriterOptions::default())
     }
@@ -234,7 +284,7 @@ fn create_files(dir: &Path) -> Result<()> {
 }
 
 /// A hidden folder beside `dir`, named after it, this process and `purpose`.
-pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
+fn sibling(dir: &Path, purpose: &str) -> PathBuf {
     let (parent, name) = parent_and_name(dir);
     parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
 }
@@ -243,7 +293,7 @@ pub(crate) fn sibling(dir: &Path, purpose: &str) -> PathBuf {
 /// `dir` left behind when their process was killed (`.NAME.rebuild-PID`,
 /// `.NAME.creating-PID`, `.NAME.old-PID`), once that process is gone. Best effort:
 /// a folder that cannot be removed is left.
-pub(crate) fn remove_leftovers(dir: &Path) {
+fn remove_leftovers(dir: &Path) {
     let (parent, name) = parent_and_name(dir);
     let Ok(entries) = std::fs::read_dir(&parent) else {
         return;
@@ -282,7 +332,7 @@ fn parent_and_name(dir: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-pub(crate) fn is_empty_dir(dir: &Path) -> Result<bool> {
+fn is_empty_dir(dir: &Path) -> Result<bool> {
     let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     Ok(entries.next().is_none())
 }

@@ -16,11 +16,9 @@ mod pipeline;
 pub use crate::source::{Problem, ProblemKind};
 pub use manifest::{InputState, Manifest};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract::ExtractOptions;
-use crate::index::{
-    is_empty_dir, remove_leftovers, sibling, Archive, IndexVersion, WriterLock, WriterOptions,
-};
+use crate::index::{Archive, Built, WriterOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -143,65 +141,21 @@ pub fn index_paths(
     pipeline::run(archive, paths, options, progress)
 }
 
-/// Builds a new archive from `paths` beside `dir`, then puts it in place of `dir`.
-///
-/// The old archive stays searchable, untouched, until the new one is complete; if the
-/// run fails, the old one is kept and the partial new one removed. This is also how an
-/// archive built by another baoku version is upgraded. `dir` must be a baoku archive,
-/// empty, or absent: any other folder is refused rather than replaced. An interrupted
-/// rebuild ([`Progress::interrupted`]) is abandoned, and `dir` left as it was.
+/// Builds a new archive from `paths` beside `dir`, then puts it in place of `dir`
+/// ([`Archive::rebuild`]: the old one stays searchable and whole until the new one is
+/// complete, and is kept if the run fails). An interrupted rebuild
+/// ([`Progress::interrupted`]) is abandoned, and `dir` left as it was.
 pub fn rebuild_index(
     dir: &Path,
     paths: &[PathBuf],
     options: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<IndexReport> {
-    let existing = if dir.exists() {
-        IndexVersion::read(dir)?
-    } else {
-        None
-    };
-    if dir.exists() && existing.is_none() && !is_empty_dir(dir)? {
-        return Err(Error::NotAnIndex {
-            path: dir.to_path_buf(),
-        });
-    }
-    // The old index is held for the whole rebuild: a writer that came in meanwhile
-    // would lose its work when the new index is put in place.
-    let _lock = match existing {
-        Some(_) => {
-            let lock = WriterLock::acquire(dir)?;
-            remove_leftovers(dir);
-            Some(lock)
-        }
-        None => None,
-    };
-    let fresh = sibling(dir, "rebuild");
-    if fresh.exists() {
-        std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
-    }
-    let built =
-        Archive::create(&fresh).and_then(|archive| index_paths(&archive, paths, options, progress));
-    let report = match built {
-        Ok(report) if report.interrupted => {
-            // Half an archive must not replace a whole one.
-            let _ = std::fs::remove_dir_all(&fresh);
-            return Ok(report);
-        }
-        Ok(report) => report,
-        Err(error) => {
-            // Best effort: the error that stopped the rebuild is the one to report.
-            let _ = std::fs::remove_dir_all(&fresh);
-            return Err(error);
-        }
-    };
-    if dir.exists() {
-        let old = sibling(dir, "old");
-        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
-        std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-    } else {
-        std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
-    }
-    Ok(report)
+    Archive::rebuild(dir, |fresh| {
+        let report = index_paths(fresh, paths, options, progress)?;
+        Ok(match report.interrupted {
+            true => Built::Abandoned(report),
+            false => Built::Complete(report),
+        })
+    })
 }
