@@ -12,7 +12,7 @@
 //! they show. Highlight ranges are `[start, end)` in characters of the returned text,
 //! sorted, and merged when they touch. Nothing in here can panic on any input.
 
-use crate::analyze::{is_cjk, is_word_char, normalize_chars, normalize_str};
+use crate::analyze::{is_cjk, is_word_char, normalize_chars, normalize_str, query_words};
 use serde::{Deserialize, Serialize};
 
 /// The fragment lengths, in characters, that `baoku search --snippet-chars` and the
@@ -130,7 +130,16 @@ struct Match {
 #[derive(Debug, Clone)]
 pub struct Highlighter {
     needles: Vec<Needle>,
+    /// The whole query, normalised, when matches may grow to the text's whole words,
+    /// and the words never grown over.
+    query: Option<(String, WordTest)>,
 }
+
+/// Whether a word is one that highlights never grow over.
+type WordTest = fn(&str) -> bool;
+
+/// How far around a match the text is cut into words to find the word it lies in.
+const WORD_CONTEXT: usize = 8;
 
 impl Highlighter {
     /// A highlighter for these query words or phrases (as typed or normalised).
@@ -140,7 +149,79 @@ impl Highlighter {
                 .iter()
                 .filter_map(|t| Needle::new(t.as_ref()))
                 .collect(),
+            query: None,
         }
+    }
+
+    /// Marks whole words: a match that is part of a name or word the text writes
+    /// whole is widened to it, word by word of the text, as long as the query holds
+    /// the widened text — a question about 林郑月娥 whose words matched only 郑月
+    /// marks 林鄭月娥, not 林【鄭月】娥 — and never over a word for which `skip` is
+    /// true (the query's function words: 收入 stays 收入 in 收入是多少). A word
+    /// inside a longer one the query does not hold stays as it is (大桥 in 长江大桥).
+    ///
+    /// ```
+    /// use baoku::snippet::Highlighter;
+    ///
+    /// let text = "行政長官林鄭月娥今日宣布";
+    /// let plain = Highlighter::new(&["郑月"]);
+    /// assert_eq!(plain.highlight(text), vec![[5, 7]]);
+    /// let whole = Highlighter::new(&["郑月"]).whole_words("林郑月娥宣布了什么", |_| false);
+    /// assert_eq!(whole.highlight(text), vec![[4, 8]]);
+    /// ```
+    pub fn whole_words(mut self, query: &str, skip: fn(&str) -> bool) -> Highlighter {
+        self.query = Some((normalize_str(query), skip));
+        self
+    }
+
+    /// The normalised range `[start, end)` widened to the text's words around it
+    /// that the query holds with it.
+    fn widened(&self, text: &[char], start: usize, end: usize) -> (usize, usize) {
+        let Some((query, skip)) = &self.query else {
+            return (start, end);
+        };
+        let holds =
+            |from: usize, to: usize| query.contains(&text[from..to].iter().collect::<String>());
+        // Cheap test first: could one more character on either side be the query's?
+        let left = start > 0 && is_cjk(text[start - 1]) && holds(start - 1, end);
+        let right = end < text.len() && is_cjk(text[end]) && holds(start, end + 1);
+        if !left && !right {
+            return (start, end);
+        }
+        let from = start.saturating_sub(WORD_CONTEXT);
+        let to = (end + WORD_CONTEXT).min(text.len());
+        let window: String = text[from..to].iter().collect();
+        let words: Vec<(usize, usize, String)> = query_words(&window)
+            .into_iter()
+            .map(|(at, word)| (from + at, from + at + word.chars().count(), word))
+            .collect();
+        let (mut a, mut b) = (start, end);
+        // The words the match lies in.
+        let (mut wa, mut wb) = (start, end);
+        for (s, e, _) in &words {
+            if *s < end && *e > start {
+                wa = wa.min(*s);
+                wb = wb.max(*e);
+            }
+        }
+        if (wa, wb) != (a, b) && holds(wa, wb) {
+            (a, b) = (wa, wb);
+        }
+        // Then whole neighbouring words, while the query holds them too.
+        loop {
+            let before = words
+                .iter()
+                .find(|(_, e, w)| *e == a && !skip(w) && is_cjk(text[a - 1]));
+            let after = words
+                .iter()
+                .find(|(s, _, w)| *s == b && !skip(w) && is_cjk(text[b]));
+            match (before, after) {
+                (Some((s, _, _)), _) if holds(*s, b) => a = *s,
+                (_, Some((_, e, _))) if holds(a, *e) => b = *e,
+                _ => break,
+            }
+        }
+        (a, b)
     }
 
     /// Character ranges of `text` where the query words occur, merged where they
@@ -170,7 +251,8 @@ impl Highlighter {
             let first = needle.pieces[0].1[0];
             for at in 0..norm_chars.len() {
                 if norm_chars[at] == first && needle.matches_at(norm_chars, at) {
-                    let (start, end) = normalized.original_range(at, at + needle.span());
+                    let (from, to) = self.widened(norm_chars, at, at + needle.span());
+                    let (start, end) = normalized.original_range(from, to);
                     if start < end {
                         matches.push(Match {
                             start,

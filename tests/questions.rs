@@ -8,7 +8,7 @@ mod support;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::{baoku, sample_corpus, stderr, stdout};
+use support::{baoku, chars_of, hit_ids, sample_corpus, stderr, stdout, titles};
 
 const FILLER: &str =
     "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
@@ -27,6 +27,11 @@ fn extra_articles() -> String {
                "body": format!("黄河保护取得进展。{FILLER}{FILLER}{FILLER}湿地。")}),
         json!({"id": "reverse", "title": "生态保护简讯三", "date": "2020-06-03", "source": "测试报",
                "body": format!("湿地与黄河相连。{FILLER}")}),
+        // A name in traditional characters, and its halves as words of another text.
+        json!({"id": "name-whole", "title": "特首宣布新措施", "date": "2021-05-04", "source": "測試報",
+               "body": format!("行政長官林鄭月娥今日宣布，政府將推出新的防疫措施。{FILLER}")}),
+        json!({"id": "name-halves", "title": "人名简讯", "date": "2021-05-05", "source": "测试报",
+               "body": format!("郑月是一个人名，月娥也是。长江大桥今日通车。{FILLER}")}),
     ];
     records.iter().map(|r| format!("{r}\n")).collect()
 }
@@ -63,39 +68,12 @@ fn search(args: &[&str]) -> (Value, i32) {
     (serde_json::from_slice(&output.stdout).unwrap(), code)
 }
 
-fn titles(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["title"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-fn ids(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn notes(results: &Value) -> Vec<String> {
     results["notes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| n.as_str().unwrap().to_string())
-        .collect()
-}
-
-/// The characters of `text` a `[start, end)` range covers.
-fn chars_of(text: &str, range: &Value) -> String {
-    let (a, b) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
-    text.chars()
-        .skip(a as usize)
-        .take((b - a) as usize)
         .collect()
 }
 
@@ -217,15 +195,15 @@ fn words_are_taken_as_typed_on_the_command_line() {
     let (apart, _) = search(&["乡村振兴", "收入"]);
     let (together, _) = search(&["乡村振兴 收入"]);
     assert_eq!(apart["query"], "乡村振兴 收入");
-    assert_eq!(ids(&apart), ids(&together));
+    assert_eq!(hit_ids(&apart), hit_ids(&together));
     assert!(apart["total"].as_u64().unwrap() >= 3);
     // A word with a leading dash after the first word excludes it, and flags after it
     // still work.
     let (both, _) = search(&["台风"]);
     let (without, _) = search(&["台风", "-演习", "--limit", "5"]);
-    assert!(ids(&both).contains(&"typhoon-drill".to_string()));
-    assert!(!ids(&without).contains(&"typhoon-drill".to_string()));
-    assert!(ids(&without).contains(&"typhoon-landfall".to_string()));
+    assert!(hit_ids(&both).contains(&"typhoon-drill".to_string()));
+    assert!(!hit_ids(&without).contains(&"typhoon-drill".to_string()));
+    assert!(hit_ids(&without).contains(&"typhoon-landfall".to_string()));
     assert_eq!(without["query"], "台风 -演习");
     // Flags before the words, and an exclusion no flag could be spelt like.
     let output = baoku(index())
@@ -233,7 +211,7 @@ fn words_are_taken_as_typed_on_the_command_line() {
         .output()
         .unwrap();
     let first: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(ids(&first), ["typhoon-landfall"]);
+    assert_eq!(hit_ids(&first), ["typhoon-landfall"]);
     // The same exclusion in --batch.
     let dir = tempfile::tempdir().unwrap();
     let batch = dir.path().join("queries.txt");
@@ -253,7 +231,7 @@ fn words_are_taken_as_typed_on_the_command_line() {
 fn near_finds_words_within_a_distance_in_either_order() {
     let found = |query: &str| {
         // The three share most of their text: reprints of each other, shown apart.
-        let mut found = ids(&search(&[query, "--no-collapse"]).0);
+        let mut found = hit_ids(&search(&[query, "--no-collapse"]).0);
         found.retain(|id| ["near", "far", "reverse"].contains(&id.as_str()));
         found.sort();
         found
@@ -280,6 +258,56 @@ fn near_finds_words_within_a_distance_in_either_order() {
     assert!(marked.iter().any(|m| m.contains("产值")), "{marked:?}");
 }
 
+/// Every highlighted piece of every hit's title and snippets.
+fn highlighted(results: &Value) -> Vec<(String, String)> {
+    let mut pieces = Vec::new();
+    for hit in results["hits"].as_array().unwrap() {
+        let id = hit["id"].as_str().unwrap().to_string();
+        for snippet in hit["snippets"].as_array().unwrap() {
+            let text = snippet["text"].as_str().unwrap();
+            for range in snippet["highlights"].as_array().unwrap() {
+                pieces.push((id.clone(), chars_of(text, range)));
+            }
+        }
+    }
+    pieces
+}
+
+#[test]
+fn a_name_is_highlighted_whole_never_in_halves() {
+    // The question's words may match only part of a name (郑月); the highlight takes
+    // the whole name the text writes, 林鄭月娥, not 林【鄭月】娥.
+    for question in ["林郑月娥宣布了什么", "林鄭月娥宣佈了甚麼？", "谁是林郑月娥"]
+    {
+        let (results, _) = search(&[question]);
+        let pieces = highlighted(&results);
+        let on_name: Vec<&str> = pieces
+            .iter()
+            .filter(|(id, _)| id == "name-whole")
+            .map(|(_, p)| p.as_str())
+            .collect();
+        assert!(on_name.contains(&"林鄭月娥"), "{question}: {pieces:?}");
+        assert!(
+            on_name
+                .iter()
+                .all(|p| !p.contains('鄭') || p.contains("林鄭月娥")),
+            "{question}: half a name marked: {pieces:?}"
+        );
+    }
+    // Where the text has the halves as words of their own, they stay as they are,
+    // and a word inside a longer one the query does not hold is not widened.
+    let (results, _) = search(&["郑月 大桥"]);
+    let pieces = highlighted(&results);
+    assert!(
+        pieces.contains(&("name-halves".into(), "郑月".into())),
+        "{pieces:?}"
+    );
+    assert!(
+        pieces.contains(&("name-halves".into(), "大桥".into())),
+        "{pieces:?}"
+    );
+}
+
 #[test]
 fn few_exact_matches_are_followed_by_partial_ones() {
     // One article holds 黄河湿地 as a phrase; others hold 黄河 or 湿地 alone.
@@ -293,7 +321,7 @@ fn few_exact_matches_are_followed_by_partial_ones() {
     assert!(hits[1..].iter().all(|h| h["partial"] == true));
     // Sorted by date, only the exact matches.
     let (dated, _) = search(&["黄河湿地", "--sort", "date"]);
-    assert_eq!(ids(&dated), ["near"]);
+    assert_eq!(hit_ids(&dated), ["near"]);
     // The terminal says where the partial ones begin.
     let text = stdout(
         &baoku(index())

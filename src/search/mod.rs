@@ -145,6 +145,7 @@ impl Archive {
                     .map(|t| t.normalized.as_str())
                     .collect::<Vec<_>>(),
             )
+            .whole_words(&request.query, relaxed::is_function_word)
         };
         let highlighter = highlighter_of(&highlight_terms);
         // A partial hit holds only some of the words: its own, as the relaxed answer found them.

@@ -303,8 +303,6 @@ fn trim_particles(start: usize, word: String) -> (usize, String) {
     (start, chars.into_iter().collect())
 }
 
-/// The relaxed answer: the best candidates re-ranked (best first), how many articles
-
 #[cfg(test)]
 mod tests {
     use super::*;

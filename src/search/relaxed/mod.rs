@@ -89,6 +89,7 @@ impl Default for RankParams {
     }
 }
 
+/// The relaxed answer: the best candidates re-ranked (best first), how many articles
 /// match, and their facet counts when asked.
 pub(super) struct Answer {
     pub collected: Collected,
