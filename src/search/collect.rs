@@ -161,7 +161,8 @@ pub fn month_of_day(day: i32) -> i32 {
         .map_or(0, |d| d.year() * 12 + d.month() as i32 - 1)
 }
 
-/// The facet counts of collected matches: sources most first, months in order.
+/// The facet counts of collected matches: sources most first, months newest first (a
+/// list to choose from, as news is looked for; undated last).
 pub fn facets_of(collected: &Collected) -> Facets {
     let mut source: Vec<FacetCount> = collected
         .sources
@@ -179,7 +180,7 @@ pub fn facets_of(collected: &Collected) -> Facets {
     });
     let mut months: Vec<(Option<i32>, u64)> =
         collected.months.iter().map(|(m, c)| (*m, *c)).collect();
-    months.sort_by_key(|(m, _)| (m.is_none(), *m));
+    months.sort_by_key(|(m, _)| (m.is_none(), std::cmp::Reverse(*m)));
     let month = months
         .into_iter()
         .map(|(m, count)| FacetCount {

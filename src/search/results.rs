@@ -45,7 +45,8 @@ pub struct SearchResults {
 pub struct Facets {
     /// By source, most first; `null` counts articles without a source. Sums to `total`.
     pub source: Vec<FacetCount>,
-    /// By month (`2022-05`), in order; `null` counts undated articles. Sums to `total`.
+    /// By month (`2022-05`), newest first; `null` (undated articles) last. Sums to
+    /// `total`.
     pub month: Vec<FacetCount>,
 }
 

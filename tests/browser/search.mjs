@@ -111,6 +111,21 @@ try {
   check(/找到 \d+ 篇文章/.test(summary), "the summary gives the count", summary);
   await page.screenshot({ path: join(shots, "results-desktop.png"), fullPage: true });
 
+  step = "month facets, newest first as the API gives them";
+  const shownMonths = await page.$$eval("#facet-month button.facet .name", (nodes) => nodes.map((n) => n.textContent.trim()));
+  const apiMonths = await page.evaluate(async () => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    const q = new URL(location.href).searchParams.get("q");
+    const answer = await (await fetch(`/api/search?facets=true&limit=0&q=${encodeURIComponent(q)}`, { headers })).json();
+    return answer.facets.month.map((m) => m.value);
+  });
+  const asShown = apiMonths.slice(0, shownMonths.length).map((v) => (v ? v.replace(/^(\d{4})-(\d{2})$/, "$1年$2月") : "（无日期）"));
+  check(JSON.stringify(asShown) === JSON.stringify(shownMonths), "the page lists months in the API's order", { shownMonths, apiMonths });
+  const dated = apiMonths.filter((v) => v !== null);
+  check(dated.length > 1 && dated.every((v, i) => i === 0 || dated[i - 1] > v), "months newest first", apiMonths);
+
   step = "filter by a source facet";
   const facet = page.locator("#facet-source button.facet").first();
   const source = (await facet.locator(".name").textContent()).trim();
@@ -141,9 +156,20 @@ try {
     return dates.length > 0 && dates.every((d) => d.startsWith(m));
   }, month);
   const filtered = await page.$$eval("#hits .hit .title", (nodes) => nodes.map((n) => n.textContent));
+  const filteredAddress = page.url();
   const chips = await page.$$eval(".chip", (nodes) => nodes.map((n) => n.textContent));
   check(chips.some((c) => c.includes(source)) && chips.some((c) => c.includes(month)),
     "the active filters are shown", chips);
+
+  step = "open-ended date ranges read as such";
+  for (const [params, said] of [["since=2021", "2021 起"], ["until=2021", "至 2021"], ["since=2021&until=2022-06", "2021 至 2022-06"]]) {
+    await page.goto(`${base}?q=${encodeURIComponent("中国")}&${params}`);
+    await page.waitForSelector("#summary .chip");
+    const dateChips = await page.$$eval(".chip", (nodes) => nodes.map((n) => n.textContent));
+    check(dateChips.some((c) => c.includes(`日期：${said}`)), `the chip of ${params} says ${said}`, dateChips);
+  }
+  await page.goto(filteredAddress);
+  await page.waitForSelector("#hits .hit");
 
   step = "reload the shared address";
   const shared = page.url();
@@ -204,6 +230,7 @@ try {
   await page.waitForSelector("#hits li.hit");
   const pasted = await page.textContent("#summary");
   check(/按普通文字处理/.test(pasted), "an unclosed quote is searched, with a note", pasted);
+  check(/引号 " 没有配对/.test(pasted) && !/never closed/.test(pasted), "the note is in Chinese", pasted);
 
   step = "a bad query explains itself";
   const before = problems.length;
@@ -214,6 +241,16 @@ try {
     ...problems.slice(before).filter((p) => !/status of 400/.test(p)));
   const error = await page.textContent("#status");
   check(/title/.test(error), "a misspelt field is reported", error);
+  check(/不是可用的字段/.test(error) && !/unknown|did you mean/.test(error), "in Chinese", error);
+  check(/unknown field/.test(await page.getAttribute("#status", "title")), "the engine's words in the tooltip");
+
+  step = "original addresses are shown decoded";
+  const decoded = await page.evaluate(() => [
+    readableUrl("https://news.example.cn/%E7%A4%BA%E5%A8%81/a%20b.html?q=%E5%8F%B0%E9%A3%8E"),
+    readableUrl("https://news.example.cn/%E7%A4%BA%ZZ"),
+  ]);
+  check(decoded[0] === "https://news.example.cn/示威/a b.html?q=台风", "percent-escapes of text are decoded", decoded);
+  check(decoded[1] === "https://news.example.cn/%E7%A4%BA%ZZ", "a broken escape is shown as it is", decoded);
 
   if (token) {
     step = "the token stays out of the address and can be forgotten";

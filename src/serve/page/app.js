@@ -129,9 +129,10 @@ function show(view) {
   for (const [name, node] of Object.entries(views)) node.hidden = name !== view;
 }
 
-function setStatus(message, kind = "") {
+function setStatus(message, kind = "", detail = "") {
   const status = $("status");
   status.textContent = message;
+  status.title = detail;
   status.className = `status ${kind}`.trim();
 }
 
@@ -186,6 +187,56 @@ $("forget").addEventListener("click", () => {
   storeToken("");
   render();
 });
+
+// ---- messages --------------------------------------------------------------------
+// The engine's messages are the command line's, in English; the page says each in
+// Chinese. One line per message shape of src/search/query (lex.rs, parse.rs),
+// src/search/mod.rs and src/serve/api.rs; a message of a shape not listed is shown
+// by its kind alone, with the English in its tooltip.
+const FIELD_NAMES = { title: "标题", body: "正文", source: "来源", author: "作者", date: "日期" };
+const PARAM_NAMES = {
+  q: "查询", since: "起始日期", until: "截止日期", source: "来源", author: "作者",
+  sort: "排序", limit: "每页条数", offset: "起始位置",
+};
+const fieldName = (f) => (FIELD_NAMES[f] ? `${f}:（${FIELD_NAMES[f]}）` : `${f}:`);
+const at = (n) => `第 ${n} 个字处`;
+const MESSAGES = [
+  [/^unknown field (.+?): \(did you mean (\w+):\? fields are .+\) at character (\d+)$/,
+    (m) => `${at(m[3])}的“${m[1]}:”不是可用的字段，是不是想写 ${fieldName(m[2])}？`],
+  [/^date:(.*?) — .*; at character (\d+)$/,
+    (m) => `${at(m[2])}的日期“${m[1]}”无法识别；可写作 2022、2022-05、2022-05-17 或 2022年5月17日。`],
+  [/^(\w+): needs a value at character (\d+)$/, (m) => `${at(m[2])}的 ${fieldName(m[1])} 后面缺少要查找的内容。`],
+  [/^(\w+): has nothing to search for at character (\d+)$/,
+    (m) => `${at(m[2])}的 ${fieldName(m[1])} 后面没有可查找的文字。`],
+  [/^source: needs an outlet name( at character (\d+))?$/, () => "“source:”（来源）后面缺少媒体名称。"],
+  [/^author .*: no name given$/, () => "作者筛选中没有姓名。"],
+  [/^the quote (.) at character (\d+) is never closed; read as plain text$/,
+    (m) => `${at(m[2])}的引号 ${m[1]} 没有配对，已按普通文字处理。`],
+  [/^the distance (\d+) at character (\d+) is more than (\d+); \d+ characters used$/,
+    (m) => `${at(m[2])}的距离 ${m[1]} 超过上限，已按 ${m[3]} 个字计算。`],
+  [/^(.+?): at character (\d+) is not a field \(fields are .+\); searched as text$/,
+    (m) => `${at(m[2])}的“${m[1]}:”不是字段，已按普通文字查找。`],
+  [/^NEAR at character (\d+) joins words and quoted phrases only; read as AND$/,
+    (m) => `${at(m[1])}的 NEAR 只能连接词语或引号中的短语，已按“同时包含”处理。`],
+  [/^(OR|NOT|NEAR\/\d+|it) at character (\d+) .*; left out$/,
+    (m) => `${at(m[2])}的 ${m[1] === "it" ? "符号" : m[1]} 用不上，已略去。`],
+  [/^source "(.*)" is no outlet of the archive( \(exactly so named\))?; the largest are: (.*)$/,
+    (m) => `档案中没有${m[2] ? "名称完全相同的" : ""}来源“${m[1]}”；文章最多的来源：${m[3].replace(/, /g, "、")}。`],
+  [/^(\d+) articles match without the filter on (.+); none within it$/,
+    (m) => `去掉筛选条件（${m[2].replace(/^source "(.*)"$/, "来源“$1”").replace(/^dates (from |before )?/, "日期 $1")}）后有 ${m[1]} 篇文章，筛选后没有。`],
+  [/^(\w+)=(.*?): (.+)$/, (m) => `${PARAM_NAMES[m[1]] || m[1]}“${m[2]}”无效。`],
+  [/^unknown parameter|^parameter .* given twice|^missing parameter/, () => "请求的参数有误。"],
+];
+
+/** A message of the engine in the page's language. */
+function inChinese(message) {
+  const text = String(message).replace(/^q: /, "");
+  for (const [pattern, say] of MESSAGES) {
+    const m = text.match(pattern);
+    if (m) return say(m);
+  }
+  return "查询无法理解。";
+}
 
 async function getJson(path) {
   let response;
@@ -281,7 +332,7 @@ async function renderSearch(state, mine) {
     if (mine !== generation || error.status === 401) return;
     show("results");
     clearResults();
-    setStatus(error.status === 400 ? `无法搜索：${error.message}` : `出错了：${error.message}`, "error");
+    setStatus(error.status === 400 ? `无法搜索：${inChinese(error.message)}` : `出错了：${error.message}`, "error", error.message);
     return;
   }
   if (mine !== generation) return;
@@ -320,13 +371,8 @@ function drawSummary(state, results, offset) {
     if (results.mode === "relaxed") {
       summary.append(el("span", { class: "relaxed", text: "没有包含全部词语的文章；以下文章包含其中最多的词语。" }));
     }
-    if (results.notes && results.notes.length) {
-      // The notes say, in English, which marks were read as plain text.
-      summary.append(el("span", {
-        class: "relaxed",
-        title: results.notes.join("\n"),
-        text: "查询中的部分引号、括号或符号已按普通文字处理。",
-      }));
+    for (const note of results.notes || []) {
+      summary.append(el("span", { class: "relaxed note", title: note, text: inChinese(note) }));
     }
   }
   const chips = el("span", { class: "chips" });
@@ -343,7 +389,10 @@ function drawSummary(state, results, offset) {
   if (key(state, "source")) chip(`来源：${state.source}`, ["source"]);
   if (key(state, "author")) chip(`作者：${state.author}`, ["author"]);
   if (key(state, "since") || key(state, "until")) {
-    chip(`日期：${state.since || "…"} 至 ${state.until || "…"}`, ["since", "until"]);
+    const range = !key(state, "until") ? `${state.since} 起`
+      : !key(state, "since") ? `至 ${state.until}`
+        : state.since === state.until ? state.since : `${state.since} 至 ${state.until}`;
+    chip(`日期：${range}`, ["since", "until"]);
   }
   if (chips.childElementCount) summary.append(chips);
 }
@@ -445,12 +494,9 @@ function drawFacets(state, facets) {
     { none: "（未注明来源）", value: (v) => v },
     (value) => go({ ...withoutKeys(state, ["source"]), ...(value ? { source: value } : {}), page: 1 }),
   );
-  // Newest month first, the way people look for news.
-  const months = [...facets.month].sort((a, b) =>
-    a.value === null ? 1 : b.value === null ? -1 : b.value.localeCompare(a.value));
   facetList(
     "facet-month",
-    months,
+    facets.month,
     (value) => state.since === value && state.until === value,
     { none: "（无日期）", value: (v) => v.replace(/^(\d{4})-(\d{2})$/, "$1年$2月") },
     (value) => go({
@@ -517,9 +563,18 @@ async function renderArticle(state, mine) {
     if (text) body.append(el("p", { text }));
   }
   if (article.url && /^https?:\/\//i.test(article.url)) {
-    $("a-url").append("原文：", el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: article.url }));
+    $("a-url").append("原文：", el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: readableUrl(article.url) }));
   }
   window.scrollTo(0, 0);
+}
+
+/** An address as people read it: percent-escapes decoded where they spell text. */
+function readableUrl(url) {
+  try {
+    return decodeURI(url);
+  } catch (error) {
+    return url; // not valid UTF-8 escapes: shown as it is
+  }
 }
 
 // ---- input ---------------------------------------------------------------------
