@@ -1,91 +1,19 @@
 //! The `baoku` binary end to end: index `sample_corpus/`, search it, decode the JSON,
 //! and check what a user would see — titles, dates, and highlights on the query words.
 
+mod support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
-
-fn baoku() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
-    command.env_remove("BAOKU_INDEX").env_remove("NO_COLOR");
-    command
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// An index of `sample_corpus/`, built once for the tests that only read it.
-fn shared_index() -> &'static Path {
-    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_dir, index) = INDEX.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("index");
-        let output = baoku()
-            .arg("--index")
-            .arg(&index)
-            .arg("index")
-            .arg(corpus())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr(&output));
-        (dir, index)
-    });
-    index
-}
-
-fn search_json(index: &Path, args: &[&str]) -> (Value, i32) {
-    let output = baoku()
-        .arg("--index")
-        .arg(index)
-        .arg("search")
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
-    let code = output.status.code().unwrap();
-    assert!(code == 0 || code == 1, "exit {code}: {}", stderr(&output));
-    let text = stdout(&output);
-    assert_eq!(text.lines().count(), 1, "exactly one JSON document: {text}");
-    (serde_json::from_str(&text).expect("valid JSON"), code)
-}
+use std::path::Path;
+use support::{
+    baoku_command, chars_of, exact_hits, sample_corpus, sample_index, search_json, stderr, stdout,
+    titles,
+};
 
 /// The document of `baoku search --json ARGS` with only the hits that match as
 /// written (the partial ones that follow a short list are tested in questions.rs).
 fn search(args: &[&str]) -> Value {
-    let mut results = search_json(shared_index(), args).0;
-    if let Some(hits) = results["hits"].as_array_mut() {
-        hits.retain(|h| h["partial"] == false);
-    }
-    results
-}
-
-fn titles(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["title"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-/// Characters of `text` in `[start, end)`.
-fn chars_of(text: &str, range: &Value) -> String {
-    let start = range[0].as_u64().unwrap() as usize;
-    let end = range[1].as_u64().unwrap() as usize;
-    assert!(start < end, "empty range {range}");
-    let chars: Vec<char> = text.chars().collect();
-    assert!(end <= chars.len(), "range {range} outside {text:?}");
-    chars[start..end].iter().collect()
+    exact_hits(search_json(sample_index(), args).0)
 }
 
 /// Every highlight must cover query words and nothing else (after normalisation:
@@ -192,7 +120,7 @@ fn unspaced_runs_are_phrases() {
     assert_eq!(titles(&fungus), ["在新起点上接续奋斗"]);
     // The same characters out of order are not the phrase: nothing matches as
     // written, and the relaxed answer holds both words.
-    let (reordered, code) = search_json(shared_index(), &["年产值黑木耳"]);
+    let (reordered, code) = search_json(sample_index(), &["年产值黑木耳"]);
     assert_eq!((code, reordered["mode"].as_str()), (0, Some("relaxed")));
     assert_eq!(titles(&reordered)[0], "在新起点上接续奋斗");
 }
@@ -222,10 +150,10 @@ fn limit_and_offset_page_through_an_exact_total() {
 #[test]
 fn terminal_output_marks_words_with_colour_only() {
     let run = |extra: &[&str], no_color: bool| {
-        let mut command = baoku();
+        let mut command = baoku_command();
         command
             .arg("--index")
-            .arg(shared_index())
+            .arg(sample_index())
             .arg("search")
             .arg("黑木耳")
             .args(extra);
@@ -249,9 +177,9 @@ fn terminal_output_marks_words_with_colour_only() {
 
 #[test]
 fn no_match_exits_1_and_errors_exit_2_with_one_line() {
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
-        .arg(shared_index())
+        .arg(sample_index())
         .args(["search", "企鹅冰川"])
         .output()
         .unwrap();
@@ -259,9 +187,9 @@ fn no_match_exits_1_and_errors_exit_2_with_one_line() {
     assert!(stdout(&output).contains("No articles match"));
 
     for (query, message) in [("  ", "empty"), ("，，", "no letters")] {
-        let output = baoku()
+        let output = baoku_command()
             .arg("--index")
-            .arg(shared_index())
+            .arg(sample_index())
             .args(["search", query])
             .output()
             .unwrap();
@@ -275,7 +203,7 @@ fn no_match_exits_1_and_errors_exit_2_with_one_line() {
     }
 
     let missing = tempfile::tempdir().unwrap();
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(missing.path().join("nothing-here"))
         .args(["search", "收入"])
@@ -294,7 +222,7 @@ fn no_match_exits_1_and_errors_exit_2_with_one_line() {
     assert!(!wanted.exists(), "search must not create an index");
 
     // A path that is not there: said once, and no index is made for it.
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(&wanted)
         .args(["index", "/no/such/folder"])
@@ -312,11 +240,11 @@ fn reindexing_replaces_instead_of_duplicating() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let run = || {
-        baoku()
+        baoku_command()
             .arg("--index")
             .arg(&index)
             .arg("index")
-            .arg(corpus())
+            .arg(sample_corpus())
             .output()
             .unwrap()
     };
@@ -335,11 +263,11 @@ fn reindexing_replaces_instead_of_duplicating() {
     );
     assert!(summary.contains("24 articles in the index"), "{summary}");
     // --rebuild reads everything again into a fresh index.
-    let rebuilt = baoku()
+    let rebuilt = baoku_command()
         .arg("--index")
         .arg(&index)
         .args(["index", "--rebuild"])
-        .arg(corpus())
+        .arg(sample_corpus())
         .output()
         .unwrap();
     let summary = stderr(&rebuilt);
@@ -355,15 +283,15 @@ fn reindexing_replaces_instead_of_duplicating() {
 fn index_location_comes_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("from-env");
-    let seed = corpus().join("000_d3d1353f545500ab.txt");
-    let output = baoku()
+    let seed = sample_corpus().join("000_d3d1353f545500ab.txt");
+    let output = baoku_command()
         .env("BAOKU_INDEX", &index)
         .arg("index")
         .arg(&seed)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = baoku()
+    let output = baoku_command()
         .env("BAOKU_INDEX", &index)
         .args(["search", "--json", "孙翠翠"])
         .output()
@@ -378,7 +306,7 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
     let inputs = dir.path().join("inputs");
     std::fs::create_dir(&inputs).unwrap();
     std::fs::copy(
-        corpus().join("000_d3d1353f545500ab.txt"),
+        sample_corpus().join("000_d3d1353f545500ab.txt"),
         inputs.join("seed.txt"),
     )
     .unwrap();
@@ -386,7 +314,7 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
     std::fs::write(inputs.join("latin1.txt"), b"caf\xe9 \xff\xfe au lait").unwrap();
     std::fs::write(inputs.join("notes.pdf"), "%PDF").unwrap();
     let index = dir.path().join("index");
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(&index)
         .arg("index")
@@ -410,8 +338,8 @@ fn unreadable_inputs_are_reported_and_the_rest_indexed() {
 fn an_index_of_another_version_is_refused_until_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let seed = corpus().join("000_d3d1353f545500ab.txt");
-    assert!(baoku()
+    let seed = sample_corpus().join("000_d3d1353f545500ab.txt");
+    assert!(baoku_command()
         .arg("--index")
         .arg(&index)
         .arg("index")
@@ -425,7 +353,7 @@ fn an_index_of_another_version_is_refused_until_rebuilt() {
     version["analyzer_version"] = Value::from(0);
     std::fs::write(&version_file, version.to_string()).unwrap();
 
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(&index)
         .args(["search", "收入"])
@@ -438,7 +366,7 @@ fn an_index_of_another_version_is_refused_until_rebuilt() {
         "{err}"
     );
 
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(&index)
         .args(["index", "--rebuild"])
@@ -454,11 +382,11 @@ fn an_index_of_another_version_is_refused_until_rebuilt() {
 fn rebuild_refuses_to_replace_a_folder_that_is_not_an_index() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("thesis.docx"), "precious").unwrap();
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(dir.path())
         .args(["index", "--rebuild"])
-        .arg(corpus())
+        .arg(sample_corpus())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -468,10 +396,10 @@ fn rebuild_refuses_to_replace_a_folder_that_is_not_an_index() {
 
 #[test]
 fn extract_prints_what_the_indexer_stores() {
-    let output = baoku()
+    let output = baoku_command()
         .arg("extract")
-        .arg(corpus().join("000_d3d1353f545500ab.txt"))
-        .arg(corpus().join("010_sichuan_tea_income_gbk.txt"))
+        .arg(sample_corpus().join("000_d3d1353f545500ab.txt"))
+        .arg(sample_corpus().join("010_sichuan_tea_income_gbk.txt"))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -507,7 +435,7 @@ fn extract_prints_what_the_indexer_stores() {
     }
     assert_eq!(lines[1]["source"], "四川日报");
 
-    let output = baoku()
+    let output = baoku_command()
         .arg("extract")
         .arg("/no/such/file.txt")
         .output()
@@ -520,9 +448,9 @@ fn extract_prints_what_the_indexer_stores() {
 fn a_closed_pipe_ends_quietly() {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = baoku()
+    let mut child = baoku_command()
         .arg("--index")
-        .arg(shared_index())
+        .arg(sample_index())
         .args(["search", "收入", "--limit", "100"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -545,7 +473,7 @@ fn a_closed_pipe_ends_quietly() {
 }
 
 fn stats_json(index: &Path) -> Value {
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(index)
         .args(["stats", "--json"])
@@ -562,7 +490,7 @@ fn a_run_that_writes_most_of_the_archive_leaves_one_segment() {
     let extra = dir.path().join("extra");
     std::fs::create_dir(&extra).unwrap();
     let index_run = |path: &Path| {
-        let output = baoku()
+        let output = baoku_command()
             .arg("--index")
             .arg(&index)
             .args(["index", "--batch", "4"])
@@ -573,7 +501,7 @@ fn a_run_that_writes_most_of_the_archive_leaves_one_segment() {
     };
 
     // Committed every 4 articles: several segments, merged into one at the end.
-    index_run(&corpus());
+    index_run(&sample_corpus());
     let stats = stats_json(&index);
     let articles = stats["articles"].as_u64().unwrap();
     assert!(articles >= 20, "{stats}");
@@ -598,7 +526,7 @@ fn a_run_that_writes_most_of_the_archive_leaves_one_segment() {
 #[test]
 fn a_source_is_found_by_any_part_of_its_name_and_exactly_with_equals() {
     let sources = |args: &[&str]| -> Vec<String> {
-        let (results, _) = search_json(shared_index(), args);
+        let (results, _) = search_json(sample_index(), args);
         let mut found: Vec<String> = results["hits"]
             .as_array()
             .unwrap()
@@ -626,7 +554,7 @@ fn a_source_is_found_by_any_part_of_its_name_and_exactly_with_equals() {
     // Traditional and full-width spellings of a name find it too.
     assert_eq!(sources(&["--source", "中央社"]), ["中央社"]);
     // A name no outlet has: nothing, and a note naming the largest outlets.
-    let (none, code) = search_json(shared_index(), &["收入", "--source", "=人民日报"]);
+    let (none, code) = search_json(sample_index(), &["收入", "--source", "=人民日报"]);
     assert_eq!(code, 1);
     let note = none["notes"][0].as_str().unwrap();
     assert!(
@@ -637,7 +565,7 @@ fn a_source_is_found_by_any_part_of_its_name_and_exactly_with_equals() {
 
 #[test]
 fn filters_alone_list_articles_newest_first() {
-    let (results, code) = search_json(shared_index(), &["--source", "新华"]);
+    let (results, code) = search_json(sample_index(), &["--source", "新华"]);
     assert_eq!(code, 0);
     let dates: Vec<&str> = results["hits"]
         .as_array()
@@ -648,16 +576,16 @@ fn filters_alone_list_articles_newest_first() {
     assert!(dates.len() >= 3, "{dates:?}");
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     let text = stdout(
-        &baoku()
+        &baoku_command()
             .arg("--index")
-            .arg(shared_index())
+            .arg(sample_index())
             .args(["search", "--since", "2024"])
             .output()
             .unwrap(),
     );
     assert!(text.contains("match the filters (newest first)"), "{text}");
     // A filter that leaves nothing of what the words match says so.
-    let (empty, code) = search_json(shared_index(), &["黑木耳", "--since", "2024"]);
+    let (empty, code) = search_json(sample_index(), &["黑木耳", "--since", "2024"]);
     assert_eq!(code, 1);
     let note = empty["notes"][0].as_str().unwrap();
     assert!(
@@ -669,9 +597,9 @@ fn filters_alone_list_articles_newest_first() {
 #[test]
 fn stats_say_how_many_sources_are_not_listed() {
     let text = stdout(
-        &baoku()
+        &baoku_command()
             .arg("--index")
-            .arg(shared_index())
+            .arg(sample_index())
             .arg("stats")
             .output()
             .unwrap(),
@@ -688,20 +616,23 @@ fn completions_and_the_manual_come_from_the_flags() {
         ("zsh", "#compdef baoku"),
         ("fish", "complete -c baoku"),
     ] {
-        let output = baoku().args(["completions", shell]).output().unwrap();
+        let output = baoku_command()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
         assert!(output.status.success());
         let script = stdout(&output);
         assert!(script.contains(marker), "{shell}: {script}");
         assert!(script.contains("snippet-chars"), "{shell}");
     }
-    let man = stdout(&baoku().arg("man").output().unwrap());
+    let man = stdout(&baoku_command().arg("man").output().unwrap());
     assert!(
         man.starts_with(".ie") && man.contains(".TH baoku 1"),
         "{man}"
     );
     assert!(man.contains("search"), "{man}");
     // A closed pipe ends it quietly.
-    let mut child = baoku()
+    let mut child = baoku_command()
         .args(["completions", "bash"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -718,7 +649,7 @@ fn the_summary_counts_in_words_and_only_text_as_text() {
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
     std::fs::copy(
-        corpus().join("000_d3d1353f545500ab.txt"),
+        sample_corpus().join("000_d3d1353f545500ab.txt"),
         inputs.join("seed.txt"),
     )
     .unwrap();
@@ -728,7 +659,7 @@ fn the_summary_counts_in_words_and_only_text_as_text() {
         *b = (i * 7919 % 251) as u8;
     }
     std::fs::write(inputs.join("photo.txt"), &binary).unwrap();
-    let output = baoku()
+    let output = baoku_command()
         .arg("--index")
         .arg(dir.path().join("index"))
         .arg("index")

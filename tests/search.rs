@@ -1,20 +1,13 @@
 //! The query language, ranking and result options of `baoku search`, end to end on
 //! `sample_corpus/` plus a few articles written here to show reprints and proximity.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
-
-fn baoku(index: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
-    command
-        .env_remove("BAOKU_INDEX")
-        .env_remove("NO_COLOR")
-        .arg("--index")
-        .arg(index);
-    command
-}
+use support::{baoku, exact_hits, hit_ids, sample_corpus, stderr, titles, total};
 
 const FILLER: &str =
     "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
@@ -43,18 +36,14 @@ fn index() -> &'static Path {
         let extra = dir.path().join("extra.jsonl");
         std::fs::write(&extra, extra_articles()).unwrap();
         let index = dir.path().join("index");
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
+        let corpus = sample_corpus();
         let output = baoku(&index)
             .arg("index")
             .arg(&corpus)
             .arg(&extra)
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "{}", stderr(&output));
         (dir, index)
     });
     index
@@ -71,40 +60,10 @@ fn json(args: &[&str]) -> Value {
         .output()
         .unwrap();
     let code = output.status.code().unwrap();
-    assert!(
-        code <= 1,
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut results: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(code <= 1, "{args:?}: {}", stderr(&output));
     // The hits that match as written: the partial ones that follow a short list are
     // tested in questions.rs.
-    if let Some(hits) = results["hits"].as_array_mut() {
-        hits.retain(|h| h["partial"] == false);
-    }
-    results
-}
-
-fn ids(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn titles(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["title"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-fn total(results: &Value) -> u64 {
-    results["total"].as_u64().unwrap()
+    exact_hits(serde_json::from_slice(&output.stdout).unwrap())
 }
 
 #[test]
@@ -176,7 +135,7 @@ fn dates_in_the_query_and_as_flags_agree() {
     for (query, flags) in forms {
         let a = json(query);
         let b = json(flags);
-        assert_eq!(ids(&a), ids(&b), "{query:?} vs {flags:?}");
+        assert_eq!(hit_ids(&a), hit_ids(&b), "{query:?} vs {flags:?}");
         assert!(total(&a) > 0, "{query:?}");
     }
     for hit in json(&["收入", "--since", "2022-05", "--until", "2022-05"])["hits"]
@@ -230,7 +189,7 @@ fn reprints_collapse_into_one_hit() {
 fn words_close_together_rank_higher() {
     // The two texts are near-duplicates: without collapsing, both are listed.
     let results = json(&["黄河 湿地", "--no-collapse"]);
-    assert_eq!(ids(&results)[..2], ["near", "far"]);
+    assert_eq!(hit_ids(&results)[..2], ["near", "far"]);
 }
 
 #[test]
@@ -238,7 +197,7 @@ fn a_long_question_is_relaxed() {
     let question = json(&["国务院常务会议部署了哪些稳定经济增长的措施？"]);
     assert_eq!(question["mode"], "relaxed");
     assert!(
-        ["wire-1", "wire-2"].contains(&ids(&question)[0].as_str()),
+        ["wire-1", "wire-2"].contains(&hit_ids(&question)[0].as_str()),
         "{question}"
     );
     // A query that matches as written is not relaxed.

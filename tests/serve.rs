@@ -13,20 +13,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
-use support::{baoku, index_sample_corpus, sample_corpus, signal, wait_for};
-
-/// An index of `sample_corpus/`, built once for the tests that only read it.
-fn shared_index() -> &'static Path {
-    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_dir, index) = INDEX.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let index = index_sample_corpus(dir.path());
-        (dir, index)
-    });
-    index
-}
+use support::{baoku, chars_of, sample_corpus, sample_index, signal, wait_for};
 
 /// A running `baoku serve`; killed when dropped (unless stopped by a test).
 struct Server {
@@ -306,17 +294,9 @@ fn without_time(mut results: Value) -> Value {
     results
 }
 
-fn chars_of(text: &str, range: &Value) -> String {
-    let (start, end) = (
-        range[0].as_u64().unwrap() as usize,
-        range[1].as_u64().unwrap() as usize,
-    );
-    text.chars().skip(start).take(end - start).collect()
-}
-
 #[test]
 fn search_api_answers_exactly_what_search_json_prints() {
-    let index = shared_index();
+    let index = sample_index();
     let server = Server::start(index);
     let cases: &[&[(&str, &str)]] = &[
         &[("q", "乡村振兴 收入")],
@@ -360,7 +340,7 @@ fn search_api_answers_exactly_what_search_json_prints() {
 #[test]
 fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
     let path = "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&facets=true";
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let first = server.get(path);
     assert_eq!(first.header("x-baoku-cache"), Some("miss"));
     // The reader reloads once soon after it opens the index (which empties the
@@ -386,7 +366,7 @@ fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
     let other = server.get(&format!("{path}&limit=3"));
     assert_eq!(other.header("x-baoku-cache"), Some("miss"));
 
-    let uncached = Server::start_with(shared_index(), &["--cache", "0"]);
+    let uncached = Server::start_with(sample_index(), &["--cache", "0"]);
     for _ in 0..2 {
         let response = uncached.get(path);
         assert_eq!(response.status, 200);
@@ -397,7 +377,7 @@ fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
 
 #[test]
 fn highlights_are_character_ranges_of_the_query_words() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let results = server.search(&[("q", "乡村振兴 收入")]);
     let hits = results["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
@@ -428,7 +408,7 @@ fn highlights_are_character_ranges_of_the_query_words() {
 
 #[test]
 fn paging_walks_every_hit_once() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let all = server.search(&[("q", "中国 OR 记者 OR 收入"), ("limit", "100")]);
     let every: Vec<&str> = all["hits"]
         .as_array()
@@ -457,7 +437,7 @@ fn paging_walks_every_hit_once() {
 
 #[test]
 fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let long = "字".repeat(1001);
     let cases: &[(&str, u16, &str)] = &[
         (
@@ -537,7 +517,7 @@ fn bad_requests_get_a_4xx_json_error_naming_the_problem() {
 
 #[test]
 fn articles_are_served_by_id() {
-    let index = shared_index();
+    let index = sample_index();
     let server = Server::start(index);
     let results = server.search(&[("q", "乡村振兴 收入")]);
     let hit = &results["hits"][0];
@@ -562,7 +542,7 @@ fn articles_are_served_by_id() {
 
 #[test]
 fn health_stats_and_the_openapi_document() {
-    let index = shared_index();
+    let index = sample_index();
     let server = Server::start(index);
     let health = server.get("/healthz");
     assert_eq!(health.status, 200);
@@ -603,7 +583,7 @@ fn health_stats_and_the_openapi_document() {
 
 #[test]
 fn the_page_and_its_files_are_embedded() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let page = server.get("/");
     assert_eq!(page.status, 200);
     assert_eq!(
@@ -653,7 +633,7 @@ fn the_page_and_its_files_are_embedded() {
 
 #[test]
 fn no_file_is_reachable_through_a_path() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     for path in [
         "/../../etc/passwd",
         "/static/..%2f..%2fCargo.toml",
@@ -683,7 +663,7 @@ fn no_file_is_reachable_through_a_path() {
 
 #[test]
 fn concurrent_searches_all_answer() {
-    let server = Server::start_with(shared_index(), &["--concurrency", "2"]);
+    let server = Server::start_with(sample_index(), &["--concurrency", "2"]);
     let addr = server.addr;
     let threads: Vec<_> = (0..8)
         .map(|i| {
@@ -757,7 +737,7 @@ fn new_commits_are_searched_without_a_restart() {
 #[test]
 fn sigterm_stops_the_server_cleanly() {
     for name in ["TERM", "INT"] {
-        let mut server = Server::start(shared_index());
+        let mut server = Server::start(sample_index());
         assert_eq!(server.get("/healthz").status, 200);
         signal(server.child.id(), name);
         let mut status = None;
@@ -779,7 +759,7 @@ fn sigterm_stops_the_server_cleanly() {
 #[test]
 fn silent_connections_are_closed_and_the_server_keeps_answering() {
     // --read-timeout 2: a request head not received within 2 s closes the connection.
-    let server = Server::start_with(shared_index(), &["--read-timeout", "2"]);
+    let server = Server::start_with(sample_index(), &["--read-timeout", "2"]);
     let silent = TcpStream::connect(server.addr).unwrap();
     let mut halfway = TcpStream::connect(server.addr).unwrap();
     halfway
@@ -817,7 +797,7 @@ fn silent_connections_are_closed_and_the_server_keeps_answering() {
 
 #[test]
 fn a_client_that_never_finishes_its_request_cannot_keep_the_server_running() {
-    let mut server = Server::start(shared_index());
+    let mut server = Server::start(sample_index());
     let mut stalled = TcpStream::connect(server.addr).unwrap();
     stalled
         .write_all(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n")
@@ -847,9 +827,9 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
     assert!(stderr.contains("no baoku index"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let taken = server.addr.to_string();
-    let output = baoku(shared_index())
+    let output = baoku(sample_index())
         .args(["serve", "--addr", &taken])
         .output()
         .unwrap();
@@ -860,12 +840,12 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
         "{stderr}"
     );
 
-    let output = baoku(shared_index())
+    let output = baoku(sample_index())
         .args(["serve", "--addr", "localhost"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    let help = baoku(shared_index())
+    let help = baoku(sample_index())
         .args(["serve", "--help"])
         .output()
         .unwrap();
@@ -907,7 +887,7 @@ fn the_page_works_in_a_real_browser() {
         return;
     }
     let token = "browser-test-token-0123456789";
-    let server = Server::start_with_token(shared_index(), token, &[]);
+    let server = Server::start_with_token(sample_index(), token, &[]);
     let shots = std::env::temp_dir().join("baoku-browser-screenshots");
     let output = Command::new("node")
         .arg(&script)
@@ -941,7 +921,7 @@ fn status_with(server: &Server, path: &str, authorization: Option<&str>) -> Resp
 /// `baoku serve --addr ADDR ARGS…` must refuse to start: exit status 2 and one line
 /// on stderr, which is returned.
 fn refused_to_serve(addr: &str, args: &[&str]) -> String {
-    let output = baoku(shared_index())
+    let output = baoku(sample_index())
         .env_remove("BAOKU_TOKEN")
         .args(["serve", "--addr", addr])
         .args(args)
@@ -955,7 +935,7 @@ fn refused_to_serve(addr: &str, args: &[&str]) -> String {
 
 #[test]
 fn every_route_wants_the_token_except_the_page_the_description_and_health() {
-    let server = Server::start_with_token(shared_index(), TOKEN, &[]);
+    let server = Server::start_with_token(sample_index(), TOKEN, &[]);
     let id = server.search(&[("q", "乡村振兴")])["hits"][0]["id"]
         .as_str()
         .unwrap()
@@ -1043,7 +1023,7 @@ fn tokens_come_from_the_environment_or_a_file_that_is_read_again() {
     let file = dir.path().join("tokens");
     let (alice, bob) = ("alice-0123456789abcdef", "bob-0123456789abcdef00");
     std::fs::write(&file, format!("# one per colleague\n{alice}\n")).unwrap();
-    let server = Server::start_with(shared_index(), &["--token-file", file.to_str().unwrap()]);
+    let server = Server::start_with(sample_index(), &["--token-file", file.to_str().unwrap()]);
     let ask =
         |token: &str| status_with(&server, "/api/stats", Some(&format!("Bearer {token}"))).status;
     assert_eq!((ask(alice), ask(bob)), (200, 401));
@@ -1065,14 +1045,14 @@ fn tokens_come_from_the_environment_or_a_file_that_is_read_again() {
     assert!(!server.stderr().contains(bob) && !server.stderr().contains("short\n"));
 
     // BAOKU_TOKEN, and a help text that does not show it.
-    let from_env = Server::spawn_with_env(shared_index(), "127.0.0.1:0", &[], Some(TOKEN));
+    let from_env = Server::spawn_with_env(sample_index(), "127.0.0.1:0", &[], Some(TOKEN));
     let ask = |token: Option<&str>| {
         let authorization = token.map(|t| format!("Bearer {t}"));
         status_with(&from_env, "/api/stats", authorization.as_deref()).status
     };
     assert_eq!((ask(None), ask(Some(TOKEN))), (401, 200));
     drop(from_env);
-    let help = baoku(shared_index())
+    let help = baoku(sample_index())
         .args(["serve", "--help"])
         .env("BAOKU_TOKEN", TOKEN)
         .output()
@@ -1107,13 +1087,13 @@ fn an_exposed_address_without_a_token_is_refused_in_one_line() {
     }
     // --public says the archive is meant to be public; a token is the other way.
     // (Nothing is sent to these addresses but over loopback.)
-    let public = Server::spawn(shared_index(), "0.0.0.0:0", &["--public"]);
+    let public = Server::spawn(sample_index(), "0.0.0.0:0", &["--public"]);
     assert_eq!(public.get("/api/stats").status, 200);
     assert!(wait_for(Duration::from_secs(5), || public
         .stderr()
         .contains("needs no token (--public)")));
     drop(public);
-    let guarded = Server::spawn(shared_index(), "0.0.0.0:0", &["--token", TOKEN]);
+    let guarded = Server::spawn(sample_index(), "0.0.0.0:0", &["--token", TOKEN]);
     assert_eq!(guarded.get("/api/stats").status, 401);
     assert!(wait_for(Duration::from_secs(5), || guarded
         .stderr()
@@ -1122,7 +1102,7 @@ fn an_exposed_address_without_a_token_is_refused_in_one_line() {
 
 #[test]
 fn a_client_over_its_rate_gets_429_with_retry_after() {
-    let server = Server::start_with(shared_index(), &["--rate", "2"]);
+    let server = Server::start_with(sample_index(), &["--rate", "2"]);
     // Bursts of twice the rate are allowed.
     for n in 0..4 {
         assert_eq!(server.get("/api/stats").status, 200, "request {n}");
@@ -1173,7 +1153,7 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
 
 #[test]
 fn one_client_cannot_hold_every_connection() {
-    let server = Server::start_with(shared_index(), &["--client-connections", "3"]);
+    let server = Server::start_with(sample_index(), &["--client-connections", "3"]);
     let mut held: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(server.addr).unwrap())
         .collect();
@@ -1220,7 +1200,7 @@ fn one_client_cannot_hold_every_connection() {
 fn trickling_connections_are_cut_and_do_not_stop_a_normal_client() {
     const TRICKLERS: usize = 200;
     let deadline = Duration::from_secs(2);
-    let server = Server::start_with(shared_index(), &["--read-timeout", "2"]);
+    let server = Server::start_with(sample_index(), &["--read-timeout", "2"]);
     let addr = server.addr;
     let started = std::time::Instant::now();
     let mut tricklers: Vec<(TcpStream, Option<Duration>)> = (0..TRICKLERS)
@@ -1274,6 +1254,10 @@ fn trickling_connections_are_cut_and_do_not_stop_a_normal_client() {
     let cuts: Vec<Duration> = tricklers.iter().filter_map(|(_, cut)| *cut).collect();
     assert_eq!(cuts.len(), TRICKLERS, "every trickling connection is cut");
     let (first, last) = (cuts.iter().min().unwrap(), cuts.iter().max().unwrap());
+    eprintln!(
+        "slowloris: {TRICKLERS} trickling connections cut {first:?}–{last:?} after they opened \
+         (deadline {deadline:?}); slowest answer to the normal client {slowest:?}"
+    );
     assert!(
         *first >= deadline - Duration::from_millis(300)
             && *last <= deadline + Duration::from_secs(3),
@@ -1287,7 +1271,7 @@ fn trickling_connections_are_cut_and_do_not_stop_a_normal_client() {
 
 #[test]
 fn oversized_requests_are_refused_before_any_work() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     let body = server.request("GET", "/api/search?q=a", &[("Content-Length", "5")]);
     // (The body itself is never sent, nor waited for.)
     assert_eq!(body.status, 413, "{}", body.text());
@@ -1307,7 +1291,7 @@ fn oversized_requests_are_refused_before_any_work() {
 
 #[test]
 fn metrics_count_requests_latency_refusals_and_the_cache() {
-    let server = Server::start(shared_index());
+    let server = Server::start(sample_index());
     for _ in 0..3 {
         assert_eq!(server.get("/api/search?q=%E5%8F%B0%E9%A3%8E").status, 200);
     }
@@ -1345,7 +1329,7 @@ fn cross_origin_reads_are_off_unless_one_origin_is_named() {
         ("Access-Control-Request-Method", "GET"),
         ("Access-Control-Request-Headers", "authorization"),
     ];
-    let closed = Server::start(shared_index());
+    let closed = Server::start(sample_index());
     let response = closed.request("GET", "/api/stats", &[("Origin", intranet)]);
     assert_eq!(response.status, 200);
     assert_eq!(response.header("access-control-allow-origin"), None);
@@ -1354,7 +1338,7 @@ fn cross_origin_reads_are_off_unless_one_origin_is_named() {
         405
     );
 
-    let open = Server::start_with_token(shared_index(), TOKEN, &["--cors", intranet]);
+    let open = Server::start_with_token(sample_index(), TOKEN, &["--cors", intranet]);
     let response = open.request("GET", "/api/stats", &[("Origin", intranet)]);
     assert_eq!(
         response.header("access-control-allow-origin"),
@@ -1441,7 +1425,7 @@ fn https_with_a_self_signed_certificate() {
     std::fs::write(&key_file, &key).unwrap();
     let (cert_arg, key_arg) = (cert_file.to_str().unwrap(), key_file.to_str().unwrap());
     let server = Server::start_with_token(
-        shared_index(),
+        sample_index(),
         TOKEN,
         &["--tls-cert", cert_arg, "--tls-key", key_arg],
     );
@@ -1464,7 +1448,7 @@ fn https_with_a_self_signed_certificate() {
     assert_eq!(search.status, 200);
     assert_eq!(
         without_time(search.json()),
-        without_time(cli_search(shared_index(), &[("q", "乡村振兴")])),
+        without_time(cli_search(sample_index(), &[("q", "乡村振兴")])),
         "the same answer over TLS"
     );
     // Plain HTTP to the TLS port gets no HTTP answer, and breaks nothing.

@@ -3,18 +3,27 @@
 //! index holds. Not a test file itself.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The `baoku` binary on `index`, with no `BAOKU_INDEX` from the environment.
-pub fn baoku(index: &Path) -> Command {
+/// The `baoku` binary with none of its settings from the environment (`BAOKU_INDEX`,
+/// `NO_COLOR`, fault injection): each test says what it wants.
+pub fn baoku_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
     command
         .env_remove("BAOKU_INDEX")
-        .env_remove("BAOKU_TEST_FAIL_WRITES_AFTER")
-        .arg("--index")
-        .arg(index);
+        .env_remove("NO_COLOR")
+        .env_remove("BAOKU_TEST_FAIL_WRITES_AFTER");
+    command
+}
+
+/// [`baoku_command`] on the index in `index`.
+pub fn baoku(index: &Path) -> Command {
+    let mut command = baoku_command();
+    command.arg("--index").arg(index);
     command
 }
 
@@ -22,12 +31,90 @@ pub fn run(index: &Path, args: &[&str]) -> Output {
     baoku(index).args(args).output().unwrap()
 }
 
+/// What the command wrote to stderr (which must be UTF-8).
 pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// What the command wrote to stdout (which must be UTF-8).
 pub fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// An index of `sample_corpus/`, built once per test binary for the tests that only
+/// read it.
+pub fn sample_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_dir, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let index = index_sample_corpus(dir.path());
+        (dir, index)
+    });
+    index
+}
+
+/// `baoku search --json ARGS` on `index`: its one JSON document and exit status
+/// (0 or 1; anything else fails the test).
+pub fn search_json(index: &Path, args: &[&str]) -> (Value, i32) {
+    let output = baoku(index)
+        .arg("search")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "{args:?}: exit {code}: {}",
+        stderr(&output)
+    );
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "exactly one JSON document: {text}");
+    (serde_json::from_str(&text).expect("valid JSON"), code)
+}
+
+/// The results with only the hits that match as written (not the partial hits that
+/// follow a short list of exact ones).
+pub fn exact_hits(mut results: Value) -> Value {
+    if let Some(hits) = results["hits"].as_array_mut() {
+        hits.retain(|h| h["partial"] == false);
+    }
+    results
+}
+
+/// The titles of a search document's hits, in order.
+pub fn titles(results: &Value) -> Vec<String> {
+    hit_strings(results, "title")
+}
+
+/// The ids of a search document's hits, in order.
+pub fn hit_ids(results: &Value) -> Vec<String> {
+    hit_strings(results, "id")
+}
+
+fn hit_strings(results: &Value, key: &str) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h[key].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// A search document's `total`.
+pub fn total(results: &Value) -> u64 {
+    results["total"].as_u64().expect("total")
+}
+
+/// The characters of `text` that a highlight `[start, end)` covers; the range must be
+/// non-empty and inside the text.
+pub fn chars_of(text: &str, range: &Value) -> String {
+    let start = range[0].as_u64().unwrap() as usize;
+    let end = range[1].as_u64().unwrap() as usize;
+    assert!(start < end, "empty range {range}");
+    let chars: Vec<char> = text.chars().collect();
+    assert!(end <= chars.len(), "range {range} outside {text:?}");
+    chars[start..end].iter().collect()
 }
 
 /// The titles of the articles that match `query` as written (up to 100): none when
