@@ -8,13 +8,10 @@ mod support;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::{baoku, chars_of, hit_ids, sample_corpus, stderr, stdout, titles};
-
-const FILLER: &str =
-    "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
+use support::{baoku, chars_of, hit_ids, index_sample_corpus_with, stderr, stdout, titles, FILLER};
 
 /// Articles that show exclusions and distances.
-fn extra_articles() -> String {
+fn extra_articles() -> Vec<Value> {
     let records = [
         json!({"id": "typhoon-drill", "title": "沿海城市举行防台风演习", "date": "2023-07-01",
                "source": "测试报", "body": format!("台风季来临前，多地举行防汛防台风演习。{FILLER}")}),
@@ -33,7 +30,7 @@ fn extra_articles() -> String {
         json!({"id": "name-halves", "title": "人名简讯", "date": "2021-05-05", "source": "测试报",
                "body": format!("郑月是一个人名，月娥也是。长江大桥今日通车。{FILLER}")}),
     ];
-    records.iter().map(|r| format!("{r}\n")).collect()
+    records.to_vec()
 }
 
 /// An index of sample_corpus and the extra articles, built once.
@@ -41,16 +38,7 @@ fn index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_dir, index) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let extra = dir.path().join("extra.jsonl");
-        std::fs::write(&extra, extra_articles()).unwrap();
-        let index = dir.path().join("index");
-        let output = baoku(&index)
-            .arg("index")
-            .arg(sample_corpus())
-            .arg(&extra)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr(&output));
+        let index = index_sample_corpus_with(dir.path(), &extra_articles());
         (dir, index)
     });
     index

@@ -7,12 +7,11 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
-use support::{baoku, exact_hits, hit_ids, sample_corpus, stderr, titles, total};
+use support::{
+    baoku, exact_hits, hit_ids, index_sample_corpus_with, stderr, titles, total, FILLER,
+};
 
-const FILLER: &str =
-    "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
-
-fn extra_articles() -> String {
+fn extra_articles() -> Vec<Value> {
     let story = "新华社北京3月1日电 国务院常务会议部署稳定经济增长的一揽子措施，要求加大减税降费力度，扩大有效投资，稳定就业和物价，保障能源安全，支持中小微企业渡过难关。会议指出，当前经济运行面临新的下行压力，要坚持稳字当头、稳中求进，把稳增长放在更加突出的位置。会议要求，各地区各部门要抓紧出台配套政策，确保各项措施尽快落地见效，为市场主体纾困解难，推动经济平稳健康发展。会议还研究了其他事项。";
     let records = [
         json!({"id": "wire-1", "title": "国常会部署稳增长措施", "date": "2022-03-01", "source": "新华社", "body": story}),
@@ -25,7 +24,7 @@ fn extra_articles() -> String {
         json!({"id": "far", "title": "生态保护简讯二", "date": "2020-06-02", "source": "测试报",
                "body": format!("黄河保护取得进展。{FILLER}{FILLER}湿地。")}),
     ];
-    records.iter().map(|r| format!("{r}\n")).collect()
+    records.to_vec()
 }
 
 /// An index of sample_corpus and the extra articles, built once.
@@ -33,17 +32,7 @@ fn index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_dir, index) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let extra = dir.path().join("extra.jsonl");
-        std::fs::write(&extra, extra_articles()).unwrap();
-        let index = dir.path().join("index");
-        let corpus = sample_corpus();
-        let output = baoku(&index)
-            .arg("index")
-            .arg(&corpus)
-            .arg(&extra)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr(&output));
+        let index = index_sample_corpus_with(dir.path(), &extra_articles());
         (dir, index)
     });
     index

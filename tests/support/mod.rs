@@ -149,6 +149,27 @@ pub fn index_sample_corpus(dir: &Path) -> PathBuf {
     index
 }
 
+/// A sentence of nothing in particular, to pad articles written by the tests.
+pub const FILLER: &str =
+    "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
+
+/// An index of `sample_corpus/` and the JSON `records` (written to a JSON Lines file
+/// beside it), made in `dir` by `baoku index`; returns its path.
+pub fn index_sample_corpus_with(dir: &Path, records: &[Value]) -> PathBuf {
+    let extra = dir.join("extra.jsonl");
+    let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&extra, lines).unwrap();
+    let index = dir.join("index");
+    let output = baoku(&index)
+        .arg("index")
+        .arg(sample_corpus())
+        .arg(&extra)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    index
+}
+
 /// Starts `baoku index` in the background, its output in files under `logs`.
 pub fn spawn_index(index: &Path, args: &[&str], logs: &Path) -> Child {
     std::fs::create_dir_all(logs).unwrap();
