@@ -131,6 +131,13 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// An HTTP answer.
 #[derive(Debug)]
 struct Response {
