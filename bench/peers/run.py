@@ -101,6 +101,14 @@ class Env:
 
 def setup(env: Env):
     a = env.args
+    if a.only == "scale":
+        # baoku alone, and the scale scripts need only Python's standard library and zstd
+        if not os.path.exists("/usr/bin/zstd") and not a.skip_install:
+            sh(["apt-get", "install", "-y", "-q", "zstd"], stdout=subprocess.DEVNULL)
+        if not a.skip_build:
+            sh(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+        env.has_batch = True
+        return
     if not a.skip_install:
         need = [p for p, probe in (("liblucene8-java", "/usr/share/java/lucene-core-8.7.0.jar"), ("time", "/usr/bin/time"), ("zstd", "/usr/bin/zstd")) if not os.path.exists(probe)]
         if need:
@@ -644,7 +652,11 @@ def empty_questions(qruns, show=20):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["perf", "relevance", "questions", "passages"], help="run only the performance or the relevance half, or only the question and topical sets (qa_passages included), or only qa_passages (default: everything)")
+    ap.add_argument("--only", choices=["perf", "relevance", "questions", "passages", "scale"], help="run only the performance or the relevance half, or only the question and topical sets (qa_passages included), or only qa_passages, or only the synthetic scale run of bench/scale (not part of everything: 20+ min at 1M) (default: everything)")
+    ap.add_argument("--sizes", default="117k,1M", help="with --only scale: how many synthetic articles, e.g. 117k,1M,3M")
+    ap.add_argument("--reuse", action="store_true", help="with --only scale: keep an index built from the same file by the same binary")
+    ap.add_argument("--reuse-any-binary", action="store_true", help="with --only scale --reuse: keep it whatever binary built it, if this one can still search it (query-side changes)")
+    ap.add_argument("--svg", help="with --only scale: also write the scale plot to this file")
     ap.add_argument("--rebuild", action="store_true", help="with --only questions: build every index again instead of reusing good ones")
     ap.add_argument("--quick", action="store_true", help="every 8th article (plus the judged ones), 40 queries a set, no scaling run")
     ap.add_argument("--engines", default="baoku,tantivy-py,lucene-cjk,lucene-smartcn,sqlite-fts5", help="comma-separated subset")
@@ -668,6 +680,16 @@ def main():
     t_start = time.perf_counter()
 
     setup(env)
+    if args.only == "scale":
+        sys.path.insert(0, str(REPO / "bench" / "scale"))
+        import scale  # noqa: E402  (bench/scale/scale.py)
+
+        md = scale.run_scale(env, results_dir, raw)
+        md += f"\n_Total run time {(time.perf_counter() - t_start) / 60:.1f} min; raw outputs in {results_dir}._\n"
+        (results_dir / "tables.md").write_text(md)
+        print("\n" + md)
+        log("results:", results_dir)
+        return
     corpora = prepare_data(env)
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
     make = {"baoku": lambda: Baoku(env), "tantivy-py": lambda: TantivyPy(env), "lucene-cjk": lambda: Lucene(env, "cjk"), "lucene-smartcn": lambda: Lucene(env, "smartcn"), "sqlite-fts5": lambda: SqliteFts5(env)}
