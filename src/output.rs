@@ -151,7 +151,7 @@ pub fn write_results(
     } else {
         "match"
     };
-    let articles = count(results.total, "article", "articles");
+    let articles = total_articles(results);
     if results.query.trim().is_empty() {
         write!(out, "{articles} {verb} the filters (newest first)")?;
     } else {
@@ -245,7 +245,7 @@ pub fn write_results(
             "{}Showing {} of {}{folded}; --limit and --offset page through.{}",
             style.dim,
             count(shown, "story", "stories"),
-            count(results.total, "article", "articles"),
+            total_articles(results),
             style.reset
         )?;
     } else if reprints > 0 {
@@ -255,7 +255,7 @@ pub fn write_results(
             "{}{}, {}{folded}.{}",
             style.dim,
             count(shown, "story", "stories"),
-            count(results.total, "article", "articles"),
+            total_articles(results),
             style.reset
         )?;
     }
@@ -281,6 +281,15 @@ pub fn write_results(
 /// `1 article`, `2 articles`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "N articles", or "at least N articles" when `total` is a lower bound.
+fn total_articles(results: &SearchResults) -> String {
+    let n = count(results.total, "article", "articles");
+    match results.total_is_lower_bound {
+        true => format!("at least {n}"),
+        false => n,
+    }
 }
 
 /// Writes one whole article for a person.
@@ -551,6 +560,7 @@ mod tests {
         SearchResults {
             query: "乡村振兴 收入".into(),
             total: 2,
+            total_is_lower_bound: false,
             mode: Mode::All,
             notes: Vec::new(),
             took_ms: 0.5,

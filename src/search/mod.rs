@@ -25,6 +25,7 @@ use crate::analyze::normalize_str;
 use crate::error::{Error, Result};
 use crate::index::Archive;
 use crate::snippet::Highlighter;
+pub use collect::EXACT_TOTAL_UP_TO;
 use collect::{facets_of, AllMatches, Candidate, Collected};
 use query::{DateRange, Expr, Scope, SourceFilter, Term};
 pub use rank::NEAR_DUPLICATE_BITS;
@@ -84,16 +85,38 @@ impl Archive {
         };
 
         let strict = plan::build_query(schema, &expr)?;
+        let limit = request.limit.min(MAX_LIMIT);
+        let needed = request.offset + limit;
+        // Relevance order without facets needs only the best matches, as many as the
+        // page's first window of reprint collapsing (see `rank::page`); every match is
+        // still counted up to EXACT_TOTAL_UP_TO.
+        let best_of = (needed * 4).max(64);
+        let bounds = match sort == Sort::Relevance
+            && !request.facets
+            && !request.recent
+            && best_of as u64 <= EXACT_TOTAL_UP_TO
+        {
+            true => plan::score_bounds(schema, &searcher, &expr)?,
+            false => None,
+        };
+        let mut total_is_lower_bound = false;
+        let mut total;
         let mut collected = if cannot_match(&searcher, schema, &expr)? {
+            total = 0;
             Collected::default()
+        } else if let Some(bounds) = &bounds {
+            let found =
+                collect::top_matches(&searcher, &*strict, bounds, best_of, EXACT_TOTAL_UP_TO)?;
+            total = found.seen;
+            total_is_lower_bound = found.skipped;
+            found.collected
         } else {
-            searcher.search(&*strict, &collector)?
+            let collected = searcher.search(&*strict, &collector)?;
+            total = collected.candidates.len() as u64;
+            collected
         };
         let mut mode = Mode::All;
         let mut highlight_terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
-        let mut total = collected.candidates.len() as u64;
-        let limit = request.limit.min(MAX_LIMIT);
-        let needed = request.offset + limit;
         let mut partial: Vec<Candidate> = Vec::new();
         let mut partial_terms: Vec<Term> = Vec::new();
         if total == 0 {
@@ -162,13 +185,27 @@ impl Archive {
         if request.recent && sort == Sort::Relevance {
             blend_recency(&mut candidates);
         }
-        let groups = page(
+        let mut groups = page(
             &mut candidates,
             sort,
             request.collapse,
             request.offset,
             limit,
         );
+        if total_is_lower_bound && groups.len() < limit {
+            // So many reprints among the best that they do not fill the page: every
+            // match is needed after all.
+            candidates = searcher.search(&*strict, &collector)?.candidates;
+            total = candidates.len() as u64;
+            total_is_lower_bound = false;
+            groups = page(
+                &mut candidates,
+                sort,
+                request.collapse,
+                request.offset,
+                limit,
+            );
+        }
         let mut hits = Vec::with_capacity(limit);
         for (candidate, similar) in groups {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
@@ -207,6 +244,7 @@ impl Archive {
         Ok(SearchResults {
             query: request.query.clone(),
             total,
+            total_is_lower_bound,
             mode,
             notes,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,

@@ -389,8 +389,23 @@ fn single_cjk_char(field: Field, c: char) -> Result<Box<dyn Query>> {
 /// Extra score where the required terms of a plain AND stand within
 /// [`PROXIMITY_CHARS`] of each other, pair by pair, in the body and the title.
 fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> {
+    let bonuses: Vec<(Occur, Box<dyn Query>)> = proximity_pairs(schema, expr)
+        .into_iter()
+        .map(|(terms, weight)| {
+            let terms = terms.into_iter().enumerate().collect();
+            let near = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_CHARS);
+            let bonus: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(near), weight));
+            (Occur::Should, bonus)
+        })
+        .collect();
+    (!bonuses.is_empty()).then(|| Box::new(BooleanQuery::new(bonuses)) as Box<dyn Query>)
+}
+
+/// The pairs of [`proximity_query`]: the first bigrams of two neighbouring required
+/// terms, in one field, with the weight of their closeness.
+fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], f32)> {
     let Expr::And(parts) = expr else {
-        return None;
+        return Vec::new();
     };
     let anchors: Vec<String> = parts
         .iter()
@@ -402,9 +417,9 @@ fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> 
         })
         .collect();
     if anchors.len() < 2 {
-        return None;
+        return Vec::new();
     }
-    let mut bonuses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut pairs = Vec::new();
     for (name, weight) in [("body", PROXIMITY_BOOST), ("title", PROXIMITY_BOOST)] {
         let Some(field) = schema
             .searchable_fields()
@@ -417,16 +432,94 @@ fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> 
             if pair[0] == pair[1] {
                 continue;
             }
-            let terms = vec![
-                (0, TantivyTerm::from_field_text(field.field, &pair[0])),
-                (1, TantivyTerm::from_field_text(field.field, &pair[1])),
+            let terms = [
+                TantivyTerm::from_field_text(field.field, &pair[0]),
+                TantivyTerm::from_field_text(field.field, &pair[1]),
             ];
-            let near = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_CHARS);
-            bonuses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(near), weight)),
-            ));
+            pairs.push((terms, weight));
         }
     }
-    (!bonuses.is_empty()).then(|| Box::new(BooleanQuery::new(bonuses)) as Box<dyn Query>)
+    pairs
+}
+
+/// One part of the score of [`build_query`]: a document that holds none of the
+/// `probes` gets nothing from it, and no document gets more than `max`.
+#[derive(Debug, Clone)]
+pub struct ScoreBound {
+    /// Every document this part scores holds at least one of these terms.
+    pub probes: Vec<TantivyTerm>,
+    /// The most this part adds to a score (BM25 with a term frequency saturated to 1,
+    /// times its boosts).
+    pub max: Score,
+}
+
+/// The parts of [`build_query`]'s score for `expr`, each with an upper bound, when
+/// its score is a sum of such parts: terms (not NEAR, OR or a lone CJK character),
+/// with filters and exclusions beside them, which add nothing. `None` for other
+/// queries. [`super::collect::top_matches`] skips documents that can hold only parts
+/// whose bounds add up to less than the scores it has already found.
+pub fn score_bounds(
+    schema: &IndexSchema,
+    searcher: &tantivy::Searcher,
+    expr: &Expr,
+) -> Result<Option<Vec<ScoreBound>>> {
+    if expr.is_only_negative() {
+        return Ok(None);
+    }
+    let parts = match expr {
+        Expr::And(parts) => parts.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    let max_of = |terms: &[TantivyTerm], boost: f32| -> Result<Score> {
+        let weight = tantivy::query::Bm25Weight::for_terms(searcher, terms)?;
+        Ok(weight.boost_by(boost).max_score())
+    };
+    let mut bounds = Vec::new();
+    for part in parts {
+        let term = match part {
+            Expr::Date(_) | Expr::Source(_) | Expr::Not(_) => continue,
+            Expr::Term(term) => term,
+            Expr::Near(_) | Expr::Or(_) | Expr::And(_) => return Ok(None),
+        };
+        let Spelling::Tokens(tokens) = Spelling::of(&term.normalized) else {
+            return Ok(None);
+        };
+        let words = query_words(&term.normalized);
+        for (field_boost, fields) in scope_fields(schema, term.scope) {
+            let Some(bigram) = fields.iter().find(|f| f.analyzer == AnalyzerKind::Bigram) else {
+                continue;
+            };
+            if tokens.is_empty() {
+                continue;
+            }
+            let terms: Vec<TantivyTerm> = tokens
+                .iter()
+                .map(|(_, text)| TantivyTerm::from_field_text(bigram.field, text))
+                .collect();
+            bounds.push(ScoreBound {
+                max: max_of(&terms, field_boost)?,
+                probes: vec![terms[0].clone()],
+            });
+            let Some(word_field) = fields.iter().find(|f| f.analyzer == AnalyzerKind::Words) else {
+                continue;
+            };
+            for (_, word) in &words {
+                let term = TantivyTerm::from_field_text(word_field.field, word);
+                bounds.push(ScoreBound {
+                    max: max_of(
+                        std::slice::from_ref(&term),
+                        field_boost * schema.word_boost(),
+                    )?,
+                    probes: vec![term],
+                });
+            }
+        }
+    }
+    for (terms, weight) in proximity_pairs(schema, expr) {
+        bounds.push(ScoreBound {
+            max: max_of(&terms, weight)?,
+            probes: vec![terms[0].clone()],
+        });
+    }
+    Ok((!bounds.is_empty()).then_some(bounds))
 }

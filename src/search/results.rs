@@ -22,8 +22,17 @@ pub enum Mode {
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
-    /// Exact number of matching articles (reprints included, not just those returned).
+    /// Number of matching articles (reprints included, not just those returned):
+    /// exact, unless [`total_is_lower_bound`](Self::total_is_lower_bound) says it is
+    /// only a lower bound.
     pub total: u64,
+    /// `total` is "at least": in relevance order without facets, matches are counted
+    /// exactly up to [`EXACT_TOTAL_UP_TO`](crate::search::EXACT_TOTAL_UP_TO); past
+    /// that the search skips the articles that cannot reach the page, uncounted. Date
+    /// order, `--recent` and facets count every match (and each hit's `similar` counts
+    /// its reprints among all matches; with a lower bound, among the best examined).
+    #[serde(default)]
+    pub total_is_lower_bound: bool,
     /// Which matching answered.
     pub mode: Mode,
     /// What in the query was read differently from how it looks (a quote never
