@@ -299,6 +299,8 @@ class Baoku(Engine):
             if str(d.get("qid", "")).startswith("warm:"):
                 continue
             r = {"qid": d.get("qid"), "total": d.get("total"), "mode": d.get("mode"), "took_ms": d.get("took_ms"), "hits": [h["id"] for h in d.get("hits", [])]}
+            if d.get("total_is_lower_bound"):
+                r["total_is_lower_bound"] = True
             if d.get("error"):
                 r["error"] = d["error"]
             if d.get("notes"):

@@ -201,7 +201,7 @@ def svg_plot(rows) -> str:
 
     left = panel(pad, "indexing", [
         ("MB/s", pts(lambda r: r["index"]["mb_s"]), "#1f77b4"),
-        ("µs per article ÷ 100", pts(lambda r: r["index"]["us_per_doc"] / 100), "#9467bd"),
+        ("ms per article", pts(lambda r: r["index"]["us_per_doc"] / 1000), "#9467bd"),
         ("peak anonymous GB", pts(lambda r: r["index"]["peak_anon_mb"] / 1000), "#d62728"),
         ("peak file-backed GB", pts(lambda r: r["index"]["peak_file_mb"] / 1000), "#ff7f0e"),
         ("index ÷ raw", pts(lambda r: r["index"]["size_ratio"]), "#2ca02c"),
