@@ -3,32 +3,14 @@
 //! search that looks at every match (facets force one), and `total` says it is a
 //! lower bound.
 
+mod support;
+
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
-
-fn baoku(index: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
-    command
-        .env_remove("BAOKU_INDEX")
-        .env_remove("NO_COLOR")
-        .arg("--index")
-        .arg(index);
-    command
-}
+use support::{baoku, run, search_json, stderr, stdout};
 
 fn search(index: &Path, args: &[&str]) -> Value {
-    let out = baoku(index)
-        .args(["search", "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    search_json(index, args).0
 }
 
 /// 2,400 articles that all hold 经济 and 发展, as often and in bodies as long as a
@@ -127,11 +109,8 @@ fn pruned_top_hits_are_those_of_a_full_collection() {
     assert_eq!(by_date["total_is_lower_bound"], false);
 
     // A person reading the terminal is told the count is a lower bound.
-    let out = baoku(&index)
-        .args(["search", "--no-collapse", "经济 发展"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = run(&index, &["search", "--no-collapse", "经济 发展"]);
+    let text = stdout(&out);
     let first = text.lines().next().unwrap_or_default();
     let pruned = search(&index, &["--no-collapse", "经济 发展"]);
     if pruned["total_is_lower_bound"] == true {

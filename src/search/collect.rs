@@ -1,9 +1,11 @@
-//! Collecting every match of a query with what ordering, collapsing and facets need.
+//! Collecting the matches of a query with what ordering, collapsing and facets need.
 //!
-//! `total` must be exact, so every matching document is visited anyway; this
-//! collector keeps, for each, its score, date and body fingerprint (fast fields, no
-//! stored-document reads), and counts sources and months on the way. Sorting,
-//! collapsing reprints and paging then happen on that list.
+//! [`AllMatches`] visits every matching document (date order, facets and recency need
+//! them all) and keeps, for each, its score, date and body fingerprint (fast fields, no
+//! stored-document reads), counting sources and months on the way. [`top_matches`]
+//! keeps only the best for relevance order: it counts every match up to
+//! [`EXACT_TOTAL_UP_TO`], then skips what cannot reach them. Sorting, collapsing
+//! reprints and paging then happen on that list (`rank.rs`).
 
 use super::results::{FacetCount, Facets};
 use std::collections::HashMap;

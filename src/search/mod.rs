@@ -4,9 +4,11 @@
 //! command line prints `SearchResults` as JSON (`baoku search --json`) or for a
 //! terminal, and programs that embed baoku get the same values.
 //!
-//! The query is parsed ([`query`]) and planned ([`plan`]); every match is collected
-//! with its score, date and fingerprint ([`collect`]) so that `total` is exact and
-//! results can be sorted by relevance or date, reprints collapsed and facets counted;
+//! The query is parsed ([`query`]) and planned ([`plan`]); matches are collected with
+//! their score, date and fingerprint ([`collect`]) so that results can be sorted by
+//! relevance or date, reprints collapsed and facets counted — every match, or in
+//! relevance order without facets the best ones, with `total` exact up to
+//! [`EXACT_TOTAL_UP_TO`] and a lower bound past it;
 //! then the page of hits is read and given highlighted snippets ([`crate::snippet`]).
 //! A long question that matches nothing as typed is answered in a relaxed mode. This
 //! module must not print.
