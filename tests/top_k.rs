@@ -60,11 +60,7 @@ fn pruned_top_hits_are_those_of_a_full_collection() {
     let input = corpus(dir.path());
     let index = dir.path().join("index");
     let out = baoku(&index).arg("index").arg(&input).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
 
     let mut skipped_some = false;
     for (query, limit) in [("经济 发展", "10"), ("经济 发展", "40"), ("经济", "10")] {
