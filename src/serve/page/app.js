@@ -362,7 +362,8 @@ function drawSummary(state, results, offset) {
     const first = offset + 1;
     const last = offset + results.hits.length;
     summary.append(
-      `找到 `,
+      // Past the first thousand matches in relevance order, `total` is a lower bound.
+      results.total_is_lower_bound ? `找到至少 ` : `找到 `,
       el("strong", { text: numberFormat.format(results.total) }),
       ` 篇文章`,
       results.hits.length ? `，第 ${first}–${last} 条` : "",
