@@ -7,6 +7,12 @@
 //! itself (【法治动态】) is added. This module writes to the writer it is given and never decides by itself
 //! whether colour is wanted.
 
+mod csv;
+mod trend;
+
+pub use csv::{csv_bom, csv_field, csv_row, BOM};
+pub use trend::{write_trend, write_trend_chart, write_trend_table, CHART_COLUMNS};
+
 use crate::article::Article;
 use crate::index::{CheckReport, Stats};
 use crate::ingest::IndexReport;
@@ -43,6 +49,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON line per hit (`--jsonl`).
     Jsonl,
+    /// Comma-separated values with a header row, for spreadsheets (`--csv`).
+    Csv,
 }
 
 /// Writes search results in `format`.
@@ -57,6 +65,25 @@ pub fn write_search(
             for hit in &results.hits {
                 serde_json::to_writer(&mut *out, hit)?;
                 writeln!(out)?;
+            }
+            Ok(())
+        }
+        OutputFormat::Csv => {
+            csv_bom(out)?;
+            csv_row(out, &["id", "date", "source", "author", "title", "url"])?;
+            for hit in &results.hits {
+                let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                csv_row(
+                    out,
+                    &[
+                        hit.id.clone(),
+                        hit.date.map(|d| d.to_string()).unwrap_or_default(),
+                        text(&hit.source),
+                        text(&hit.author),
+                        text(&hit.title),
+                        text(&hit.url),
+                    ],
+                )?;
             }
             Ok(())
         }

@@ -9,7 +9,8 @@ use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
 use baoku::output::{
     summary_line, write_article, write_batch_error, write_batch_record, write_check,
-    write_json_line, write_search, write_stats, Markup, OutputFormat,
+    write_json_line, write_search, write_stats, write_trend, write_trend_table, Markup,
+    OutputFormat,
 };
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
@@ -161,6 +162,38 @@ pub(super) fn search_batch(
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let trend = archive.trend(&args.request())?;
+    for series in &trend.series {
+        for note in &series.notes {
+            warn(&format!("baoku: note: {}: {note}", series.query));
+        }
+    }
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        write_trend(&mut out, &trend, OutputFormat::Json)?;
+    } else if args.csv {
+        write_trend(&mut out, &trend, OutputFormat::Csv)?;
+    } else if args.chart || (terminal && !args.table) {
+        let width = terminal_size::terminal_size().map_or(80, |(w, _)| usize::from(w.0));
+        let format = OutputFormat::Text {
+            markup: Markup::Plain,
+            width,
+        };
+        write_trend(&mut out, &trend, format)?;
+    } else {
+        write_trend_table(&mut out, &trend)?;
+    }
+    out.flush()?;
+    Ok(match trend.series.iter().any(|s| s.total > 0) {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(1),
     })
 }
 

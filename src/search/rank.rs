@@ -24,7 +24,7 @@ pub(super) fn blend_recency(candidates: &mut [Candidate]) {
 }
 
 /// The comparison that puts candidates in the requested order.
-pub(super) fn comparator(
+pub(crate) fn comparator(
     sort: Sort,
 ) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering + Copy {
     move |a: &Candidate, b: &Candidate| {
@@ -105,7 +105,7 @@ pub(super) fn page(
 /// [`NEAR_DUPLICATE_BITS`] bits. Fingerprints are split into four 16-bit bands: two
 /// that differ in at most three bits share at least one band, so only articles sharing
 /// a band are compared.
-pub(super) fn stories(ordered: &[Candidate]) -> Vec<usize> {
+pub(crate) fn stories(ordered: &[Candidate]) -> Vec<usize> {
     let mut firsts: Vec<usize> = Vec::new();
     let mut bands: [HashMap<u16, Vec<usize>>; 4] = Default::default();
     let band_of = |hash: u64, band: usize| (hash >> (band * 16)) as u16;
