@@ -8,9 +8,11 @@
 //! whether colour is wanted.
 
 mod csv;
+mod export;
 mod trend;
 
 pub use csv::{csv_bom, csv_field, csv_row, BOM};
+pub use export::{write_export_header, write_export_row};
 pub use trend::{write_trend, write_trend_chart, write_trend_table, CHART_COLUMNS};
 
 use crate::article::Article;
@@ -68,22 +70,25 @@ pub fn write_search(
             }
             Ok(())
         }
+        // The page's hits as an export's rows, with the export's default columns.
         OutputFormat::Csv => {
-            csv_bom(out)?;
-            csv_row(out, &["id", "date", "source", "author", "title", "url"])?;
+            let fields = crate::research::Field::DEFAULT;
+            write_export_header(out, &fields, format)?;
             for hit in &results.hits {
-                let text = |v: &Option<String>| v.clone().unwrap_or_default();
-                csv_row(
-                    out,
-                    &[
-                        hit.id.clone(),
-                        hit.date.map(|d| d.to_string()).unwrap_or_default(),
-                        text(&hit.source),
-                        text(&hit.author),
-                        text(&hit.title),
-                        text(&hit.url),
-                    ],
-                )?;
+                let row = crate::research::Row {
+                    article: Article {
+                        id: hit.id.clone(),
+                        title: hit.title.clone(),
+                        date: hit.date,
+                        source: hit.source.clone(),
+                        author: hit.author.clone(),
+                        url: hit.url.clone(),
+                        ..Article::default()
+                    },
+                    score: hit.score,
+                    snippet: hit.snippets.first().map(|s| s.text.clone()),
+                };
+                write_export_row(out, &row, &fields, format)?;
             }
             Ok(())
         }

@@ -258,3 +258,71 @@ fn trend_mistakes_are_one_line_errors() {
     assert_eq!(trend["series"][0]["total"], 0);
     assert_eq!(trend["series"][0]["points"], serde_json::json!([]));
 }
+
+#[test]
+fn export_writes_every_match_with_the_chosen_fields() {
+    let index = sample_index();
+    let output = run(index, &["search", "--json", "--no-collapse", "发展"]);
+    let search: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let total = search["total"].as_u64().unwrap() as usize;
+    assert!(total > 3, "a query with several matches");
+
+    let csv = run(
+        index,
+        &["search", "发展", "--limit", "1", "--export", "csv"],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    assert!(
+        text.starts_with("\u{feff}id,date,source,author,title,url\r\n"),
+        "{text}"
+    );
+    // Every match, not the page of one; no field holds a line break here.
+    assert_eq!(text.trim_end().split("\r\n").count(), total + 1, "{text}");
+
+    let lines = run(
+        index,
+        &[
+            "search",
+            "发展",
+            "--sort",
+            "oldest",
+            "--export",
+            "jsonl",
+            "--fields",
+            "date,id,snippet",
+        ],
+    );
+    let rows: Vec<Value> = stdout(&lines)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), total);
+    let first = rows[0].as_object().unwrap();
+    assert_eq!(first.keys().collect::<Vec<_>>(), ["date", "id", "snippet"]);
+    // Traditional text (發展) matches too, and is shown as written.
+    assert!(rows.iter().all(|r| {
+        let snippet = r["snippet"].as_str().unwrap();
+        snippet.contains("发展") || snippet.contains("發展")
+    }));
+    assert!(
+        stdout(&lines).starts_with("{\"date\":"),
+        "in the order named"
+    );
+    let dates: Vec<&str> = rows.iter().filter_map(|r| r["date"].as_str()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first: {dates:?}"
+    );
+
+    let bad = run(
+        index,
+        &["search", "发展", "--export", "csv", "--fields", "id,titel"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("no field \"titel\""),
+        "{}",
+        stderr(&bad)
+    );
+}

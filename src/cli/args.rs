@@ -4,7 +4,7 @@ use crate::serve;
 use baoku::extract::{format_named, format_names, ExtractOptions, FieldMap};
 use baoku::index::DEFAULT_WRITER_MEMORY;
 use baoku::ingest::DEFAULT_BATCH_ARTICLES;
-use baoku::research::{Interval, TrendRequest};
+use baoku::research::{Field, Interval, TrendRequest};
 use baoku::search::query::SYNTAX;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
@@ -270,6 +270,19 @@ pub(super) struct SearchArgs {
     #[arg(long)]
     pub(super) jsonl: bool,
 
+    /// Write every matching article — all of them, reprints included, in the --sort
+    /// order — as csv (with a header row and a byte order mark for Excel) or jsonl
+    /// (one object per line), instead of a page of hits.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "jsonl", "batch"])]
+    pub(super) export: Option<ExportFormat>,
+
+    /// The columns of --export, comma-separated, from: id, date, source, author,
+    /// editor, title, subtitle, url, score, snippet, body, path [default: id, date,
+    /// source, author, title, url].
+    #[arg(long, value_name = "LIST", requires = "export",
+          value_parser = |text: &str| Field::list(text).map(FieldList))]
+    pub(super) fields: Option<FieldList>,
+
     /// Run every query in FILE (one per line, or `qid<TAB>query`; `-` for stdin) and
     /// print one JSON line per query.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "json", "jsonl"])]
@@ -508,3 +521,14 @@ fn trend_help() -> String {
     }
     help
 }
+
+/// What `search --export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+/// The columns `--fields` names, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FieldList(pub(super) Vec<Field>);

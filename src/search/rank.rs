@@ -12,7 +12,7 @@ pub const NEAR_DUPLICATE_BITS: u32 = 3;
 
 /// Multiplies scores by up to 1.5 for articles near the newest match (half-life of
 /// about three months), so "latest news" searches favour what is recent in the archive.
-pub(super) fn blend_recency(candidates: &mut [Candidate]) {
+pub(crate) fn blend_recency(candidates: &mut [Candidate]) {
     let Some(newest) = candidates.iter().filter_map(|c| c.day).max() else {
         return;
     };
