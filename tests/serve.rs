@@ -346,7 +346,7 @@ fn search_api_answers_exactly_what_search_json_prints() {
 
 #[test]
 fn trend_api_answers_exactly_what_trend_json_prints() {
-    let index = shared_index();
+    let index = support::sample_index();
     let server = Server::start(index);
     let cases: &[&[(&str, &str)]] = &[
         &[("q", "乡村振兴")],

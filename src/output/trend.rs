@@ -315,7 +315,7 @@ pub fn write_trend_chart(out: &mut impl Write, trend: &Trend, width: usize) -> i
 fn bar(count: u64, most: u64, room: usize) -> String {
     let eighths = (count as u128 * room as u128 * 8).div_ceil(most as u128) as usize;
     let mut out = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         out.push(BAR_ENDS[eighths % 8 - 1]);
     }
     out
