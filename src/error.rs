@@ -93,6 +93,11 @@ pub enum Error {
     #[error("invalid query: {0}")]
     Query(String),
 
+    /// A request that cannot be answered as asked, though each part of it is valid
+    /// (a daily trend over more days than it can draw).
+    #[error("{0}")]
+    Request(String),
+
     /// The embedded schema file is inconsistent (a bug in this build, not in the input).
     #[error("schema/schema.toml: {0}")]
     Schema(String),

@@ -11,6 +11,7 @@
 //! | index | [`index`], [`schema`], [`ingest`] | the archive directory, upserts, commits |
 //! | search | [`search`] | query language → ranked hits with an exact total |
 //! | snippet | [`snippet`] | fragments and highlights in characters |
+//! | research | [`research`] | counts over all matches: trends over time |
 //! | output | [`output`] | terminal and JSON rendering |
 //!
 //! # Example
@@ -64,6 +65,7 @@ pub mod extract;
 pub mod index;
 pub mod ingest;
 pub mod output;
+pub mod research;
 pub mod schema;
 pub mod search;
 pub mod snippet;

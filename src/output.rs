@@ -7,6 +7,14 @@
 //! itself (【法治动态】) is added. This module writes to the writer it is given and never decides by itself
 //! whether colour is wanted.
 
+mod csv;
+mod export;
+mod trend;
+
+pub use csv::{csv_bom, csv_field, csv_row, BOM};
+pub use export::{write_export_header, write_export_row};
+pub use trend::{write_trend, write_trend_chart, write_trend_table, CHART_COLUMNS};
+
 use crate::article::Article;
 use crate::index::{CheckReport, Stats};
 use crate::ingest::IndexReport;
@@ -43,6 +51,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON line per hit (`--jsonl`).
     Jsonl,
+    /// Comma-separated values with a header row, for spreadsheets (`--csv`).
+    Csv,
 }
 
 /// Writes search results in `format`.
@@ -57,6 +67,28 @@ pub fn write_search(
             for hit in &results.hits {
                 serde_json::to_writer(&mut *out, hit)?;
                 writeln!(out)?;
+            }
+            Ok(())
+        }
+        // The page's hits as an export's rows, with the export's default columns.
+        OutputFormat::Csv => {
+            let fields = crate::research::Field::DEFAULT;
+            write_export_header(out, &fields, format)?;
+            for hit in &results.hits {
+                let row = crate::research::Row {
+                    article: Article {
+                        id: hit.id.clone(),
+                        title: hit.title.clone(),
+                        date: hit.date,
+                        source: hit.source.clone(),
+                        author: hit.author.clone(),
+                        url: hit.url.clone(),
+                        ..Article::default()
+                    },
+                    score: hit.score,
+                    snippet: hit.snippets.first().map(|s| s.text.clone()),
+                };
+                write_export_row(out, &row, &fields, format)?;
             }
             Ok(())
         }

@@ -345,6 +345,78 @@ fn search_api_answers_exactly_what_search_json_prints() {
 }
 
 #[test]
+fn trend_api_answers_exactly_what_trend_json_prints() {
+    let index = support::sample_index();
+    let server = Server::start(index);
+    let cases: &[&[(&str, &str)]] = &[
+        &[("q", "乡村振兴")],
+        &[("q", "乡村振兴"), ("q", "收入 OR 台风"), ("by", "year")],
+        &[
+            ("q", "发展"),
+            ("by", "week"),
+            ("collapse", "false"),
+            ("share", "true"),
+        ],
+        &[
+            ("q", "鄉村振興"),
+            ("since", "2021"),
+            ("until", "2022-06"),
+            ("by", "day"),
+        ],
+        &[("q", "发展"), ("source", "新华"), ("share", "true")],
+        &[("q", "没有这个词")],
+    ];
+    for params in cases {
+        let response = server.get(&format!("/api/trend?{}", query_string(params)));
+        assert_eq!(response.status, 200, "{params:?}: {}", response.text());
+        let api = without_time(response.json());
+        let mut command = baoku(index);
+        command.args(["trend", "--json"]);
+        let mut queries = Vec::new();
+        for (name, value) in *params {
+            match *name {
+                "q" => queries.push(*value),
+                "collapse" => {
+                    command.arg("--no-collapse");
+                }
+                "share" => {
+                    command.arg("--share");
+                }
+                other => {
+                    command.arg(format!("--{other}")).arg(value);
+                }
+            }
+        }
+        let output = command.arg("--").args(&queries).output().unwrap();
+        assert!(output.status.code().unwrap() <= 1, "{output:?}");
+        let cli = without_time(serde_json::from_slice(&output.stdout).unwrap());
+        assert_eq!(api, cli, "GET /api/trend with {params:?}");
+    }
+    let two = server.get("/api/trend?q=%E4%B9%A1%E6%9D%91&q=%E5%8F%91%E5%B1%95&by=year");
+    let series = two.json()["series"].as_array().unwrap().clone();
+    assert_eq!(series.len(), 2);
+    assert!(series[0]["total"].as_u64().unwrap() > 0);
+    for (path, message) in [
+        ("/api/trend", "missing parameter q"),
+        (
+            "/api/trend?q=a&by=hour",
+            "by=hour: must be day, week, month or year",
+        ),
+        ("/api/trend?q=a&by=day&by=day", "twice"),
+        ("/api/trend?q=titel%3Aa", "titel"),
+        ("/api/trend?q=a&limit=3", "unknown parameter \"limit\""),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 400, "{path}");
+        assert!(
+            response.error().contains(message),
+            "{path}: {}",
+            response.error()
+        );
+    }
+}
+
+#[test]
 fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
     let path = "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&facets=true";
     let server = Server::start(sample_index());

@@ -4,6 +4,7 @@ use crate::serve;
 use baoku::extract::{format_named, format_names, ExtractOptions, FieldMap};
 use baoku::index::DEFAULT_WRITER_MEMORY;
 use baoku::ingest::DEFAULT_BATCH_ARTICLES;
+use baoku::research::{Field, Interval, TrendRequest};
 use baoku::search::query::SYNTAX;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
@@ -184,6 +185,41 @@ pub(super) struct IndexArgs {
     pub(super) quiet: bool,
 }
 
+/// The filters a search and a trend share (the query language's `date:`, `source:`,
+/// `author:`).
+#[derive(Debug, Args)]
+pub(super) struct FilterArgs {
+    /// Only articles dated on or after this day, month or year (2021, 2021-03,
+    /// 2021-03-08, 2021年3月).
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub(super) since: Option<Period>,
+
+    /// Only articles dated on or before this day, month or year (2022-06 includes all
+    /// of June).
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub(super) until: Option<Period>,
+
+    /// Only articles from outlets whose name holds this (人民日报 finds 人民网－人民日报);
+    /// `=NAME` for exactly that outlet (as `baoku stats` lists them).
+    #[arg(long, value_name = "NAME")]
+    pub(super) source: Option<String>,
+
+    /// Only articles by this author.
+    #[arg(long, value_name = "NAME")]
+    pub(super) author: Option<String>,
+}
+
+impl FilterArgs {
+    pub(super) fn filters(&self) -> Filters {
+        Filters {
+            since: self.since,
+            until: self.until,
+            source: self.source.clone(),
+            author: self.author.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(after_long_help = query_help())]
 pub(super) struct SearchArgs {
@@ -205,24 +241,8 @@ pub(super) struct SearchArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub(super) offset: usize,
 
-    /// Only articles dated on or after this day, month or year (2021, 2021-03,
-    /// 2021-03-08, 2021年3月).
-    #[arg(long, value_name = "DATE", value_parser = parse_period)]
-    pub(super) since: Option<Period>,
-
-    /// Only articles dated on or before this day, month or year (2022-06 includes all
-    /// of June).
-    #[arg(long, value_name = "DATE", value_parser = parse_period)]
-    pub(super) until: Option<Period>,
-
-    /// Only articles from outlets whose name holds this (人民日报 finds 人民网－人民日报);
-    /// `=NAME` for exactly that outlet (as `baoku stats` lists them).
-    #[arg(long, value_name = "NAME")]
-    pub(super) source: Option<String>,
-
-    /// Only articles by this author.
-    #[arg(long, value_name = "NAME")]
-    pub(super) author: Option<String>,
+    #[command(flatten)]
+    pub(super) filters: FilterArgs,
 
     /// Order: relevance (best first), date (newest first) or oldest.
     #[arg(long, default_value_t = Sort::default(), value_name = "ORDER",
@@ -249,6 +269,19 @@ pub(super) struct SearchArgs {
     /// Print one JSON line per hit.
     #[arg(long)]
     pub(super) jsonl: bool,
+
+    /// Write every matching article — all of them, reprints included, in the --sort
+    /// order — as csv (with a header row and a byte order mark for Excel) or jsonl
+    /// (one object per line), instead of a page of hits.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "jsonl", "batch"])]
+    pub(super) export: Option<ExportFormat>,
+
+    /// The columns of --export, comma-separated, from: id, date, source, author,
+    /// editor, title, subtitle, url, score, snippet, body, path [default: id, date,
+    /// source, author, title, url].
+    #[arg(long, value_name = "LIST", requires = "export",
+          value_parser = |text: &str| Field::list(text).map(FieldList))]
+    pub(super) fields: Option<FieldList>,
 
     /// Run every query in FILE (one per line, or `qid<TAB>query`; `-` for stdin) and
     /// print one JSON line per query.
@@ -284,12 +317,7 @@ impl SearchArgs {
     pub(super) fn request(&self, query: String) -> SearchRequest {
         SearchRequest {
             query,
-            filters: Filters {
-                since: self.since,
-                until: self.until,
-                source: self.source.clone(),
-                author: self.author.clone(),
-            },
+            filters: self.filters.filters(),
             sort: self.sort,
             recent: self.recent,
             limit: self.limit,
@@ -418,3 +446,89 @@ pub(super) enum ColorChoice {
 /// Marks an argument of `search` that clap would take for an unknown flag but that is
 /// an excluded word (`-演习`); [`SearchArgs::query_text`] removes the mark.
 pub(super) const EXCLUSION_MARK: char = '\u{1F}';
+
+#[derive(Debug, Args)]
+#[command(after_long_help = trend_help())]
+pub(super) struct TrendArgs {
+    /// The queries to count, one series each: each argument is one whole query (quote
+    /// one of several words: `baoku trend 台风 "暴雨 -演习"`).
+    #[arg(required = true, value_name = "QUERY")]
+    pub(super) queries: Vec<String>,
+
+    /// The length of a period: day, week (ISO, Monday to Sunday), month or year.
+    #[arg(long, default_value_t = Interval::default(), value_name = "PERIOD",
+          value_parser = clap::builder::PossibleValuesParser::new(["day", "week", "month", "year"])
+              .map(|s| s.parse::<Interval>().expect("one of the possible values")))]
+    pub(super) by: Interval,
+
+    #[command(flatten)]
+    pub(super) filters: FilterArgs,
+
+    /// Also give each count as a share of all the articles the filters admit in its
+    /// period.
+    #[arg(long)]
+    pub(super) share: bool,
+
+    /// Count every reprint of a story, not each story once.
+    #[arg(long)]
+    pub(super) no_collapse: bool,
+
+    /// Print one JSON document instead of a chart.
+    #[arg(long, conflicts_with_all = ["csv", "table", "chart"])]
+    pub(super) json: bool,
+
+    /// Print CSV (a row per period, a column per query), for spreadsheets.
+    #[arg(long, conflicts_with_all = ["table", "chart"])]
+    pub(super) csv: bool,
+
+    /// Print a table of the counts, even on a terminal.
+    #[arg(long, conflicts_with = "chart")]
+    pub(super) table: bool,
+
+    /// Draw the chart even when the output is not a terminal.
+    #[arg(long)]
+    pub(super) chart: bool,
+}
+
+impl TrendArgs {
+    pub(super) fn request(&self) -> TrendRequest {
+        TrendRequest {
+            queries: self.queries.clone(),
+            filters: self.filters.filters(),
+            by: self.by,
+            collapse: !self.no_collapse,
+            share: self.share,
+        }
+    }
+}
+
+fn trend_help() -> String {
+    let mut help = String::new();
+    for paragraph in [
+        "Each query is any query of `baoku search` (phrases, OR, -word, source:, \
+         date:) and every matching article is counted, not a page of hits. Reprints \
+         of one story count once, in the period of its earliest article; with \
+         --no-collapse every article counts, and the counts with the undated ones \
+         sum to the total of `baoku search --no-collapse`.",
+        "On a terminal the counts are drawn as a chart of at most 80 columns (bars \
+         for a few periods, sparklines for many); piped, they are printed as a table. \
+         --json prints {\"by\", \"collapse\", \"series\": [{\"query\", \"total\", \
+         \"undated\", \"notes\", \"points\": [{\"period\", \"count\", \"share\"}]}]}.",
+        "Exit status: 0 something matched, 1 nothing did, 2 error.",
+    ] {
+        help.push_str(&fill(paragraph, HELP_COLUMNS));
+        help.push('\n');
+    }
+    help
+}
+
+/// What `search --export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+/// The columns `--fields` names, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FieldList(pub(super) Vec<Field>);

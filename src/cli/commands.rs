@@ -9,8 +9,10 @@ use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
 use baoku::output::{
     summary_line, write_article, write_batch_error, write_batch_record, write_check,
-    write_json_line, write_search, write_stats, Markup, OutputFormat,
+    write_export_header, write_export_row, write_json_line, write_search, write_stats, write_trend,
+    write_trend_table, Markup, OutputFormat,
 };
+use baoku::research::Field;
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -100,6 +102,9 @@ pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> 
     if let Some(batch) = &args.batch {
         return search_batch(&archive, args, batch);
     }
+    if let Some(format) = args.export {
+        return export(&archive, args, format);
+    }
     let results = archive.search(&args.request(args.query_text()))?;
     for note in &results.notes {
         warn(&format!("baoku: note: {note}"));
@@ -122,6 +127,51 @@ pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> 
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// `--export`: every match, one row at a time, with a progress bar on a terminal.
+pub(super) fn export(
+    archive: &Archive,
+    args: &SearchArgs,
+    format: ExportFormat,
+) -> anyhow::Result<ExitCode> {
+    let request = args.request(args.query_text());
+    let fields = args
+        .fields
+        .as_ref()
+        .map_or_else(|| Field::DEFAULT.to_vec(), |list| list.0.clone());
+    let export = archive.export(&request, fields.contains(&Field::Snippet))?;
+    for note in &export.notes {
+        warn(&format!("baoku: note: {note}"));
+    }
+    let total = export.total;
+    let format = match format {
+        ExportFormat::Csv => OutputFormat::Csv,
+        ExportFormat::Jsonl => OutputFormat::Jsonl,
+    };
+    // Drawn only when stderr is a terminal, and only for exports that take a while.
+    let bar = match io::stderr().is_terminal() && total >= 10_000 {
+        true => indicatif::ProgressBar::new(total).with_style(
+            indicatif::ProgressStyle::with_template("exported {pos}/{len} articles {bar:30} {eta}")
+                .expect("a valid template"),
+        ),
+        false => indicatif::ProgressBar::hidden(),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    write_export_header(&mut out, &fields, format)?;
+    for (n, row) in export.enumerate() {
+        write_export_row(&mut out, &row?, &fields, format)?;
+        if n % 1024 == 0 {
+            bar.set_position(n as u64);
+        }
+    }
+    out.flush()?;
+    bar.finish_and_clear();
+    Ok(match total {
+        0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
     })
 }
 
@@ -161,6 +211,38 @@ pub(super) fn search_batch(
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let trend = archive.trend(&args.request())?;
+    for series in &trend.series {
+        for note in &series.notes {
+            warn(&format!("baoku: note: {}: {note}", series.query));
+        }
+    }
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        write_trend(&mut out, &trend, OutputFormat::Json)?;
+    } else if args.csv {
+        write_trend(&mut out, &trend, OutputFormat::Csv)?;
+    } else if args.chart || (terminal && !args.table) {
+        let width = terminal_size::terminal_size().map_or(80, |(w, _)| usize::from(w.0));
+        let format = OutputFormat::Text {
+            markup: Markup::Plain,
+            width,
+        };
+        write_trend(&mut out, &trend, format)?;
+    } else {
+        write_trend_table(&mut out, &trend)?;
+    }
+    out.flush()?;
+    Ok(match trend.series.iter().any(|s| s.total > 0) {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(1),
     })
 }
 

@@ -57,6 +57,8 @@ enum Command {
     ///
     /// Shows exactly what `baoku index` would store, without touching the index.
     Extract(ExtractArgs),
+    /// Count the matches of queries over time: per day, week, month or year.
+    Trend(TrendArgs),
     /// Print one whole article by its id (as search results give it).
     Show(ShowArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
@@ -71,7 +73,8 @@ enum Command {
     ///
     /// Prints `baoku serving URL` on stdout once it listens. Endpoints:
     /// `GET /api/search?q=…` (the parameters and JSON document of `baoku search
-    /// --json`), `/api/articles/ID`, `/api/stats`, `/api/openapi.json`, `/healthz`.
+    /// --json`), `/api/trend?q=…` (`baoku trend --json`), `/api/articles/ID`,
+    /// `/api/stats`, `/api/openapi.json`, `/healthz`.
     /// New commits of a `baoku index` running beside it are searched within a second,
     /// without a restart. Ctrl-C or SIGTERM stop it after the requests in flight
     /// (exit status 0).
@@ -192,6 +195,7 @@ pub fn run() -> ExitCode {
         Command::Index(args) => index(&cli.index, args),
         Command::Search(args) => search(&cli.index, args),
         Command::Extract(args) => extract(args),
+        Command::Trend(args) => trend(&cli.index, args),
         Command::Show(args) => show(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),

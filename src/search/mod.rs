@@ -17,7 +17,7 @@ pub mod collect;
 pub mod plan;
 pub mod proximity;
 pub mod query;
-mod rank;
+pub(crate) mod rank;
 pub mod relaxed;
 mod request;
 mod results;
@@ -62,21 +62,10 @@ impl Archive {
         params: &RankParams,
     ) -> Result<SearchResults> {
         let started = Instant::now();
-        // Filters alone (`baoku search --source 吉林日报`) list what they admit.
-        let (mut expr, mut notes) =
-            if request.query.trim().is_empty() && !request.filters.is_empty() {
-                (
-                    with_filters(Expr::And(Vec::new()), &request.filters)?,
-                    Vec::new(),
-                )
-            } else {
-                let parsed = query::parse(&request.query)?;
-                (with_filters(parsed.expr, &request.filters)?, parsed.notes)
-            };
         let schema = self.schema();
         // One searcher for the whole request: addresses stay valid across its steps.
         let searcher = self.searcher();
-        notes.extend(resolve_sources(&searcher, schema, &mut expr)?);
+        let (expr, mut notes) = understand(&searcher, schema, &request.query, &request.filters)?;
         // Nothing to rank by: newest first.
         let sort = match (expr.has_no_words(), request.sort) {
             (true, Sort::Relevance) => Sort::Date,
@@ -254,6 +243,40 @@ impl Archive {
             facets,
         })
     }
+}
+
+/// A query and the filters beside it as one expression, its source filters resolved
+/// against the archive's outlets, with the notes on how it was read. Filters alone
+/// (`baoku search --source 吉林日报`, an empty query) stand for what they admit.
+pub(crate) fn understand(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+    text: &str,
+    filters: &Filters,
+) -> Result<(Expr, Vec<String>)> {
+    let (mut expr, mut notes) = if text.trim().is_empty() && !filters.is_empty() {
+        (with_filters(Expr::And(Vec::new()), filters)?, Vec::new())
+    } else {
+        let parsed = query::parse(text)?;
+        (with_filters(parsed.expr, filters)?, parsed.notes)
+    };
+    notes.extend(resolve_sources(searcher, schema, &mut expr)?);
+    Ok((expr, notes))
+}
+
+/// The tantivy query that matches exactly what `expr` admits, or `None` when nothing
+/// can match: what every count over all matches (search totals, trends, exports)
+/// runs.
+pub(crate) fn strict_query(
+    searcher: &tantivy::Searcher,
+    schema: &crate::schema::IndexSchema,
+    expr: &Expr,
+) -> Result<Option<Box<dyn tantivy::query::Query>>> {
+    let strict = plan::build_query(schema, expr)?;
+    Ok(match cannot_match(searcher, schema, expr)? {
+        true => None,
+        false => Some(strict),
+    })
 }
 
 /// Whether a query that requires a lone CJK character (`问：…` pasted from a Q&A)

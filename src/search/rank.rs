@@ -12,7 +12,7 @@ pub const NEAR_DUPLICATE_BITS: u32 = 3;
 
 /// Multiplies scores by up to 1.5 for articles near the newest match (half-life of
 /// about three months), so "latest news" searches favour what is recent in the archive.
-pub(super) fn blend_recency(candidates: &mut [Candidate]) {
+pub(crate) fn blend_recency(candidates: &mut [Candidate]) {
     let Some(newest) = candidates.iter().filter_map(|c| c.day).max() else {
         return;
     };
@@ -24,7 +24,7 @@ pub(super) fn blend_recency(candidates: &mut [Candidate]) {
 }
 
 /// The comparison that puts candidates in the requested order.
-pub(super) fn comparator(
+pub(crate) fn comparator(
     sort: Sort,
 ) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering + Copy {
     move |a: &Candidate, b: &Candidate| {
@@ -105,7 +105,7 @@ pub(super) fn page(
 /// [`NEAR_DUPLICATE_BITS`] bits. Fingerprints are split into four 16-bit bands: two
 /// that differ in at most three bits share at least one band, so only articles sharing
 /// a band are compared.
-pub(super) fn stories(ordered: &[Candidate]) -> Vec<usize> {
+pub(crate) fn stories(ordered: &[Candidate]) -> Vec<usize> {
     let mut firsts: Vec<usize> = Vec::new();
     let mut bands: [HashMap<u16, Vec<usize>>; 4] = Default::default();
     let band_of = |hash: u64, band: usize| (hash >> (band * 16)) as u16;

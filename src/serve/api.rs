@@ -128,6 +128,11 @@ impl AppState {
         })
     }
 
+    /// Whether answers are kept for repeated requests.
+    pub(super) fn caches(&self) -> bool {
+        self.answers.enabled()
+    }
+
     /// The tokens requests are checked against.
     pub fn access(&self) -> &Access {
         &self.access
@@ -211,7 +216,7 @@ impl ApiError {
         }
     }
 
-    fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(super) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 
@@ -225,6 +230,8 @@ impl From<baoku::Error> for ApiError {
         match error {
             // The query language's own message, about the `q` parameter.
             baoku::Error::Query(message) => ApiError::bad_request(format!("q: {message}")),
+            // A request whose parts are each valid but not together (the library says which).
+            baoku::Error::Request(message) => ApiError::bad_request(message),
             // Paths of the server's files stay out of answers to clients.
             _ => ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -308,7 +315,11 @@ pub async fn search(
 /// Answers from the cache under `key` when it holds an answer for the index as it
 /// is now, else runs `work` on the index and keeps its JSON there. Without a key (the
 /// cache is off) it only runs `work`.
-async fn answer<T, F>(state: &AppState, key: Option<String>, work: F) -> Result<Response, ApiError>
+pub(super) async fn answer<T, F>(
+    state: &AppState,
+    key: Option<String>,
+    work: F,
+) -> Result<Response, ApiError>
 where
     T: serde::Serialize + Send + 'static,
     F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
@@ -430,40 +441,10 @@ pub async fn method_not_allowed(method: Method) -> Response {
 /// form's empty fields mean "no filter". Values are taken exactly as written (no
 /// trimming, no other spellings), as `schema/openapi.json` states them.
 pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
-    for (i, (name, _)) in params.iter().enumerate() {
-        if !SEARCH_PARAMS.contains(&name.as_str()) {
-            return Err(ApiError::bad_request(format!(
-                "unknown parameter {name:?}; known: {}",
-                SEARCH_PARAMS.join(", ")
-            )));
-        }
-        if params[..i].iter().any(|(earlier, _)| earlier == name) {
-            return Err(ApiError::bad_request(format!(
-                "parameter {name:?} given twice"
-            )));
-        }
-    }
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let filter = |name: &str| {
-        get(name)
-            .filter(|v| !v.trim().is_empty())
-            .map(str::to_string)
-    };
+    known_once(params, SEARCH_PARAMS, &[])?;
+    let get = |name: &str| value_of(params, name);
     let query = get("q").ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
-    static SEARCHABLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let searchable = SEARCHABLE.get_or_init(|| regex::Regex::new(QUERY_PATTERN).expect("valid"));
-    if !searchable.is_match(query) {
-        return Err(param_error(
-            "q",
-            query,
-            "nothing to search for: a query needs a letter, digit or Chinese character",
-        ));
-    }
+    searchable(query)?;
     let defaults = SearchRequest::default();
     let limit = number(get("limit"), "limit", defaults.limit, 0..=MAX_LIMIT)?;
     let offset = number(get("offset"), "offset", defaults.offset, 0..=MAX_OFFSET)?;
@@ -494,15 +475,9 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
             }
         },
     };
-    let author = filter("author").filter(|a| !normalize_str(a).trim().is_empty());
     Ok(SearchRequest {
         query: query.to_string(),
-        filters: Filters {
-            since: period(get("since"), "since")?,
-            until: period(get("until"), "until")?,
-            source: filter("source"),
-            author,
-        },
+        filters: filters(params)?,
         sort,
         recent: flag(get("recent"), "recent", defaults.recent)?,
         limit,
@@ -513,6 +488,69 @@ pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiE
         },
         collapse: flag(get("collapse"), "collapse", defaults.collapse)?,
         facets: flag(get("facets"), "facets", defaults.facets)?,
+    })
+}
+
+/// Refuses a parameter not in `known`, and one given twice unless it is `repeatable`.
+pub(super) fn known_once(
+    params: &[(String, String)],
+    known: &[&str],
+    repeatable: &[&str],
+) -> Result<(), ApiError> {
+    for (i, (name, _)) in params.iter().enumerate() {
+        if !known.contains(&name.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "unknown parameter {name:?}; known: {}",
+                known.join(", ")
+            )));
+        }
+        if !repeatable.contains(&name.as_str())
+            && params[..i].iter().any(|(earlier, _)| earlier == name)
+        {
+            return Err(ApiError::bad_request(format!(
+                "parameter {name:?} given twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The value of the first parameter so named.
+pub(super) fn value_of<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Refuses a `q` with nothing to search for ([`QUERY_PATTERN`]).
+pub(super) fn searchable(query: &str) -> Result<(), ApiError> {
+    static SEARCHABLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let searchable = SEARCHABLE.get_or_init(|| regex::Regex::new(QUERY_PATTERN).expect("valid"));
+    match searchable.is_match(query) {
+        true => Ok(()),
+        false => Err(param_error(
+            "q",
+            query,
+            "nothing to search for: a query needs a letter, digit or Chinese character",
+        )),
+    }
+}
+
+/// The `since`, `until`, `source` and `author` filters: an empty or blank value is
+/// no filter.
+pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> {
+    let get = |name: &str| value_of(params, name);
+    let filter = |name: &str| {
+        get(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string)
+    };
+    Ok(Filters {
+        since: period(get("since"), "since")?,
+        until: period(get("until"), "until")?,
+        source: filter("source"),
+        author: filter("author").filter(|a| !normalize_str(a).trim().is_empty()),
     })
 }
 
@@ -531,7 +569,7 @@ fn shown(value: &str) -> String {
 }
 
 /// `name=value: reason`, the form of every parameter error.
-fn param_error(name: &str, value: &str, reason: &str) -> ApiError {
+pub(super) fn param_error(name: &str, value: &str, reason: &str) -> ApiError {
     ApiError::bad_request(format!("{name}={}: {reason}", shown(value)))
 }
 
@@ -562,7 +600,7 @@ fn number(
 }
 
 /// A yes/no parameter: one of [`FLAG_VALUES`], as written.
-fn flag(value: Option<&str>, name: &str, default: bool) -> Result<bool, ApiError> {
+pub(super) fn flag(value: Option<&str>, name: &str, default: bool) -> Result<bool, ApiError> {
     let Some(text) = value else {
         return Ok(default);
     };

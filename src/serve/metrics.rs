@@ -52,6 +52,7 @@ const BUCKETS: &[f64] = &[
 pub fn route_of(path: &str) -> &'static str {
     match path {
         "/api/search" => "search",
+        "/api/trend" => "trend",
         "/api/stats" => "stats",
         "/api/openapi.json" => "openapi",
         "/metrics" => "metrics",
@@ -370,6 +371,7 @@ mod tests {
     #[test]
     fn routes_are_a_fixed_set() {
         assert_eq!(route_of("/api/search"), "search");
+        assert_eq!(route_of("/api/trend"), "trend");
         assert_eq!(route_of("/api/articles/abc"), "article");
         assert_eq!(route_of("/app.js"), "page");
         assert_eq!(route_of("/etc/passwd"), "other");

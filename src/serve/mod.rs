@@ -22,6 +22,7 @@ pub mod limits;
 pub mod listener;
 pub mod metrics;
 pub mod page;
+pub mod research;
 pub mod tls;
 
 use axum::http::{header, HeaderValue};
@@ -226,6 +227,7 @@ pub fn router(state: Arc<api::AppState>) -> Router {
 pub fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<api::AppState>>)> {
     vec![
         ("/api/search", get(api::search)),
+        ("/api/trend", get(research::trend)),
         ("/api/articles/{id}", get(api::article)),
         ("/api/stats", get(api::stats)),
         ("/api/openapi.json", get(page::openapi)),
@@ -389,6 +391,7 @@ mod tests {
         for peer in ["127.0.0.1:40000", "192.0.2.7:40000"] {
             for uri in [
                 "/api/search?q=%E5%8F%B0%E9%A3%8E",
+                "/api/trend?q=%E5%8F%B0%E9%A3%8E",
                 "/api/articles/draft-1",
                 "/api/stats",
                 "/metrics",

@@ -1,0 +1,16 @@
+//! The research workbench: what a researcher asks of all the matches of a query
+//! rather than of its best page — how they spread over time ([`trend`]), all of them
+//! as a spreadsheet or JSON lines ([`export`]).
+//!
+//! Each feature takes any query of the language with the same [`Filters`] as a
+//! search and counts every matching article exactly; each answers with a serde type
+//! that is the JSON of its command (`baoku trend --json`) and of its HTTP route.
+//! This module counts and reads; it must not print.
+//!
+//! [`Filters`]: crate::search::Filters
+
+pub mod export;
+pub mod trend;
+
+pub use export::{Export, Field, Row};
+pub use trend::{Interval, Point, Series, Trend, TrendRequest, MAX_PERIODS, MAX_QUERIES};
