@@ -646,10 +646,9 @@ fn health_stats_and_the_openapi_document() {
     let document = openapi.json();
     for path in document["paths"].as_object().unwrap().keys() {
         let concrete = path.replace("{id}", "0000000000000000");
-        let query = if concrete == "/api/search" {
-            "?q=a"
-        } else {
-            ""
+        let query = match concrete.as_str() {
+            "/api/search" | "/api/trend" => "?q=a",
+            _ => "",
         };
         let response = server.get(&format!("{concrete}{query}"));
         assert!(
