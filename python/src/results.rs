@@ -254,7 +254,7 @@ impl SearchResults {
         PyList::new(py, self.hits.iter().map(|h| h.clone_ref(py)))
     }
     /// With ``facets=True``: ``{"source": {name: count, …}, "month": {"2022-05": count,
-    /// …}}``, sources most first and months in order (None counts articles without
+    /// …}}``, sources most first and months newest first (None counts articles without
     /// one); else None.
     #[getter]
     fn facets<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
