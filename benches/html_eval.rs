@@ -8,7 +8,9 @@
 //! `FIXTURES_DIR` defaults to `../shared/fixtures/html` next to the repository. It
 //! holds `readability/*/source.html`, `newspaper4k/*.html`, `trafilatura/*.html` (with
 //! their addresses in `trafilatura/expected.json`) and `cctv_html_dev.tar.zst` (pages
-//! and `manifest.jsonl`, read straight from the archive). Page names match the ones
+//! and `manifest.jsonl`, read straight from the archive); the pages written for the
+//! evaluation in the layouts of real sites are read from `bench/html_eval/written/`
+//! in the repository. Page names match the ones
 //! `bench/html_eval/compare.py` uses; it scores this output against the expected
 //! fields and against trafilatura and GNE.
 
@@ -113,6 +115,21 @@ fn load_pages(dir: &Path) -> anyhow::Result<Vec<Page>> {
     let archive = dir.join("cctv_html_dev.tar.zst");
     if archive.is_file() {
         pages.extend(cctv_pages(&archive)?);
+    }
+
+    // The pages written in the layouts of real sites (bench/html_eval/make_pages.py),
+    // kept in the repository.
+    let written = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/html_eval/written");
+    if let Ok(text) = std::fs::read_to_string(written.join("expected.json")) {
+        let expected: serde_json::Map<String, Value> = serde_json::from_str(&text)?;
+        for (file, fields) in expected {
+            let group = fields["group"].as_str().unwrap_or("other");
+            pages.push(Page {
+                name: format!("written-{group}/{file}"),
+                html: read_lossy(&written.join(&file))?,
+                url: None,
+            });
+        }
     }
     Ok(pages)
 }

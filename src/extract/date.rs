@@ -23,13 +23,34 @@ static YMD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// `7/5/2005`: month/day/year, as pages made with American software write dates
+/// (`发布日期： 7/5/2005 9:23:57 PM`). Only with slashes and a four-digit year last.
+static MDY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?:[^0-9/]|$)")
+        .expect("valid regex")
+});
+
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])(\d{4})(\d{2})(\d{2})(?:[^0-9]|$)").expect("valid regex")
 });
 
-/// Finds the first date written in `text` (normalised). Returns the date and the byte
-/// range of the match in `text`.
+/// Finds the first date written in `text` (normalised): year first (`2022年5月17日`,
+/// `2022-05-17`), else month/day/year with slashes (`7/5/2005`). Returns the date and
+/// the byte range of the match in `text`.
 pub fn find_date(text: &str) -> Option<(Date, std::ops::Range<usize>)> {
+    find_ymd(text).or_else(|| {
+        MDY.captures_iter(text).find_map(|caps| {
+            let date = Date::new(
+                caps[3].parse().ok()?,
+                caps[1].parse().ok()?,
+                caps[2].parse().ok()?,
+            )?;
+            Some((date, caps.get(0).expect("group 0").range()))
+        })
+    })
+}
+
+fn find_ymd(text: &str) -> Option<(Date, std::ops::Range<usize>)> {
     for caps in YMD.captures_iter(text) {
         let year_text = &caps[1];
         let mut year: i32 = year_text.parse().ok()?;
@@ -61,6 +82,39 @@ pub fn parse_date_value(text: &str) -> Option<Date> {
         caps[1].parse().ok()?,
         caps[2].parse().ok()?,
         caps[3].parse().ok()?,
+    )
+}
+
+/// A year alone (`2019`), as a page that sets the year and the day apart shows it.
+static YEAR_ALONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*((?:19|20)\d\d)\s*年?\s*$").expect("valid regex"));
+/// A month and day alone (`09/07`, `09-07`, `9月7日`).
+static MONTH_DAY_ALONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?\s*$").expect("valid regex")
+});
+
+/// The date a page writes over two elements, the year in one and the month and day
+/// in the other, in either order: `2019` + `09/07`, `09-07` + `2019`. Both texts are
+/// normalised; anything else in them makes it no date.
+///
+/// ```
+/// use baoku::extract::split_date;
+/// assert_eq!(split_date("2019", "09/07").unwrap().to_string(), "2019-09-07");
+/// assert_eq!(split_date("9月7日", "2019年").unwrap().to_string(), "2019-09-07");
+/// assert!(split_date("2019", "共9页").is_none());
+/// ```
+pub fn split_date(first: &str, second: &str) -> Option<Date> {
+    let (year, month_day) = match YEAR_ALONE.captures(first) {
+        Some(year) => (year, MONTH_DAY_ALONE.captures(second)?),
+        None => (
+            YEAR_ALONE.captures(second)?,
+            MONTH_DAY_ALONE.captures(first)?,
+        ),
+    };
+    Date::new(
+        year[1].parse().ok()?,
+        month_day[1].parse().ok()?,
+        month_day[2].parse().ok()?,
     )
 }
 
@@ -178,6 +232,9 @@ mod tests {
             ("20220517", "2022-05-17"),
             ("111年5月22日", "2022-05-22"),
             ("发布于 2019 年 3 月 8 日", "2019-03-08"),
+            // Month/day/year, as American software writes it.
+            ("发布日期: 7/5/2005 9:23:57 PM", "2005-07-05"),
+            ("12/31/2004", "2004-12-31"),
         ] {
             assert_eq!(date(text).as_deref(), Some(expected), "{text}");
         }
@@ -272,6 +329,8 @@ mod tests {
             "12662元",
             "123/4/5",
             "99999999",
+            "13/5/2005",
+            "1/2/3/2005",
         ] {
             assert_eq!(date(text), None, "{text}");
         }

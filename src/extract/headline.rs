@@ -20,7 +20,7 @@ static MEDIA_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Separators between a headline and the site and channel names after it.
-const SEPARATORS: &[&str] = &["_", "|", "｜", " - ", " – ", " — ", "-", "–", "::"];
+pub(crate) const SEPARATORS: &[&str] = &["_", "|", "｜", " - ", " – ", " — ", "-", "–", "::"];
 
 /// Endings of site and outlet names: 新华网, 吉林日报, 新华社, 央视频道, 澎湃新闻…
 const SITE_ENDINGS: &[&str] = &[

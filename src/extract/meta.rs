@@ -97,6 +97,7 @@ const LABELS: &[(&str, Key)] = &[
     ("字号", Key::Ignore),
     ("字体", Key::Ignore),
     ("浏览次数", Key::Ignore),
+    ("点击", Key::Ignore),
     ("阅读", Key::Ignore),
     ("浏览", Key::Ignore),
     ("浏览量", Key::Ignore),
@@ -477,6 +478,82 @@ pub(super) fn strip_trailing_metadata(paragraphs: &mut Vec<String>, meta: &mut M
     }
 }
 
+/// What a date label says the date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateLabel {
+    /// When the article was published: `发布时间`, `发表于`, `日期`, `时间`, `Posted`.
+    Published,
+    /// When it was last changed: `更新时间`, `最后更新` (a date of last resort).
+    Updated,
+}
+
+/// A date label and what follows it up to the date: `发表于 `, `发布时间：`, `日期:`,
+/// `Posted by 某某 at `, `Published on `. Matched on normalised text, at the start of
+/// the line or after a space or separator (so that `长时间` in prose is no label).
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[\s|/【\[(<,;，、])(?:(发表于|发布于|发表时间|发布时间|发布日期|发表日期|发稿时间|出版日期|刊发时间|日期|时间|更新时间|更新于|最后更新|更新日期|posted(?:\s+by\s+.{1,30}?\s+(?:on|at)|\s+(?:on|at))?|published(?:\s+on)?))\s*[:]?\s*",
+    )
+    .expect("valid regex")
+});
+
+/// The first labelled date on a line: `发表于 2004年12月27日 12:40`, `发表于:2005-07-31`,
+/// `发布时间：2023-10-08`, `Posted by 某某 at 2006-01-15 10:30`. The date must follow
+/// its label directly. Lines longer than a metadata line are prose: none.
+pub fn labelled_date(original: &str) -> Option<(Date, DateLabel)> {
+    let norm = crate::analyze::normalize_str(original);
+    if norm.chars().count() > 160 {
+        return None;
+    }
+    for caps in DATE_LABEL.captures_iter(&norm) {
+        let label = caps[1].to_lowercase();
+        let rest = &norm[caps.get(0).expect("group 0").end()..];
+        let Some((date, range)) = find_date(rest) else {
+            continue;
+        };
+        // `find_date` may take one character before the date (its left boundary).
+        if range.start > 1 {
+            continue;
+        }
+        let kind = if label.starts_with("更新") || label == "最后更新" {
+            DateLabel::Updated
+        } else {
+            DateLabel::Published
+        };
+        return Some((date, kind));
+    }
+    None
+}
+
+/// A date in the dateline that opens the text: `【看中国2005年07月03日报道】`,
+/// `（新华社北京2019年3月8日电）`, `本报2019年3月8日讯`. Only a full date counts, inside a
+/// bracket at the very start or followed by 电, 讯 or 报道 within the first 40
+/// characters.
+pub fn dateline_date(first_paragraph: &str) -> Option<Date> {
+    let head: String = crate::analyze::normalize_str(first_paragraph)
+        .chars()
+        .take(40)
+        .collect();
+    let (date, range) = find_date(&head)?;
+    let matched = &head[range.clone()];
+    // The match may end with the character after the day (its right boundary).
+    let boundary = matched
+        .chars()
+        .next_back()
+        .filter(|c| !c.is_ascii_digit())
+        .map_or(0, char::len_utf8);
+    let after = head[range.end - boundary..].trim_start_matches(['日', ' ']);
+    let before = &head[..range.start];
+    let bracketed = head.starts_with(['【', '[', '('])
+        && head
+            .find(['】', ']', ')'])
+            .is_some_and(|at| at + 3 >= range.end);
+    let wire = ["电", "讯", "报道", "消息"]
+        .iter()
+        .any(|w| after.starts_with(w));
+    ((bracketed || wire) && !before.contains(['。', '，'])).then_some(date)
+}
+
 /// What a dateline at the start of the first paragraph says.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Dateline {
@@ -619,6 +696,63 @@ mod tests {
             "全文:略",
         ] {
             assert_eq!(parse_meta_line(line), None, "{line}");
+        }
+    }
+
+    /// Labelled dates, where each kind of page writes them (issue 19).
+    #[test]
+    fn labelled_dates() {
+        let published = |line: &str| match labelled_date(line) {
+            Some((date, DateLabel::Published)) => Some(date.to_string()),
+            _ => None,
+        };
+        for (line, expected) in [
+            ("发表于 2004年12月27日 12:40", "2004-12-27"),
+            ("发表于:2005-07-31 12:30", "2005-07-31"),
+            ("发表于 2005-7-31 12:30  只看该作者", "2005-07-31"),
+            ("发布日期： 7/5/2005 9:23:57 PM　作者：张三", "2005-07-05"),
+            (
+                "Posted by 听雨轩 at 2006-01-15 10:30 | 评论 (3)",
+                "2006-01-15",
+            ),
+            ("posted on 2006-01-15", "2006-01-15"),
+            ("日期：2004/11/23", "2004-11-23"),
+            ("时间: 2021-03-08 来源：县政府办", "2021-03-08"),
+            ("帖子 12 注册 2003-3-1 发表于 2005-7-31", "2005-07-31"),
+        ] {
+            assert_eq!(published(line).as_deref(), Some(expected), "{line}");
+        }
+        assert_eq!(
+            labelled_date("更新时间：2023年9月12日").map(|(d, k)| (d.to_string(), k)),
+            Some(("2023-09-12".to_string(), DateLabel::Updated))
+        );
+        for line in [
+            "注册 2003-3-1",
+            "2005年9月 (606)",
+            "经过长时间 2005年的努力",
+            "发表于本报",
+            "此前，市政府发布时间表称，2020年3月8日将完成改造，并在全市推广这一做法，让更多居民受益，这是一个很长的句子，远比元数据行长，它不是元数据，而是正文的一部分内容，继续写下去直到超过一百六十个字符为止，再多写一点，再多写一点，再多写一点，再多写一点，再多写一点，再多写一点，再多写一点。",
+        ] {
+            assert_eq!(published(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn dates_in_datelines() {
+        let date = |p: &str| dateline_date(p).map(|d| d.to_string());
+        for (paragraph, expected) in [
+            ("【看中国2005年07月03日报道】昨日上午，全市……", "2005-07-03"),
+            ("新华社北京2019年3月8日电 记者从……获悉", "2019-03-08"),
+            ("（2019年3月8日讯）本报记者……", "2019-03-08"),
+        ] {
+            assert_eq!(date(paragraph).as_deref(), Some(expected), "{paragraph}");
+        }
+        for paragraph in [
+            "昨日上午，2019年3月8日，全市春季义务植树活动启动。",
+            "新华社北京3月8日电 记者从……获悉",
+            "1998年3月8日，他出生在一个小村庄，后来成为了一名记者报道家乡的变化。",
+        ] {
+            assert_eq!(date(paragraph), None, "{paragraph}");
         }
     }
 

@@ -31,7 +31,7 @@ mod meta;
 mod sogou;
 mod text;
 
-pub use date::{date_from_url, parse_date_value, parse_field_date};
+pub use date::{date_from_url, parse_date_value, parse_field_date, split_date};
 pub use fields::{ArticleField, FieldMap};
 pub use format::{
     article_id, format_named, format_names, Articles, Emit, FormatInfo, InputFormat, FORMATS,

@@ -8,8 +8,11 @@ use super::content::Content;
 use super::title::is_title_repeat;
 use super::tree::Doc;
 use crate::analyze::normalize_str;
+use crate::article::Date;
 use crate::extract::boilerplate::{compact, is_end_marker, is_footer_start, is_widget};
-use crate::extract::meta::{parse_meta_line, strip_trailing_metadata, Meta};
+use crate::extract::meta::{
+    labelled_date, parse_meta_line, strip_trailing_metadata, DateLabel, Meta,
+};
 
 pub(super) struct Body {
     pub(super) paragraphs: Vec<String>,
@@ -19,6 +22,9 @@ pub(super) struct Body {
     /// Metadata lines found inside the content (a header above the text, an editor
     /// line below it).
     pub(super) meta: Meta,
+    /// A labelled publication date on a metadata line below the start of the text
+    /// (`发表时间：2019年11月20日  浏览次数：1511` closing the article).
+    pub(super) date_below: Option<Date>,
 }
 
 /// `headings` are the keys of the headline and subtitle, which the content may repeat
@@ -34,6 +40,7 @@ pub(super) fn assemble_body(
         first_block: None,
         last_block: None,
         meta: Meta::default(),
+        date_below: None,
     };
     for (index, block) in blocks.iter().enumerate() {
         if block.context.furniture || !content.holds(doc, block) {
@@ -60,7 +67,14 @@ pub(super) fn assemble_body(
             }
             continue;
         }
-        match parse_meta_line(text) {
+        let line_meta = parse_meta_line(text);
+        if started && line_meta.is_some() {
+            if let Some((date, DateLabel::Published)) = labelled_date(text) {
+                body.date_below = body.date_below.or(Some(date));
+                continue;
+            }
+        }
+        match line_meta {
             // Inside the text, a line that is only a date belongs to the text (a
             // timeline, a signature), and says nothing about when it was published.
             Some(line_meta)

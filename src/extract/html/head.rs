@@ -10,6 +10,7 @@ use crate::extract::date::parse_field_date;
 use crate::extract::fields::field_text;
 use crate::extract::headline::{collapse_spaces, looks_like_site};
 use crate::extract::meta::{clean_people, parse_meta_line};
+use regex::Regex;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
 
@@ -23,7 +24,23 @@ pub(super) struct HeadMeta {
     /// `itemprop` values: headline, datePublished, author.
     pub(super) microdata: Vec<(String, String)>,
     pub(super) time_element_date: Option<Date>,
+    /// The publication time a script sets (`var ct = "1696737600"`,
+    /// `"publish_time": "2023-10-08 12:00:00"`), for pages that show only `10-08
+    /// 12:00` or `昨天` and fill the rest in from it.
+    pub(super) script_date: Option<Date>,
 }
+
+/// A script variable or object key that holds the article's publication time, and
+/// its value (a Unix timestamp, an ISO time or a date).
+static SCRIPT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(?:^|[^a-z0-9_])["']?(?:publish_?time|publish_?date|pub_?time|pub_?date|publishtime|date_?published|published_?at|create_?time|ct)["']?\s*[:=]\s*["']?(\d{10}(?:\d{3})?|\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?)"#,
+    )
+    .expect("valid regex")
+});
+
+/// How much of each script is searched for a publication time.
+const SCRIPT_SCAN_BYTES: usize = 200_000;
 
 #[derive(Default)]
 pub(super) struct JsonLd {
@@ -88,11 +105,19 @@ impl HeadMeta {
             let is_json_ld = script
                 .attr("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+            let text: String = script.text().collect();
             if is_json_ld {
-                let text: String = script.text().collect();
                 if let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim()) {
                     head.json_ld.read(&value);
                 }
+            } else if head.script_date.is_none() {
+                let mut end = text.len().min(SCRIPT_SCAN_BYTES);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                head.script_date = SCRIPT_DATE
+                    .captures_iter(&text[..end])
+                    .find_map(|caps| parse_date_text(&caps[1]));
             }
         }
         for time in parsed.select(&TIME_SELECTOR) {
@@ -204,6 +229,7 @@ impl HeadMeta {
             "dc.date.modified",
             "lastmod",
             "last-modified",
+            "dateupdate",
         ];
         MODIFIED
             .iter()

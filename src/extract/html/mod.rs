@@ -51,7 +51,7 @@ use self::tree::{nesting_estimate, Doc, MAX_NESTING};
 use self::url::choose_url;
 use super::date::date_from_url;
 use super::format::{Articles, FormatInfo, InputFormat};
-use super::meta::parse_dateline;
+use super::meta::{dateline_date, parse_dateline, parse_meta_line};
 use crate::article::Article;
 use crate::source::{Layout, RawDoc};
 use scraper::Html;
@@ -88,9 +88,16 @@ impl InputFormat for HtmlPages {
 ///   `og:title`/JSON-LD `headline`, else the first `<h1>`, else `<title>`; site suffixes
 ///   (`_新华网`, ` - 人民网`, `|…`) and media markers (`[视频]`, `(组图)`) removed;
 /// - date: published-time `<meta>` tags and JSON-LD/microdata `datePublished`, then a
-///   date stated between the headline and the body (`发布时间：…`, a bare date line),
-///   then a date in the address (`/2022-05/17/`, `/20220517/`, `/2022/0517/`), then
-///   `<time>` elements and update times;
+///   date stated around the headline (a labelled `发布时间：…`/`发表于 …`/`Posted …`
+///   before a bare date line; a date split over elements, `2019` / `09/07`), then the
+///   dateline that opens the text (`【看中国2005年07月03日报道】`), then a date stated
+///   just under the text (before any comments or lists of links), a date alone on the
+///   last line, then a date in the address (`/2022-05/17/`, `/20220517/`,
+///   `/2022/0517/`), then the publication time a script sets (`var ct = "…"`,
+///   `publish_time: …`, which also dates pages that show only `10-08 12:00` or
+///   `昨天`), then `<time>` elements and update times. Dates in comments, archives
+///   (`2005年9月 (606)`) and lists of related articles are never taken; a page that
+///   states no date gets none;
 /// - source: `来源` stated on the page, then `<meta name="source">`, then the agency of a
 ///   dateline (`新华社北京5月17日电`), then the site's own name (`og:site_name`, JSON-LD
 ///   publisher), since the site that publishes an article is its outlet when the page
@@ -134,14 +141,29 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
     let dateline = body.paragraphs.first().and_then(|p| parse_dateline(p));
 
     let page_url = choose_url(&head, url);
+    let first_line_date = body.paragraphs.first().and_then(|p| dateline_date(p));
+    // A date alone on the last line of the text: the date a notice or letter is signed.
+    let last_line_date = body
+        .paragraphs
+        .last()
+        .filter(|p| p.chars().count() <= 24)
+        .and_then(|p| parse_meta_line(p))
+        .filter(|m| m.source.is_none() && m.author.is_none())
+        .and_then(|m| m.date);
     let date = head
         .published_date()
         .or(header.date)
         .or(body.meta.date)
+        .or(first_line_date)
+        .or(body.date_below)
+        .or(footer.date)
+        .or(last_line_date)
         .or_else(|| url.and_then(date_from_url))
         .or_else(|| page_url.as_deref().and_then(date_from_url))
+        .or(head.script_date)
         .or(head.time_element_date)
         .or(header.updated)
+        .or(footer.updated)
         .or_else(|| head.modified_date());
 
     let source = header
@@ -149,7 +171,7 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
         .source
         .clone()
         .or(body.meta.source.clone())
-        .or(footer.source.clone())
+        .or(footer.meta.source.clone())
         .or_else(|| head.stated_source())
         .or_else(|| dateline.as_ref().and_then(|d| d.source.clone()))
         .or_else(|| head.site_name());
@@ -160,14 +182,14 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
         .clone()
         .or(body.meta.author.clone())
         .or_else(|| dateline.as_ref().and_then(|d| d.author.clone()))
-        .or(footer.author.clone())
+        .or(footer.meta.author.clone())
         .or_else(|| head.stated_author(source.as_deref()));
 
     let editor = body
         .meta
         .editor
         .clone()
-        .or(footer.editor.clone())
+        .or(footer.meta.editor.clone())
         .or(header.meta.editor.clone());
 
     Ok(Article {

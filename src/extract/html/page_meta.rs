@@ -10,8 +10,8 @@ use super::hints::{is_author_hint, is_source_hint};
 use super::tree::Doc;
 use crate::analyze::normalize_str;
 use crate::article::Date;
-use crate::extract::date::find_date;
-use crate::extract::meta::{clean_people, parse_meta_line, Meta};
+use crate::extract::date::{find_date, split_date};
+use crate::extract::meta::{clean_people, labelled_date, parse_meta_line, DateLabel, Meta};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -19,13 +19,27 @@ use std::sync::LazyLock;
 const HEADER_SCAN_BLOCKS: usize = 30;
 /// How many blocks after the body may still hold its editor or source line.
 const FOOTER_SCAN_BLOCKS: usize = 6;
+/// How many blocks before the headline may hold its date (sites that show the date
+/// above the headline, often split over elements: `2019` / `09/07`).
+const ABOVE_TITLE_BLOCKS: usize = 4;
 
 pub(super) struct HeaderMeta {
     pub(super) meta: Meta,
     /// When the page was updated (`更新时间`), the date of last resort.
     pub(super) updated: Option<Date>,
-    /// The publication date stated near the headline.
+    /// The publication date stated near the headline: a labelled date (`发布时间：…`,
+    /// `发表于 …`) first, then a bare date line, then a date split over elements.
     pub(super) date: Option<Date>,
+}
+
+/// What the lines just below the body say.
+pub(super) struct FooterMeta {
+    pub(super) meta: Meta,
+    /// A publication date stated under the text (`发表于 …`, `发布时间：…`, or a
+    /// date line right after it), before any comments or lists of links.
+    pub(super) date: Option<Date>,
+    /// An update time stated there (`更新时间：…`).
+    pub(super) updated: Option<Date>,
 }
 
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
@@ -50,12 +64,18 @@ pub(super) fn header_meta(
         updated: None,
         date: None,
     };
+    let mut labelled = None;
     for block in &blocks[range.clone()] {
         if block.chars > 200 {
             continue;
         }
         let line_meta = read_meta_block(block);
         header.meta.fill_from(line_meta);
+        match labelled_date_of(block) {
+            Some((date, DateLabel::Published)) => labelled = labelled.or(Some(date)),
+            Some((date, DateLabel::Updated)) => header.updated = header.updated.or(Some(date)),
+            None => {}
+        }
         if header.updated.is_none() {
             let norm = normalize_str(&block.text);
             if let Some(m) = UPDATED.find(&norm) {
@@ -63,7 +83,14 @@ pub(super) fn header_meta(
             }
         }
     }
-    header.date = header.meta.date;
+    // A labelled date beats a bare one: a forum post shows the poster's registration
+    // date (`注册 2003-3-1`) before `发表于 2005-7-31`.
+    let above = title_block.map_or(range.start..range.start, |t| {
+        t.saturating_sub(ABOVE_TITLE_BLOCKS)..t
+    });
+    header.date = labelled
+        .or(header.meta.date)
+        .or_else(|| date_split_over_elements(blocks, above.start..range.end));
 
     // Sites that mark fields by class instead of a label: `<a class="source">新华网</a>`,
     // `<span class="author">张三</span>`. Only elements between the headline and the
@@ -103,22 +130,83 @@ pub(super) fn header_meta(
     header
 }
 
-/// The lines just after the body: `责任编辑：…`, `（来源：…）`.
-pub(super) fn footer_meta(blocks: &[Block], last_body: Option<usize>) -> Meta {
-    let mut meta = Meta::default();
-    let Some(last) = last_body else {
-        return meta;
+/// The lines just after the body: `责任编辑：…`, `（来源：…）`, and the date of pages that
+/// state it under the text. Dates are taken only from the lines before the first
+/// comment, list of links or other furniture: those below belong to other articles.
+pub(super) fn footer_meta(blocks: &[Block], last_body: Option<usize>) -> FooterMeta {
+    let mut footer = FooterMeta {
+        meta: Meta::default(),
+        date: None,
+        updated: None,
     };
-    for block in blocks.iter().skip(last + 1).take(FOOTER_SCAN_BLOCKS) {
+    let Some(last) = last_body else {
+        return footer;
+    };
+    let mut dates_open = true;
+    for (offset, block) in blocks
+        .iter()
+        .skip(last + 1)
+        .take(FOOTER_SCAN_BLOCKS)
+        .enumerate()
+    {
+        if block.context.furniture || block.link_density() > 0.5 {
+            dates_open = false;
+        }
         if block.chars > 100 {
             continue;
         }
         let mut line_meta = read_meta_block(block);
-        // Dates below the text belong to the related articles listed there.
+        if dates_open {
+            match labelled_date_of(block) {
+                Some((date, DateLabel::Published)) => footer.date = footer.date.or(Some(date)),
+                Some((date, DateLabel::Updated)) => {
+                    footer.updated = footer.updated.or(Some(date));
+                }
+                // A bare date line right under the text, no link in it.
+                None if offset < 2 && block.link_chars == 0 && footer.date.is_none() => {
+                    let bare = parse_meta_line(&block.text)
+                        .filter(|m| m.date.is_some() && m.source.is_none() && m.author.is_none());
+                    footer.date = bare.and_then(|m| m.date);
+                }
+                None => {}
+            }
+        }
         line_meta.date = None;
-        meta.fill_from(line_meta);
+        footer.meta.fill_from(line_meta);
     }
-    meta
+    footer
+}
+
+/// The labelled date of a block, read from each inline piece and from the whole line.
+fn labelled_date_of(block: &Block) -> Option<(Date, DateLabel)> {
+    block
+        .meta_text
+        .split(" | ")
+        .chain([block.text.as_str()])
+        .find_map(labelled_date)
+}
+
+/// A date whose year and month-day sit in neighbouring elements: two inline pieces of
+/// one block, or two short blocks in a row.
+fn date_split_over_elements(blocks: &[Block], range: std::ops::Range<usize>) -> Option<Date> {
+    let range = range.start.min(blocks.len())..range.end.min(blocks.len());
+    let short = |b: &Block| b.chars <= 12 && !b.context.furniture;
+    for (i, block) in blocks[range.clone()].iter().enumerate() {
+        if !short(block) {
+            continue;
+        }
+        let pieces: Vec<String> = block.meta_text.split(" | ").map(normalize_str).collect();
+        if let Some(date) = pieces.windows(2).find_map(|w| split_date(&w[0], &w[1])) {
+            return Some(date);
+        }
+        if let Some(next) = blocks.get(range.start + i + 1).filter(|b| short(b)) {
+            let (a, b) = (normalize_str(&block.text), normalize_str(&next.text));
+            if let Some(date) = split_date(&a, &b) {
+                return Some(date);
+            }
+        }
+    }
+    None
 }
 
 /// Reads a short block as metadata: each inline piece on its own first (fields often sit

@@ -374,3 +374,105 @@ proptest! {
         let _ = extract_html_page(&parts.concat(), Some("http://example.com/2022/05/17/a.html"));
     }
 }
+
+/// The article text of the date-kind pages below.
+const TEXT: &str = "<p>昨日上午，全市春季义务植树活动在城东生态公园启动，机关干部、驻地官兵、学生和市民志愿者三万余人参加，当天共栽下苗木十二万株。</p><p>市林业局负责人介绍，今年全市计划新增造林面积八千亩，重点在河道两岸、城郊山地和农村房前屋后补植补绿。</p>";
+
+/// A page for each kind of date issue 19 names: where it stands, how it is written,
+/// and the dates that belong to something else. `None`: the page states no date of
+/// its own, and gets none.
+#[test]
+fn every_kind_of_stated_date() {
+    let comments = "<div class=\"comment\"><p>说得太好了，支持一下！</p><span>网友 发表于 2009-01-02 10:00</span></div>";
+    let related = "<div class=\"related\"><h3>相关文章</h3><ul><li><a href=\"/1\">城区新增三处口袋公园</a> (2008-03-04)</li><li><a href=\"/2\">十条公交线路调整</a> (2008-03-05)</li></ul></div>";
+    let archive = "<div class=\"sidebar\"><ul><li><a href=\"/a\">2005年9月 (606)</a></li><li><a href=\"/b\">2005年8月 (31)</a></li></ul></div>";
+    for (kind, body, expected) in [
+        (
+            "发表于 under the text of a blog post",
+            format!("<div class=\"post\"><h2>植树活动启动</h2><div class=\"postbody\">{TEXT}</div><div class=\"postfoot\">发表于 2004年12月27日 12:40 | <a href=\"#\">评论 (3)</a></div></div>{comments}{archive}"),
+            Some("2004-12-27"),
+        ),
+        (
+            "发表于: with a colon",
+            format!("<div class=\"post\"><h2>植树活动启动</h2><div class=\"postbody\">{TEXT}</div><p>发表于:2005-07-31 12:30</p></div>{comments}"),
+            Some("2005-07-31"),
+        ),
+        (
+            "Posted by … at",
+            format!("<div class=\"post\"><h2>植树活动启动</h2><div class=\"entry\">{TEXT}</div><p>Posted by 听雨轩 at 2006-01-15 10:30</p></div>"),
+            Some("2006-01-15"),
+        ),
+        (
+            "a forum post: 发表于 beats the registration date",
+            format!("<h1>植树活动启动</h1><table><tr><td>张三<br>注册 2003-3-1</td><td><div>发表于 2005-7-31 12:30 只看该作者</div><div class=\"t_msgfont\">{TEXT}</div></td></tr></table>"),
+            Some("2005-07-31"),
+        ),
+        (
+            "the dateline in the first line",
+            format!("<h1>植树活动启动</h1><div class=\"text\"><p>【看中国2005年07月03日报道】昨日上午，全市春季义务植树活动在城东生态公园启动，三万余人参加。</p>{TEXT}</div>{related}"),
+            Some("2005-07-03"),
+        ),
+        (
+            "month/day/year",
+            format!("<h1>植树活动启动</h1><div class=\"info\">发布日期： 7/5/2005 9:23:57 PM</div><div class=\"content\">{TEXT}</div>"),
+            Some("2005-07-05"),
+        ),
+        (
+            "a date below the text, before the related articles",
+            format!("<h3>植树活动启动</h3><div class=\"detail-body\">{TEXT}</div><div class=\"detail-info\">发表时间：2019年11月20日  浏览次数：1511</div>{related}"),
+            Some("2019-11-20"),
+        ),
+        (
+            "a date split over elements above the headline",
+            format!("<div class=\"date\"><span>2019</span><span>09/07</span></div><h2>植树活动启动</h2><div class=\"TRS_Editor\">{TEXT}</div>"),
+            Some("2019-09-07"),
+        ),
+        (
+            "no year shown, the time in a script variable",
+            format!("<h1>植树活动启动</h1><div class=\"meta\"><span>10-08 12:00</span></div><div class=\"content\">{TEXT}</div><script>var publishTime = 1696737600;</script>"),
+            Some("2023-10-08"),
+        ),
+        (
+            "昨天, resolved by the page's own creation time",
+            format!("<h1>植树活动启动</h1><em id=\"publish_time\">昨天</em><div class=\"rich_media_content\">{TEXT}</div><script>var ct = \"1696737600\";</script>"),
+            Some("2023-10-08"),
+        ),
+        (
+            "更新时间 when nothing else is stated",
+            format!("<h1>植树活动启动</h1><div class=\"info\">更新时间：2021-03-08</div><div class=\"content\">{TEXT}</div>"),
+            Some("2021-03-08"),
+        ),
+        (
+            "no date of its own: only comments, related articles and an archive",
+            format!("<h1>植树活动启动</h1><div class=\"content\">{TEXT}</div>{related}{comments}{archive}<div class=\"footer\">Copyright © 2001-2008</div>"),
+            None,
+        ),
+        (
+            "昨天 with nothing to resolve it",
+            format!("<h1>植树活动启动</h1><span class=\"time\">昨天 12:00</span><div class=\"content\">{TEXT}</div>"),
+            None,
+        ),
+    ] {
+        let html = format!("<html><head><title>植树活动启动_某某网</title></head><body>{body}</body></html>");
+        let a = extract(&html, None);
+        assert_eq!(date(&a).as_deref(), expected, "{kind}");
+        assert!(a.body.contains("十二万株"), "{kind}: {}", a.body);
+        assert!(!a.body.contains("发表时间"), "{kind}: {}", a.body);
+    }
+}
+
+/// The headline is the `<title>` up to a separator when the page shows that part on
+/// its own, whatever the site's name ends with; `（原标题：…）` is never the headline.
+#[test]
+fn headline_is_the_shown_part_of_the_title() {
+    for (title, expected) in [
+        ("植树活动启动 - 看中国", "植树活动启动"),
+        ("植树活动启动--某某县人民政府", "植树活动启动"),
+        ("植树活动启动-EDN 电子技术设计", "植树活动启动"),
+        ("植树活动启动-纪检", "植树活动启动"),
+    ] {
+        let html = format!("<html><head><title>{title}</title></head><body><div class=\"box\"><div>植树活动启动</div><div class=\"text\"><p>（原标题：春季义务植树）</p>{TEXT}</div></div></body></html>");
+        let a = extract(&html, None);
+        assert_eq!(a.title.as_deref(), Some(expected), "{title}");
+    }
+}

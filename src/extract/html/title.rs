@@ -8,7 +8,7 @@ use super::blocks::Block;
 use super::head::HeadMeta;
 use crate::analyze::normalize_str;
 use crate::extract::boilerplate::compact;
-use crate::extract::headline::{clean_headline, collapse_spaces, strip_media_markers};
+use crate::extract::headline::{clean_headline, collapse_spaces, strip_media_markers, SEPARATORS};
 
 /// Headlines longer than this are paragraphs.
 const MAX_TITLE_CHARS: usize = 120;
@@ -59,6 +59,16 @@ pub(super) fn choose_title(blocks: &[Block], head: &HeadMeta) -> TitleChoice {
         };
     }
 
+    // The page shows the `<title>` up to a separator on a line of its own: that part is
+    // the headline and the rest the site's and section's names (`标题 - 看中国`,
+    // `标题--某某县人民政府`, `标题-EDN 电子技术设计`), whatever they end with.
+    if let Some((block, text)) = title_prefix_shown(blocks, &doc_title) {
+        return TitleChoice {
+            text: Some(text),
+            block: Some(block),
+        };
+    }
+
     let site = head.site_name().map(|s| key(&s));
     let stated = head
         .headline()
@@ -98,6 +108,28 @@ pub(super) fn choose_title(blocks: &[Block], head: &HeadMeta) -> TitleChoice {
         text: None,
         block: None,
     }
+}
+
+/// The longest part of `doc_title` before a separator that a short block of the page
+/// shows alone, and that block.
+fn title_prefix_shown(blocks: &[Block], doc_title: &str) -> Option<(usize, String)> {
+    let mut prefixes: Vec<&str> = SEPARATORS
+        .iter()
+        .flat_map(|sep| {
+            doc_title
+                .match_indices(sep)
+                .map(|(at, _)| doc_title[..at].trim())
+        })
+        .filter(|p| key(p).chars().count() >= 4)
+        .collect();
+    prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    prefixes.into_iter().find_map(|prefix| {
+        let k = key(prefix);
+        blocks
+            .iter()
+            .position(|b| !b.context.furniture && b.chars <= MAX_TITLE_CHARS && key(&b.text) == k)
+            .map(|i| (i, strip_media_markers(&collapse_spaces(&blocks[i].text))))
+    })
 }
 
 /// The sub-headline just below the headline: a block marked as a subtitle by its
