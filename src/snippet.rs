@@ -132,7 +132,7 @@ pub struct Highlighter {
     needles: Vec<Needle>,
     /// The whole query, normalised, when matches may grow to the text's whole words,
     /// and the words never grown over.
-    query: Option<(String, WordTest)>,
+    query: Option<(Vec<char>, WordTest)>,
 }
 
 /// Whether a word is one that highlights never grow over.
@@ -170,7 +170,7 @@ impl Highlighter {
     /// assert_eq!(whole.highlight(text), vec![[4, 8]]);
     /// ```
     pub fn whole_words(mut self, query: &str, skip: fn(&str) -> bool) -> Highlighter {
-        self.query = Some((normalize_str(query), skip));
+        self.query = Some((normalize_str(query).chars().collect(), skip));
         self
     }
 
@@ -180,8 +180,11 @@ impl Highlighter {
         let Some((query, skip)) = &self.query else {
             return (start, end);
         };
-        let holds =
-            |from: usize, to: usize| query.contains(&text[from..to].iter().collect::<String>());
+        // Whether the query has text[from..to] in it, compared in place: this runs for
+        // every match in every text a hit shows.
+        let holds = |from: usize, to: usize| {
+            to > from && query.windows(to - from).any(|w| w == &text[from..to])
+        };
         // Cheap test first: could one more character on either side be the query's?
         let left = start > 0 && is_cjk(text[start - 1]) && holds(start - 1, end);
         let right = end < text.len() && is_cjk(text[end]) && holds(start, end + 1);

@@ -249,7 +249,13 @@ impl Archive {
         let mut matches = match strict_query(&searcher, schema, &expr)? {
             Some(query) => {
                 searcher
-                    .search(&*query, &AllMatches { facets: false })?
+                    .search(
+                        &*query,
+                        &AllMatches {
+                            facets: false,
+                            scores: true,
+                        },
+                    )?
                     .candidates
             }
             None => Vec::new(),

@@ -13,7 +13,9 @@
 use crate::article::Date;
 use crate::error::{Error, Result};
 use crate::index::Archive;
-use crate::search::collect::Candidate;
+use crate::schema::IndexSchema;
+use crate::search::collect::{AllMatches, Candidate};
+use crate::search::query::Expr;
 use crate::search::rank::{comparator, stories};
 use crate::search::{strict_query, understand, Filters, Sort};
 use serde::{Deserialize, Serialize};
@@ -21,9 +23,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Instant;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Most periods one trend has: a daily trend over 50 years. More is a mistake (a
 /// misdated article in the year 1000) or a chart nobody can read.
@@ -263,10 +262,7 @@ impl Archive {
                 return Err(Error::Query("a trend's query is empty".into()));
             }
             let (expr, notes) = understand(&searcher, schema, text, &request.filters)?;
-            let matches = match strict_query(&searcher, schema, &expr)? {
-                Some(query) => searcher.search(&*query, &DatedMatches)?,
-                None => Vec::new(),
-            };
+            let matches = dated_matches(&searcher, schema, &expr)?;
             counted.push((Counts::of(matches, by, request.collapse), notes));
         }
         // From the first to the last period anything matches, within since and until
@@ -346,16 +342,33 @@ impl Archive {
         by: Interval,
     ) -> Result<Counts> {
         let matches = if filters.is_empty() {
-            searcher.search(&tantivy::query::AllQuery, &DatedMatches)?
+            searcher
+                .search(&tantivy::query::AllQuery, &UNSCORED)?
+                .candidates
         } else {
             let (expr, _) = understand(searcher, self.schema(), "", filters)?;
-            match strict_query(searcher, self.schema(), &expr)? {
-                Some(query) => searcher.search(&*query, &DatedMatches)?,
-                None => Vec::new(),
-            }
+            dated_matches(searcher, self.schema(), &expr)?
         };
         Ok(Counts::of(matches, by, false))
     }
+}
+
+/// Every match, with its date and fingerprint: a trend has no order but time.
+const UNSCORED: AllMatches = AllMatches {
+    facets: false,
+    scores: false,
+};
+
+/// Every article `expr` matches as written (none when it can match nothing).
+fn dated_matches(
+    searcher: &tantivy::Searcher,
+    schema: &IndexSchema,
+    expr: &Expr,
+) -> Result<Vec<Candidate>> {
+    Ok(match strict_query(searcher, schema, expr)? {
+        Some(query) => searcher.search(&*query, &UNSCORED)?.candidates,
+        None => Vec::new(),
+    })
 }
 
 /// The matches of one query, counted by period.
@@ -394,65 +407,6 @@ impl Counts {
 
     fn last(&self) -> Option<i64> {
         self.periods.keys().next_back().copied()
-    }
-}
-
-/// Collects every match with its date and fingerprint, unscored (a trend has no
-/// order but time).
-struct DatedMatches;
-
-struct SegmentDated {
-    segment: SegmentOrdinal,
-    dates: Column<tantivy::DateTime>,
-    simhashes: Column<u64>,
-    matches: Vec<Candidate>,
-}
-
-impl Collector for DatedMatches {
-    type Fruit = Vec<Candidate>;
-    type Child = SegmentDated;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentDated> {
-        let fast = reader.fast_fields();
-        Ok(SegmentDated {
-            segment,
-            dates: fast.date("date")?,
-            simhashes: fast.u64("simhash")?,
-            matches: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<Candidate>>) -> tantivy::Result<Vec<Candidate>> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for SegmentDated {
-    type Fruit = Vec<Candidate>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.matches.push(Candidate {
-            address: DocAddress::new(self.segment, doc),
-            score: 0.0,
-            day: self
-                .dates
-                .first(doc)
-                .map(|date| date.into_timestamp_secs().div_euclid(86_400) as i32),
-            simhash: self.simhashes.first(doc).unwrap_or(0),
-            partial: false,
-        });
-    }
-
-    fn harvest(self) -> Vec<Candidate> {
-        self.matches
     }
 }
 
@@ -508,7 +462,7 @@ mod tests {
     #[test]
     fn a_story_counts_once_where_it_first_appeared() {
         let at = |n: u32, day: i64, simhash: u64| Candidate {
-            address: DocAddress::new(0, n),
+            address: tantivy::DocAddress::new(0, n),
             score: 0.0,
             day: Some(day as i32),
             simhash,

@@ -40,10 +40,13 @@ pub struct Collected {
     pub months: HashMap<Option<i32>, u64>,
 }
 
-/// Collects every match; counts facets when asked.
+/// Collects every match with its date and fingerprint; scores and counts facets when
+/// asked.
 pub struct AllMatches {
     /// Count sources and months.
     pub facets: bool,
+    /// Score the matches (a trend or a count needs none: every score is then 0).
+    pub scores: bool,
 }
 
 /// [`AllMatches`] on one segment.
@@ -92,7 +95,7 @@ impl Collector for AllMatches {
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.scores
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {

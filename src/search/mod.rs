@@ -73,6 +73,7 @@ impl Archive {
         };
         let collector = AllMatches {
             facets: request.facets,
+            scores: true,
         };
 
         let strict = plan::build_query(schema, &expr)?;

@@ -645,16 +645,18 @@ fn period(value: Option<&str>, name: &str) -> Result<Option<Period>, ApiError> {
     }
 }
 
+/// Query parameters as the server receives them, for the unit tests of the routes.
+#[cfg(test)]
+pub(super) fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect()
-    }
 
     fn refused(pairs: &[(&str, &str)]) -> String {
         let error = search_request(&params(pairs)).expect_err("refused");

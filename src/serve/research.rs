@@ -77,13 +77,7 @@ pub fn trend_request(params: &[(String, String)]) -> Result<TrendRequest, ApiErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::serve::api::params;
 
     fn refused(pairs: &[(&str, &str)]) -> String {
         let error = trend_request(&params(pairs)).expect_err("refused");

@@ -121,19 +121,11 @@ pub fn chars_of(text: &str, range: &Value) -> String {
 /// only a relaxed answer was found, and without the partial hits that follow a short
 /// list of exact ones.
 pub fn exact_titles(index: &Path, query: &str) -> Vec<String> {
-    let output = run(index, &["search", "--json", "--limit", "100", query]);
-    let results: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("no JSON for {query}: {}", stderr(&output)));
+    let (results, _) = search_json(index, &["--limit", "100", query]);
     if results["mode"] != "all" {
         return Vec::new();
     }
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|h| h["partial"] == false)
-        .map(|h| h["title"].as_str().unwrap_or("").to_string())
-        .collect()
+    titles(&exact_hits(results))
 }
 
 /// The project's `sample_corpus/` folder.

@@ -117,7 +117,16 @@ pub(super) fn answer(
     let depth = params.candidates.max(needed).max(1);
     let best = TopDocs::with_limit(depth).order_by_score();
     let (top, total) = if facets {
-        let (top, all) = searcher.search(&*query, &(best, AllMatches { facets }))?;
+        let (top, all) = searcher.search(
+            &*query,
+            &(
+                best,
+                AllMatches {
+                    facets,
+                    scores: true,
+                },
+            ),
+        )?;
         let total = all.candidates.len() as u64;
         collected = all;
         (top, total)
