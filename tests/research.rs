@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::{index_sample_corpus, run, stderr, stdout};
+use support::{run, sample_index, stderr, stdout};
 use unicode_width::UnicodeWidthStr;
 
 /// A typhoon story reprinted by two outlets, rainstorms over three months, an
@@ -39,16 +39,6 @@ fn written_index() -> &'static Path {
         let index = dir.path().join("index");
         let output = run(&index, &["index", "--quiet", file.to_str().unwrap()]);
         assert!(output.status.success(), "{}", stderr(&output));
-        (dir, index)
-    });
-    index
-}
-
-fn sample_index() -> &'static Path {
-    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_dir, index) = INDEX.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let index = index_sample_corpus(dir.path());
         (dir, index)
     });
     index
