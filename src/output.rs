@@ -18,6 +18,7 @@ pub use trend::{write_trend, write_trend_chart, write_trend_table, CHART_COLUMNS
 use crate::article::Article;
 use crate::index::{CheckReport, Stats};
 use crate::ingest::IndexReport;
+use crate::research::{Highlights, Reading, Related};
 use crate::search::{Mode, SearchResults};
 use std::io::{self, Write};
 use std::path::Path;
@@ -266,7 +267,7 @@ pub fn write_results(
     let folded = match reprints {
         0 => String::new(),
         n => format!(
-            " ({} folded in: --no-collapse lists them)",
+            " ({} folded in: `baoku show ID` lists a hit's, --no-collapse shows them all)",
             count(n, "reprint", "reprints")
         ),
     };
@@ -324,18 +325,25 @@ fn total_articles(results: &SearchResults) -> String {
     }
 }
 
-/// Writes one whole article for a person.
-pub fn write_article(out: &mut impl Write, article: &Article, markup: Markup) -> io::Result<()> {
+/// Writes an article opened for reading (`baoku show`): headline, metadata, the
+/// body with the query's words marked (when a query was given; with
+/// [`Markup::Plain`] the count of matches says where they are not marked), then the
+/// reprints of its story.
+pub fn write_reading(out: &mut impl Write, reading: &Reading, markup: Markup) -> io::Result<()> {
     let style = Style::new(markup);
-    writeln!(
-        out,
-        "{}{}{}",
-        style.bold,
-        article.title.as_deref().unwrap_or("(untitled)"),
-        style.reset
-    )?;
+    let article = &reading.article;
+    let none = Highlights::default();
+    let marks = reading.highlights.as_ref().unwrap_or(&none);
+    write!(out, "{}", style.bold)?;
+    match &article.title {
+        Some(title) => write_marked(out, title, &marks.title, markup, style.bold)?,
+        None => write!(out, "(untitled)")?,
+    }
+    writeln!(out, "{}", style.reset)?;
     if let Some(subtitle) = &article.subtitle {
-        writeln!(out, "——{subtitle}")?;
+        write!(out, "——")?;
+        write_marked(out, subtitle, &marks.subtitle, markup, "")?;
+        writeln!(out)?;
     }
     let mut meta: Vec<String> = Vec::new();
     meta.extend(article.date.map(|d| d.to_string()));
@@ -351,9 +359,64 @@ pub fn write_article(out: &mut impl Write, article: &Article, markup: Markup) ->
         }
     }
     writeln!(out, "{}id {}{}", style.dim, article.id, style.reset)?;
+    if let Some(marks) = &reading.highlights {
+        writeln!(
+            out,
+            "{}{} of the query{}",
+            style.dim,
+            count(marks.len() as u64, "match", "matches"),
+            style.reset
+        )?;
+    }
     writeln!(out)?;
-    for paragraph in article.body.lines() {
-        writeln!(out, "{paragraph}")?;
+    // Highlights count characters of the whole body; each line takes its share.
+    let mut at = 0;
+    for line in article.body.split('\n') {
+        let len = line.chars().count();
+        let line_marks: Vec<[usize; 2]> = marks
+            .body
+            .iter()
+            .filter(|[start, end]| *end > at && *start < at + len)
+            .map(|[start, end]| [start.max(&at) - at, end.min(&(at + len)) - at])
+            .collect();
+        write_marked(out, line, &line_marks, markup, "")?;
+        writeln!(out)?;
+        at += len + 1;
+    }
+    if !reading.reprints.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}{} of this story:{}",
+            style.bold,
+            count(reading.reprints.len() as u64, "reprint", "reprints"),
+            style.reset
+        )?;
+        write_related(out, &reading.reprints, markup)?;
+    }
+    Ok(())
+}
+
+/// Writes a list of other articles (reprints, similar articles), one line each: date,
+/// outlet, headline, id — the id `baoku show` opens.
+pub fn write_related(out: &mut impl Write, related: &[Related], markup: Markup) -> io::Result<()> {
+    let style = Style::new(markup);
+    for item in related {
+        let date = item
+            .date
+            .map_or_else(|| format!("{:<10}", "(undated)"), |d| d.to_string());
+        let mut line = format!("  {date}  ");
+        if let Some(source) = &item.source {
+            line.push_str(source);
+            line.push_str("  ");
+        }
+        line.push_str(item.title.as_deref().unwrap_or("(untitled)"));
+        let reprint = if item.reprint { "reprint, " } else { "" };
+        writeln!(
+            out,
+            "{line}  {}{reprint}id {}{}",
+            style.dim, item.id, style.reset
+        )?;
     }
     Ok(())
 }

@@ -316,3 +316,164 @@ fn export_writes_every_match_with_the_chosen_fields() {
         stderr(&bad)
     );
 }
+
+// ---- the reading view: show --query, reprints, similar --------------------------
+
+fn show_json(index: &Path, args: &[&str]) -> Value {
+    let output = run(index, &[&["show", "--json"], args].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).unwrap()
+}
+
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn show_lists_the_reprints_of_the_story_and_search_says_so() {
+    let index = written_index();
+    let t1 = show_json(index, &["t1"]);
+    assert_eq!(ids_of(&t1["reprints"]), ["t2"]);
+    assert_eq!(t1["reprints"][0]["source"], "人民日报");
+    assert_eq!(t1["reprints"][0]["date"], "2022-05-04");
+    assert_eq!(t1["reprints"][0]["reprint"], true);
+    assert_eq!(ids_of(&show_json(index, &["t2"])["reprints"]), ["t1"]);
+    assert!(show_json(index, &["r1"])["reprints"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(t1.get("highlights").is_none(), "no query, no highlights");
+
+    let text = stdout(&run(index, &["show", "t1"]));
+    assert!(text.contains("1 reprint of this story:"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("2022-05-04") && l.contains("人民日报") && l.contains("id t2")),
+        "{text}"
+    );
+    // The search that folds the reprint says where to list it.
+    let text = stdout(&run(index, &["search", "梅花 舟山"]));
+    assert!(
+        text.contains("1 reprint folded in: `baoku show ID` lists"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_with_a_query_marks_its_words_where_the_search_would() {
+    let index = written_index();
+    let reading = show_json(index, &["t3", "--query", "台风 暴雨"]);
+    let body = reading["body"].as_str().unwrap();
+    let marks: Vec<String> = reading["highlights"]["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| support::chars_of(body, r))
+        .collect();
+    assert_eq!(marks, ["台风", "暴雨"]);
+    assert_eq!(reading["highlights"]["title"], serde_json::json!([]));
+    let text = stdout(&run(index, &["show", "t3", "-q", "台风 暴雨"]));
+    assert!(text.contains("2 matches of the query"), "{text}");
+    let colour = stdout(&run(
+        index,
+        &["show", "t3", "-q", "暴雨", "--color", "always"],
+    ));
+    assert!(colour.contains("\x1b[1;31m暴雨\x1b[0m"), "{colour:?}");
+
+    // Traditional text is marked as written for a simplified query.
+    let sample = sample_index();
+    let (results, _) = support::search_json(sample, &["鄉村振興 港商"]);
+    let id = support::hit_ids(&results)[0].clone();
+    let reading = show_json(sample, &[&id, "-q", "乡村振兴"]);
+    let body = reading["body"].as_str().unwrap();
+    let marks = reading["highlights"]["body"].as_array().unwrap();
+    assert!(!marks.is_empty());
+    assert!(
+        marks
+            .iter()
+            .all(|r| support::chars_of(body, r) == "鄉村振興"),
+        "{marks:?}"
+    );
+
+    // A query the language cannot read is refused in one line.
+    let output = run(index, &["show", "t3", "-q", "titel:台风"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim().lines().count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    // An unknown id.
+    let output = run(index, &["show", "nope", "-q", "台风"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no article with id \"nope\""));
+}
+
+#[test]
+fn similar_finds_articles_of_the_same_subject_one_per_story() {
+    let sample = sample_index();
+    let similar = |args: &[&str]| -> Value {
+        let output = run(sample, &[&["similar", "--json"], args].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str(&stdout(&output)).unwrap()
+    };
+    // The seed is about farmers' incomes: the rural-income articles come first.
+    let seed = similar(&[support::SEED_ID, "--limit", "3"]);
+    let titles: Vec<&str> = seed["similar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 3);
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.contains("农民") || t.contains("乡村")),
+        "{titles:?}"
+    );
+    let scores: Vec<f64> = seed["similar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(!ids_of(&seed["similar"]).contains(&support::SEED_ID));
+
+    // Reprints are left out, or listed first when asked for.
+    let index = written_index();
+    let run_similar = |args: &[&str]| -> Value {
+        let output = run(index, &[&["similar", "--json"], args].concat());
+        assert!(output.status.code().unwrap() <= 1, "{}", stderr(&output));
+        serde_json::from_str(&stdout(&output)).unwrap()
+    };
+    assert!(!ids_of(&run_similar(&["t1"])["similar"]).contains(&"t2"));
+    let with = run_similar(&["t1", "--reprints"]);
+    assert_eq!(ids_of(&with["similar"])[0], "t2");
+    assert_eq!(with["similar"][0]["reprint"], true);
+
+    let output = run(sample, &["similar", "nope"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = run(sample, &["similar", support::SEED_ID, "--limit", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_readmes_similar_example_is_what_the_command_prints() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let command = "$ baoku similar e6b4d57ddc20e96b --limit 3\n";
+    let shown = &readme[readme.find(command).expect("the README shows it") + command.len()..];
+    let shown = &shown[..shown.find("```").unwrap()];
+    let printed = stdout(&run(
+        sample_index(),
+        &["similar", support::SEED_ID, "--limit", "3"],
+    ));
+    assert_eq!(printed, shown);
+}

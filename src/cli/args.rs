@@ -420,7 +420,36 @@ pub(super) struct ShowArgs {
     /// The article's id.
     pub(super) id: String,
 
-    /// Print the article as JSON.
+    /// Mark this query's words in the article (as its search marks them) and count
+    /// them; in JSON, their character ranges under "highlights".
+    #[arg(long, short = 'q', value_name = "QUERY")]
+    pub(super) query: Option<String>,
+
+    /// Print the article as JSON (with "reprints", and "highlights" for --query).
+    #[arg(long)]
+    pub(super) json: bool,
+
+    /// When to use colour: auto, always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub(super) color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SimilarArgs {
+    /// The article's id.
+    pub(super) id: String,
+
+    /// Number of articles to list (at most 100).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=baoku::research::MAX_SIMILAR as u64))]
+    pub(super) limit: u64,
+
+    /// List the article's reprints first (they are left out otherwise).
+    #[arg(long)]
+    pub(super) reprints: bool,
+
+    /// Print one JSON document: {"id", "similar": [{"id", "title", "date", "source",
+    /// "url", "score", "reprint"}, …]}.
     #[arg(long)]
     pub(super) json: bool,
 

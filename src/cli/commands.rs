@@ -8,11 +8,11 @@ use baoku::extract::extract_paths;
 use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
 use baoku::output::{
-    summary_line, write_article, write_batch_error, write_batch_record, write_check,
-    write_export_header, write_export_row, write_json_line, write_search, write_stats, write_trend,
-    write_trend_table, Markup, OutputFormat,
+    summary_line, write_batch_error, write_batch_record, write_check, write_export_header,
+    write_export_row, write_json_line, write_reading, write_related, write_search, write_stats,
+    write_trend, write_trend_table, Markup, OutputFormat,
 };
-use baoku::research::Field;
+use baoku::research::{Field, SimilarOptions};
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -248,23 +248,58 @@ pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
 
 pub(super) fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open(dir)?;
-    let Some(article) = archive.get(&args.id)? else {
-        warn(&format!(
-            "baoku: no article with id {:?} in {}",
-            args.id,
-            dir.display()
-        ));
-        return Ok(ExitCode::from(1));
+    let Some(reading) = archive.read(&args.id, args.query.as_deref())? else {
+        return Ok(no_article(&args.id, dir));
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        write_json_line(&mut out, &article)?;
+        write_json_line(&mut out, &reading)?;
     } else {
-        write_article(&mut out, &article, markup(args.color, stdout.is_terminal()))?;
+        write_reading(&mut out, &reading, markup(args.color, stdout.is_terminal()))?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn similar(dir: &Path, args: &SimilarArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open(dir)?;
+    let options = SimilarOptions {
+        limit: args.limit as usize,
+        reprints: args.reprints,
+    };
+    let Some(similar) = archive.similar(&args.id, &options)? else {
+        return Ok(no_article(&args.id, dir));
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        write_json_line(
+            &mut out,
+            &serde_json::json!({ "id": args.id, "similar": similar }),
+        )?;
+    } else if similar.is_empty() {
+        warn(&format!(
+            "baoku: no article shares distinctive words with {:?}",
+            args.id
+        ));
+    } else {
+        write_related(&mut out, &similar, markup(args.color, stdout.is_terminal()))?;
+    }
+    out.flush()?;
+    Ok(match similar.is_empty() {
+        true => ExitCode::from(1),
+        false => ExitCode::SUCCESS,
+    })
+}
+
+/// Says that no article has `id` (exit status 1).
+fn no_article(id: &str, dir: &Path) -> ExitCode {
+    warn(&format!(
+        "baoku: no article with id {id:?} in {}",
+        dir.display()
+    ));
+    ExitCode::from(1)
 }
 
 pub(super) fn markup(choice: ColorChoice, is_terminal: bool) -> Markup {

@@ -59,8 +59,12 @@ enum Command {
     Extract(ExtractArgs),
     /// Count the matches of queries over time: per day, week, month or year.
     Trend(TrendArgs),
-    /// Print one whole article by its id (as search results give it).
+    /// Print one whole article by its id (as search results give it), with the
+    /// reprints of its story; `--query` marks a query's words in it.
     Show(ShowArgs),
+    /// List the articles most like one article ("more like this"): those sharing
+    /// most of its distinctive words, one per story, its reprints left out.
+    Similar(SimilarArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
     Stats(StatsArgs),
     /// Verify the index: the checksum of every segment file, the schema and analyzer
@@ -197,6 +201,7 @@ pub fn run() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Trend(args) => trend(&cli.index, args),
         Command::Show(args) => show(&cli.index, args),
+        Command::Similar(args) => similar(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),
         Command::Serve(args) => serve(&cli.index, args),

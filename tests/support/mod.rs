@@ -145,6 +145,10 @@ pub fn index_sample_corpus(dir: &Path) -> PathBuf {
 pub const FILLER: &str =
     "会议还听取了其他方面的工作汇报，并对下一阶段的任务作出了部署安排，要求各部门认真抓好落实。";
 
+/// The id of the seed article of `sample_corpus/` (在新起点上接续奋斗, 吉林日报,
+/// 2022-05-17): derived from what it is, the same on every machine.
+pub const SEED_ID: &str = "e6b4d57ddc20e96b";
+
 /// An index of `sample_corpus/` and the JSON `records` (written to a JSON Lines file
 /// beside it), made in `dir` by `baoku index`; returns its path.
 pub fn index_sample_corpus_with(dir: &Path, records: &[Value]) -> PathBuf {
