@@ -965,7 +965,18 @@ fn the_page_works_in_a_real_browser() {
         return;
     }
     let token = "browser-test-token-0123456789";
-    let server = Server::start_with_token(sample_index(), token, &[]);
+    // The sample corpus and a reprint of its seed article, so that a hit has one.
+    let dir = tempfile::tempdir().unwrap();
+    let seed = support::run(sample_index(), &["show", support::SEED_ID, "--json"]);
+    let seed: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    let reprint = serde_json::json!({
+        "id": "seed-reprint", "title": seed["title"], "date": "2022-05-18",
+        "source": "新华网",
+        // Not word for word (an exact copy is not stored twice): the wire's dateline.
+        "body": format!("新华网长春5月18日电 {}", seed["body"].as_str().unwrap()),
+    });
+    let index = support::index_sample_corpus_with(dir.path(), &[reprint]);
+    let server = Server::start_with_token(&index, token, &[]);
     let shots = std::env::temp_dir().join("baoku-browser-screenshots");
     let output = Command::new("node")
         .arg(&script)

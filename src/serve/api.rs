@@ -1,4 +1,4 @@
-//! The JSON API: `/api/search`, `/api/articles/{id}`, `/api/stats` and `/healthz`.
+//! The JSON API: `/api/search`, `/api/articles/{id}` (and its `/similar`), `/api/stats` and `/healthz`.
 //!
 //! Each handler reads its parameters, checks the HTTP limits (page size, offset,
 //! snippet sizes), asks the library, and serialises the library's own types: a search
@@ -27,6 +27,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use baoku::analyze::normalize_str;
+use baoku::research::{SimilarOptions, MAX_SIMILAR};
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{Archive, SearchRequest, SnippetOptions};
@@ -376,27 +377,79 @@ fn internal_error() -> ApiError {
     )
 }
 
-/// `GET /api/articles/{id}`: one whole [`baoku::Article`], or 404.
+/// The query parameters `/api/articles/{id}` understands.
+pub const ARTICLE_PARAMS: &[&str] = &["q"];
+
+/// The query parameters `/api/articles/{id}/similar` understands.
+pub const SIMILAR_PARAMS: &[&str] = &["limit", "reprints"];
+
+/// `GET /api/articles/{id}`: one whole article opened for reading — the
+/// [`baoku::research::Reading`] of `baoku show --json`: the article, its reprints and,
+/// with `q`, where the query's words are in it — or 404.
 pub async fn article(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     id: Result<Path<String>, PathRejection>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    known_once(&params, ARTICLE_PARAMS, &[])?;
+    // An empty q, as a form leaves it, is no query.
+    let query = value_of(&params, "q")
+        .filter(|q| !q.is_empty())
+        .map(str::to_string);
+    if let Some(query) = &query {
+        searchable(query)?;
+    }
     let wanted = id.clone();
     let hide_paths = state.hides_paths(caller);
-    match state.on_index(move |archive| archive.get(&wanted)).await? {
-        Some(mut article) => {
+    match state
+        .on_index(move |archive| archive.read(&wanted, query.as_deref()))
+        .await?
+    {
+        Some(mut reading) => {
             if hide_paths {
-                article.path = None;
+                reading.article.path = None;
             }
-            Ok(Json(article).into_response())
+            Ok(Json(reading).into_response())
         }
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no article with id {id:?}"),
-        )),
+        None => Err(no_article(&id)),
     }
+}
+
+/// `GET /api/articles/{id}/similar`: the articles most like this one, as `baoku
+/// similar --json` prints them (`{"id", "similar": [...]}`), or 404.
+pub async fn similar(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    known_once(&params, SIMILAR_PARAMS, &[])?;
+    let defaults = SimilarOptions::default();
+    let options = SimilarOptions {
+        limit: number(
+            value_of(&params, "limit"),
+            "limit",
+            defaults.limit,
+            1..=MAX_SIMILAR,
+        )?,
+        reprints: flag(value_of(&params, "reprints"), "reprints", defaults.reprints)?,
+    };
+    let wanted = id.clone();
+    match state
+        .on_index(move |archive| archive.similar(&wanted, &options))
+        .await?
+    {
+        Some(similar) => Ok(Json(json!({ "id": id, "similar": similar })).into_response()),
+        None => Err(no_article(&id)),
+    }
+}
+
+fn no_article(id: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, format!("no article with id {id:?}"))
 }
 
 /// `GET /api/stats`: the [`baoku::Stats`] of the archive, as `baoku stats --json`.

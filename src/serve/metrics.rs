@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 /// The routes requests are counted under.
 const ROUTES: &[&str] = &[
-    "search", "article", "stats", "openapi", "metrics", "healthz", "page", "other",
+    "search", "trend", "article", "similar", "stats", "openapi", "metrics", "healthz", "page",
+    "other",
 ];
 
 /// Why a request was refused before it was answered.
@@ -58,6 +59,7 @@ pub fn route_of(path: &str) -> &'static str {
         "/metrics" => "metrics",
         "/healthz" => "healthz",
         "/" | "/app.js" | "/style.css" => "page",
+        _ if path.starts_with("/api/articles/") && path.ends_with("/similar") => "similar",
         _ if path.starts_with("/api/articles/") => "article",
         _ => "other",
     }
@@ -373,6 +375,15 @@ mod tests {
         assert_eq!(route_of("/api/search"), "search");
         assert_eq!(route_of("/api/trend"), "trend");
         assert_eq!(route_of("/api/articles/abc"), "article");
+        assert_eq!(route_of("/api/articles/abc/similar"), "similar");
+        for path in [
+            "/api/search",
+            "/api/trend",
+            "/api/articles/a",
+            "/api/articles/a/similar",
+        ] {
+            assert!(ROUTES.contains(&route_of(path)), "{path} has its latency");
+        }
         assert_eq!(route_of("/app.js"), "page");
         assert_eq!(route_of("/etc/passwd"), "other");
     }

@@ -229,6 +229,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<api::AppState>>)> {
         ("/api/search", get(api::search)),
         ("/api/trend", get(research::trend)),
         ("/api/articles/{id}", get(api::article)),
+        ("/api/articles/{id}/similar", get(api::similar)),
         ("/api/stats", get(api::stats)),
         ("/api/openapi.json", get(page::openapi)),
         ("/metrics", get(metrics::metrics)),

@@ -143,6 +143,36 @@ mod tests {
     }
 
     #[test]
+    fn the_openapi_document_describes_the_reading_routes_parameters() {
+        let document: serde_json::Value =
+            serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();
+        for (path, known) in [
+            ("/api/articles/{id}", crate::serve::api::ARTICLE_PARAMS),
+            (
+                "/api/articles/{id}/similar",
+                crate::serve::api::SIMILAR_PARAMS,
+            ),
+        ] {
+            let mut names: Vec<&str> = document["paths"][path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["in"] == "query")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            let mut known = known.to_vec();
+            names.sort_unstable();
+            known.sort_unstable();
+            assert_eq!(
+                names, known,
+                "{path}: describe every parameter and no other"
+            );
+        }
+        let limit = &document["paths"]["/api/articles/{id}/similar"]["get"]["parameters"][1];
+        assert_eq!(limit["schema"]["maximum"], baoku::research::MAX_SIMILAR);
+    }
+
+    #[test]
     fn the_openapi_document_describes_exactly_these_parameters() {
         let document: serde_json::Value =
             serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();

@@ -2,8 +2,9 @@
 //
 //   node tests/browser/search.mjs http://127.0.0.1:7700/ [SCREENSHOT_DIR] [TOKEN]
 //
-// The server must serve an index of sample_corpus/ (tests/serve.rs starts one, with
-// TOKEN required, and runs this script). Chromium is /usr/bin/chromium unless
+// The server must serve an index of sample_corpus/ and of one reprint of the seed
+// article (id seed-reprint, 新华网, 2022-05-18; tests/serve.rs starts one, with TOKEN
+// required, and runs this script). Chromium is /usr/bin/chromium unless
 // CHROMIUM names another.
 // Exits 0 when every check passes, 1 at the first failure (with what was seen).
 
@@ -72,7 +73,7 @@ try {
   }
   await page.waitForFunction(() => /篇文章/.test(document.getElementById("welcome").textContent));
   const welcome = await page.textContent("#welcome");
-  check(/24 篇文章/.test(welcome), "the home page counts the sample corpus", welcome);
+  check(/25 篇文章/.test(welcome), "the home page counts the sample corpus and the reprint", welcome);
 
   step = "type a query with an input method";
   await page.click("#q");
@@ -196,10 +197,58 @@ try {
   check(paragraphs.length > 0 && article.body.replace(/\s+/g, "") === paragraphs.join("").replace(/\s+/g, ""),
     "the article view shows the whole body", { paragraphs: paragraphs.length });
   check((await page.textContent("#a-meta")).includes(article.source), "the article view names its source");
+
+  step = "the article view marks the query's words and steps through them";
+  const reading = await page.evaluate(async (i) => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    const q = new URL(location.href).searchParams.get("q");
+    return (await fetch(`/api/articles/${encodeURIComponent(i)}?q=${encodeURIComponent(q)}`, { headers })).json();
+  }, id);
+  const bodyMarks = await page.$$eval("#a-body mark", (nodes) => nodes.map((n) => n.textContent));
+  check(bodyMarks.length > 1 && bodyMarks.length === reading.highlights.body.length,
+    "every match the API names is marked in the body", { bodyMarks, api: reading.highlights.body.length });
+  check(bodyMarks.every((m) => m === "乡村振兴" || m === "收入"), "only the query's words are marked", bodyMarks);
+  const allMarks = await page.$$eval("#article-view mark", (nodes) => nodes.length);
+  check((await page.textContent("#a-match-where")).includes(`${allMarks} 处`), "the bar counts the matches", await page.textContent("#a-match-where"));
+  await page.click("#a-next");
+  await page.click("#a-next");
+  const current = await page.$$eval("#article-view mark", (nodes) => nodes.findIndex((n) => n.classList.contains("current")));
+  check(current === 1, "next twice marks the second match as current", current);
+  await page.screenshot({ path: join(shots, "article-match.png") });
+  check((await page.textContent("#a-match-where")) === `第 2 / ${allMarks} 处`, "the bar says which match", await page.textContent("#a-match-where"));
+  await page.keyboard.press("p");
+  check((await page.textContent("#a-match-where")) === `第 1 / ${allMarks} 处`, "p steps back", await page.textContent("#a-match-where"));
+  await page.click("#a-prev");
+  check((await page.textContent("#a-match-where")) === `第 ${allMarks} / ${allMarks} 处`, "previous from the first wraps to the last", await page.textContent("#a-match-where"));
+  await page.waitForSelector("#similar:not([hidden]) li");
+  const similar = await page.$$eval("#similar-list a", (nodes) => nodes.map((n) => new URL(n.href).searchParams.get("article")));
+  check(similar.length > 0 && !similar.includes(id), "similar articles are listed, not the article itself", similar);
   await page.screenshot({ path: join(shots, "article-desktop.png"), fullPage: true });
   await page.click("#back");
   await page.waitForSelector("#results-view:not([hidden]) #hits .hit");
   check(new URL(page.url()).searchParams.get("article") === null, "Back returns to the results", page.url());
+
+  step = "另有 N 篇转载 opens the story's reprints";
+  await page.goto(`${base}?q=${encodeURIComponent("乡村振兴 收入")}`);
+  await page.waitForSelector("#hits .hit");
+  const reprinted = page.locator("#hits a.similar").first();
+  check((await reprinted.textContent()) === "另有 1 篇转载", "the seed's hit links its reprint", await reprinted.textContent());
+  const reprintedTitle = await page.locator("#hits .hit", { has: page.locator("a.similar") }).first().locator(".title").textContent();
+  await reprinted.click();
+  await page.waitForSelector("#reprints:not([hidden]) li");
+  check(new URL(page.url()).hash === "#reprints", "the address opens at the reprints", page.url());
+  check((await page.textContent("#a-title")) === reprintedTitle, "the reprinted hit's article is open", reprintedTitle);
+  const reprints = await page.$$eval("#reprints-list li", (nodes) => nodes.map((n) => n.textContent));
+  check(reprints.length === 1 && reprints[0].includes("新华网") && reprints[0].includes("2022-05-18"),
+    "the reprint is listed with its source and date", reprints);
+  check((await page.textContent("#reprints-heading")).includes("1 篇"), "the heading counts the reprints");
+  await page.click("#reprints-list a");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("article") === "seed-reprint");
+  await page.waitForSelector("#reprints:not([hidden]) li");
+  const back2 = await page.$$eval("#reprints-list a", (nodes) => nodes.map((n) => new URL(n.href).searchParams.get("article")));
+  check(back2.length === 1 && back2[0] !== "seed-reprint", "the reprint lists the original as its reprint", back2);
 
   step = "sort by date and page";
   await page.goto(`${base}?q=${encodeURIComponent("中国")}&sort=date`);

@@ -434,8 +434,22 @@ function drawHits(state, hits) {
     }, title);
     const item = el("li", { class: "hit" }, el("h2", {}, link), metaLine(hit));
     if (hit.similar > 0) {
+      // Opens the article at the list of its story's reprints.
+      const reprints = `${articleLink(state, hit.id)}#reprints`;
       item.querySelector(".meta").append(
-        el("span", { class: "similar", text: ` · 另有 ${hit.similar} 篇转载` }),
+        el("span", { class: "dot", text: " · " }),
+        el("a", {
+          href: reprints,
+          class: "similar",
+          text: `另有 ${hit.similar} 篇转载`,
+          onclick: (event) => {
+            if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+            event.preventDefault();
+            cameFromResults = true;
+            history.pushState(null, "", reprints);
+            render();
+          },
+        }),
       );
     }
     for (const snippet of hit.snippets) {
@@ -533,24 +547,30 @@ function drawPager(state, results, page) {
 async function renderArticle(state, mine) {
   show("article");
   setStatus("正在打开文章…", "busy");
-  for (const id of ["a-title", "a-subtitle", "a-meta", "a-body", "a-url"]) $(id).replaceChildren();
+  for (const id of ["a-title", "a-subtitle", "a-meta", "a-body", "a-url", "reprints-list", "similar-list"]) {
+    $(id).replaceChildren();
+  }
+  for (const id of ["a-matches", "reprints", "similar"]) $(id).hidden = true;
   const back = $("back");
   const searchState = withoutKeys(state, []);
   back.hidden = !key(state, "q");
   back.href = urlFor(searchState);
+  const id = encodeURIComponent(state.article);
+  const query = key(state, "q") ? `?${new URLSearchParams({ q: state.q })}` : "";
   let article;
   try {
-    article = await getJson(`/api/articles/${encodeURIComponent(state.article)}`);
+    article = await getJson(`/api/articles/${id}${query}`);
   } catch (error) {
     if (mine !== generation || error.status === 401) return;
-    setStatus(error.status === 404 ? "找不到这篇文章（它可能已从库中删除）。" : `出错了：${error.message}`, "error");
+    setStatus(error.status === 404 ? "找不到这篇文章（它可能已从库中删除）。" : `出错了：${inChinese(error.message)}`, "error");
     return;
   }
   if (mine !== generation) return;
   setStatus("");
   document.title = `${article.title || "（无标题）"} · 报库`;
-  $("a-title").textContent = article.title || "（无标题）";
-  $("a-subtitle").textContent = article.subtitle || "";
+  const marks = article.highlights || { title: [], subtitle: [], body: [] };
+  $("a-title").replaceChildren(article.title ? marked(article.title, marks.title) : "（无标题）");
+  $("a-subtitle").replaceChildren(marked(article.subtitle || "", marks.subtitle));
   $("a-subtitle").hidden = !article.subtitle;
   const meta = metaLine(article);
   $("a-meta").replaceChildren(...meta.childNodes);
@@ -558,16 +578,80 @@ async function renderArticle(state, mine) {
     $("a-meta").append(el("span", { class: "dot", text: " · " }), `责任编辑：${article.editor}`);
   }
   const body = $("a-body");
-  // Paragraphs are separated by blank lines; a single line break also ends one.
-  for (const paragraph of article.body.split(/\n/)) {
-    const text = paragraph.trim();
-    if (text) body.append(el("p", { text }));
+  // Paragraphs are separated by blank lines; a single line break also ends one. The
+  // highlights count characters of the whole body: each paragraph takes its share.
+  let at = 0;
+  for (const line of article.body.split("\n")) {
+    const chars = Array.from(line);
+    const lead = chars.length - Array.from(line.trimStart()).length;
+    const text = line.trim();
+    const start = at + lead;
+    const end = start + Array.from(text).length;
+    if (text) {
+      const ranges = marks.body
+        .filter(([a, b]) => b > start && a < end)
+        .map(([a, b]) => [Math.max(a, start) - start, Math.min(b, end) - start]);
+      body.append(el("p", {}, marked(text, ranges)));
+    }
+    at += chars.length + 1;
   }
   if (article.url && /^https?:\/\//i.test(article.url)) {
     $("a-url").append("原文：", el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: readableUrl(article.url) }));
   }
-  window.scrollTo(0, 0);
+  matchNavigation();
+  relatedList("reprints", article.reprints, state);
+  $("reprints-heading").textContent = `本文的转载（${numberFormat.format(article.reprints.length)} 篇）`;
+  if (location.hash === "#reprints" && article.reprints.length) $("reprints").scrollIntoView();
+  else window.scrollTo(0, 0);
+  try {
+    const similar = await getJson(`/api/articles/${id}/similar?limit=5`);
+    if (mine === generation) relatedList("similar", similar.similar, state);
+  } catch (error) {
+    // The article is shown; similar articles are a bonus that may fail quietly.
+  }
 }
+
+/** The list of other articles (reprints, similar ones) under the article. */
+function relatedList(name, items, state) {
+  const list = $(`${name}-list`);
+  list.replaceChildren();
+  for (const item of items) {
+    const link = el("a", { href: articleLink(state, item.id), text: item.title || "（无标题）" });
+    const meta = [item.date, item.source].filter(Boolean).join(" · ");
+    list.append(el("li", {}, link, meta ? el("span", { class: "meta", text: ` ${meta}` }) : null));
+  }
+  $(name).hidden = items.length === 0;
+}
+
+/** "第 2 / 8 处" with previous and next buttons over the article's marks. */
+function matchNavigation() {
+  const found = Array.from(document.querySelectorAll("#article-view mark"));
+  const nav = $("a-matches");
+  nav.hidden = found.length === 0;
+  let current = -1;
+  const go = (step) => {
+    if (!found.length) return;
+    if (current >= 0) found[current].classList.remove("current");
+    current = (current + step + found.length) % found.length;
+    const mark = found[current];
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "center" });
+    $("a-match-where").textContent = `第 ${current + 1} / ${found.length} 处`;
+  };
+  $("a-match-where").textContent = `查询词出现 ${found.length} 处`;
+  $("a-prev").onclick = () => go(-1);
+  $("a-next").onclick = () => go(1);
+  articleKeys = (event) => {
+    if (views.article.hidden || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (/^(input|textarea|select)$/i.test(event.target.tagName)) return;
+    if (event.key === "n") go(1);
+    else if (event.key === "p") go(-1);
+  };
+}
+
+// n and p step through the open article's matches.
+let articleKeys = () => {};
+document.addEventListener("keydown", (event) => articleKeys(event));
 
 /** An address as people read it: percent-escapes decoded where they spell text. */
 function readableUrl(url) {
