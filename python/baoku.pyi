@@ -126,9 +126,11 @@ class Archive:
         threads: Optional[int] = None,
         memory_mb: Optional[int] = None,
         fields: Optional[Mapping[str, str]] = None,
+        bulk: Optional[bool] = None,
     ) -> Writer:
         """A writer for records built in Python; a context manager that commits at the
-        end of the block. A second writer raises ``IndexInUse``."""
+        end of the block. A second writer raises ``IndexInUse``. ``bulk`` (default: the
+        archive is empty) merges the segments once, at the end."""
     def __len__(self) -> int:
         """Number of articles."""
 

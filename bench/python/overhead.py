@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,8 +67,14 @@ def decompressed(corpus: Path, work: Path) -> Path:
     return out
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def index_with_cli(baoku_bin: Path, jsonl: Path, index: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [str(baoku_bin), "--index", str(index), "index", "--quiet", str(jsonl)],
@@ -75,18 +82,21 @@ def index_with_cli(baoku_bin: Path, jsonl: Path, index: Path) -> dict:
         stdout=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "articles": len(baoku.Archive(index))}
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "articles": len(baoku.Archive(index))}
 
 
 def index_with_upsert(jsonl: Path, index: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
     archive = baoku.Archive.create(index)
+    cpu = cpu_seconds(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with archive.writer() as w, open(jsonl, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 w.upsert(json.loads(line))
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu
     # The share of json.loads alone: the records "built in Python".
     started = time.perf_counter()
     with open(jsonl, encoding="utf-8") as fh:
@@ -95,7 +105,7 @@ def index_with_upsert(jsonl: Path, index: Path) -> dict:
                 json.loads(line)
     loads = time.perf_counter() - started
     archive.reload()
-    return {"seconds": seconds, "json_loads_seconds": loads, "articles": len(archive)}
+    return {"seconds": seconds, "cpu_seconds": cpu, "json_loads_seconds": loads, "articles": len(archive)}
 
 
 def read_hits(results) -> int:
@@ -179,12 +189,12 @@ def main() -> int:
         result["index_cli"] = index_with_cli(args.baoku, jsonl, cli_index)
         result["index_upsert"] = index_with_upsert(jsonl, py_index)
         print(f"indexing {jsonl.name} ({mb:.0f} MB):")
-        print("| how | articles | s | articles/s | MB/s |")
-        print("|---|---|---|---|---|")
+        print("| how | articles | wall s | articles/s | MB/s | CPU s (all threads) |")
+        print("|---|---|---|---|---|---|")
         for name, how in [("index_cli", "`baoku index FILE`"), ("index_upsert", "Python `w.upsert(json.loads(line))`")]:
             r = result[name]
             print(f"| {how} | {r['articles']:,} | {r['seconds']:.1f} | {r['articles'] / r['seconds']:,.0f} "
-                  f"| {mb / r['seconds']:.1f} |")
+                  f"| {mb / r['seconds']:.1f} | {r['cpu_seconds']:.1f} |")
         print(f"(json.loads alone: {result['index_upsert']['json_loads_seconds']:.1f} s of the upserts')\n")
 
     sets = [s for s in args.sets.split(",") if s]
@@ -209,12 +219,20 @@ def main() -> int:
         read = f"{o['read_p50_us']:.1f} / {o['read_p99_us']:.1f}" if "read_p50_us" in o else "–"
         print(f"| {who} | {o['calls']:,} | {o['took_p50_ms']:.2f} / {o['took_p99_ms']:.2f} "
               f"| {o['overhead_p50_us']:.1f} / {o['overhead_p99_us']:.1f} | {read} |")
-    binding50 = s["python"]["overhead_p50_us"] - s["rust"]["overhead_p50_us"]
-    binding99 = s["python"]["overhead_p99_us"] - s["rust"]["overhead_p99_us"]
-    s["binding_p50_us"], s["binding_p99_us"] = binding50, binding99
-    verdict = "within" if binding99 <= TARGET_US else "above"
-    print(f"\nthe binding's own cost: p50 {binding50:.1f} µs, p99 {binding99:.1f} µs "
-          f"({verdict} the {TARGET_US} µs target)")
+    # The binding's own cost, query by query: the least overhead of its rounds from
+    # Python minus the least from Rust (the least filters out the moments another
+    # process had the CPU; what remains is what each call costs at best).
+    best = {}
+    for who, calls in [("python", python), ("rust", rust)]:
+        for c in calls:
+            key = (who, c["id"])
+            best[key] = min(best.get(key, float("inf")), c["wall_us"] - c["took_us"])
+    paired = [best[("python", qid)] - best[("rust", qid)] for qid, _ in queries]
+    s["binding_p50_us"], s["binding_p99_us"] = p50_p99(paired)
+    verdict = "within" if s["binding_p99_us"] <= TARGET_US else "above"
+    print(f"\nthe binding's own cost per query (best of {args.rounds} rounds from Python − best from Rust, "
+          f"{len(paired)} queries): p50 {s['binding_p50_us']:.1f} µs, p99 {s['binding_p99_us']:.1f} µs, "
+          f"max {max(paired):.1f} µs ({verdict} the {TARGET_US} µs target at p99)")
     result["calls"] = {"python": python, "rust": rust}
     (args.work / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

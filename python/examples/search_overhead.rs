@@ -30,7 +30,10 @@ fn main() -> ExitCode {
         None => 1,
         Some(Ok(rounds)) => rounds,
         Some(Err(_)) => {
-            eprintln!("search_overhead: ROUNDS must be a number, not {:?}", args[2]);
+            eprintln!(
+                "search_overhead: ROUNDS must be a number, not {:?}",
+                args[2]
+            );
             return ExitCode::from(2);
         }
     };
@@ -49,7 +52,10 @@ fn main() -> ExitCode {
         match line.split_once('\t') {
             Some((id, query)) => set.push((id.to_string(), SearchRequest::new(query))),
             None => {
-                eprintln!("search_overhead: {queries}:{}: expected id<TAB>query", n + 1);
+                eprintln!(
+                    "search_overhead: {queries}:{}: expected id<TAB>query",
+                    n + 1
+                );
                 return ExitCode::from(2);
             }
         }

@@ -325,16 +325,22 @@ impl Archive {
     /// It commits when the block ends and discards everything when it raises. At most
     /// one writer at a time: a second raises ``baoku.IndexInUse``. ``threads`` and
     /// ``memory_mb`` size tantivy's indexing; ``fields`` maps article fields to the
-    /// record's keys (``{"body": "content"}``), as ``index(fields=...)``.
-    #[pyo3(signature = (threads = None, memory_mb = None, fields = None))]
+    /// record's keys (``{"body": "content"}``), as ``index(fields=...)``. ``bulk=True``
+    /// merges the new segments once, when the writer finishes, rather than in the
+    /// background as they come: right for a first build, which is the default when the
+    /// archive is empty (as ``baoku index`` does), wrong for a writer that commits a
+    /// little at a time for long, whose segments would pile up meanwhile.
+    #[pyo3(signature = (threads = None, memory_mb = None, fields = None, bulk = None))]
     fn writer(
         &self,
         py: Python<'_>,
         threads: Option<usize>,
         memory_mb: Option<usize>,
         fields: Option<&Bound<'_, PyAny>>,
+        bulk: Option<bool>,
     ) -> PyResult<Writer> {
-        let options = writer_options(threads, memory_mb)?;
+        let mut options = writer_options(threads, memory_mb)?;
+        options.bulk = bulk.unwrap_or_else(|| self.inner.num_articles() == 0);
         let extract = extract_options(None, None, fields)?;
         let writer = py
             .detach(|| self.inner.writer_with(options))
