@@ -35,6 +35,17 @@ def test_upserts_are_committed_at_the_end_of_the_block(empty):
     assert hit.snippets[0].marked() == ["收入", "乡村振兴"]
 
 
+def test_a_bulk_writer_commits_and_ends_with_one_segment(empty):
+    # The default on an empty archive; its commits are seen as any writer's are.
+    with empty.writer(bulk=True) as w:
+        for i in range(3):
+            w.upsert({"id": f"b{i}", "title": f"湿地{i}", "body": f"第{i}篇湿地报道"})
+            w.commit()
+            assert empty.search("湿地").total == i + 1
+    empty.reload()  # the merge at the end is another writer's commit
+    assert empty.stats().segments == 1 and len(empty) == 3
+
+
 def test_records_read_as_json_lines_are(empty):
     """Keys and values as in a JSON Lines file: aliases, dates in any form, no id."""
     with empty.writer() as w:
