@@ -6,7 +6,7 @@ The same index, analysis and results as the ``baoku`` command: an archive built 
 
 import datetime
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -95,12 +95,14 @@ class Archive:
         source: Optional[str] = None,
         author: Optional[str] = None,
         sort: Literal["relevance", "date", "oldest"] = "relevance",
-        collapse: bool = False,
-        snippets: int = 3,
+        recent: bool = False,
+        fields: Union[str, Sequence[str], None] = None,
         snippet_chars: int = 80,
     ) -> Matches:
-        """Every article that matches ``query``, in order, a thousand at a time;
-        reprints apart unless ``collapse=True``. A commit meanwhile raises ``Error``."""
+        """Every article that matches ``query``, in order, one at a time: what
+        ``baoku search --export`` writes (reprints included). ``fields`` (as
+        ``--fields``) are the keys of ``Match.to_dict()``; ``"snippet"`` among them
+        cuts each match's best fragment. A commit meanwhile does not change them."""
     def get(self, id: str) -> Optional[Article]:
         """The article with this id, or None."""
     def stats(self) -> Stats:
@@ -124,9 +126,11 @@ class Archive:
         threads: Optional[int] = None,
         memory_mb: Optional[int] = None,
         fields: Optional[Mapping[str, str]] = None,
+        bulk: Optional[bool] = None,
     ) -> Writer:
         """A writer for records built in Python; a context manager that commits at the
-        end of the block. A second writer raises ``IndexInUse``."""
+        end of the block. A second writer raises ``IndexInUse``. ``bulk`` (default: the
+        archive is empty) merges the segments once, at the end."""
     def __len__(self) -> int:
         """Number of articles."""
 
@@ -234,13 +238,22 @@ class SearchResults:
     def __getitem__(self, index: int) -> Hit: ...
     def __iter__(self) -> Iterator[Hit]: ...
 
-class Matches(Iterator[Hit]):
-    """Every match of a query (``archive.iter_matches(...)``)."""
+class Matches(Iterator[Match]):
+    """Every match of a query (``archive.iter_matches(...)``), one at a time."""
 
     @property
-    def total(self) -> int: ...
+    def total(self) -> int:
+        """Matching articles in all: how many this iterator yields."""
+    @property
+    def notes(self) -> list[str]:
+        """How the query was read, as ``SearchResults.notes``."""
+    @property
+    def fields(self) -> list[str]:
+        """The keys of each match's ``to_dict()``, in order."""
+    def __len__(self) -> int:
+        """Matches not yet yielded."""
     def __iter__(self) -> Matches: ...
-    def __next__(self) -> Hit: ...
+    def __next__(self) -> Match: ...
 
 class Article:
     """One article as stored in the archive (``archive.get(id)``)."""
@@ -266,6 +279,18 @@ class Article:
     @property
     def path(self) -> Optional[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
+
+class Match(Article):
+    """One match of ``iter_matches``: the stored article with its score and snippet."""
+
+    @property
+    def score(self) -> float:
+        """Relevance (BM25), comparable within one iteration only."""
+    @property
+    def snippet(self) -> Optional[str]:
+        """The best fragment around the query words, when ``fields`` name it."""
+    def to_dict(self) -> dict[str, Any]:
+        """The row of ``baoku search --export jsonl``: the iteration's ``fields``."""
 
 class Stats:
     """What an archive holds (``baoku stats``)."""

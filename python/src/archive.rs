@@ -1,20 +1,21 @@
 //! `baoku.Archive`: an archive opened or created from Python, searched, read and
 //! indexed through the library ([`baoku::Archive`], [`baoku::ingest::index_paths`]),
 //! with the GIL released while the library works; and `baoku.Matches`, the iterator
-//! over every match of a query.
+//! over every match of a query (the library's export, [`baoku::research::Export`]).
 
 use crate::convert::{extract_options, period};
 use crate::errors::{invalid_argument, to_py};
-use crate::results::{Article, Hit, IndexReport, Problem, SearchResults, Stats};
+use crate::results::{Article, IndexReport, Match, Problem, SearchResults, Stats};
 use crate::writer::Writer;
 use baoku::index::WriterOptions;
 use baoku::ingest::{index_paths, IndexOptions, Progress, DEFAULT_BATCH_ARTICLES};
+use baoku::research::{Export, Field};
 use baoku::search::{Filters, Sort, MAX_LIMIT};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{SearchRequest, SnippetOptions};
 use pyo3::prelude::*;
-use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A baoku archive: the index directory that ``baoku index`` writes.
@@ -189,15 +190,21 @@ impl Archive {
         SearchResults::new(py, results)
     }
 
-    /// Every article that matches ``query``, in the requested order: an iterator of
-    /// ``Hit`` for exports (``pandas.DataFrame(h.to_dict() for h in ...)``).
+    /// Every article that matches ``query``, in the requested order, read one at a
+    /// time: what ``baoku search --export`` writes, for exports
+    /// (``pandas.DataFrame(m.to_dict() for m in archive.iter_matches(q))``).
     ///
-    /// Takes the filters of ``search``; reprints are listed apart unless
-    /// ``collapse=True``, and no partial matches are added. Reads a thousand hits at a
-    /// time; a commit made to the archive while iterating raises ``baoku.Error``
-    /// (iterate again to read the new state).
+    /// Takes the filters and order of ``search``; every matching article is yielded
+    /// once, reprints too (as many as ``search(...).total``), and no partial matches.
+    /// Each is a ``Match``: the stored ``Article`` with its ``score`` and, when
+    /// ``fields`` names ``"snippet"``, its best fragment of ``snippet_chars``
+    /// characters. ``fields`` (``"id,date,title"`` or a list of names, as
+    /// ``--fields``; the export's default columns otherwise) are the keys of
+    /// ``Match.to_dict()``. The matches are those of the commit seen when this is
+    /// called: a commit made while iterating does not change them. The GIL is released
+    /// while the engine works.
     #[pyo3(signature = (query = "", since = None, until = None, source = None,
-                        author = None, sort = "relevance", collapse = false, snippets = 3,
+                        author = None, sort = "relevance", recent = false, fields = None,
                         snippet_chars = 80))]
     #[allow(clippy::too_many_arguments)]
     fn iter_matches(
@@ -209,10 +216,11 @@ impl Archive {
         source: Option<String>,
         author: Option<String>,
         sort: &str,
-        collapse: bool,
-        snippets: usize,
+        recent: bool,
+        fields: Option<&Bound<'_, PyAny>>,
         snippet_chars: usize,
     ) -> PyResult<Matches> {
+        let fields = export_fields(fields)?;
         let request = Ask {
             query,
             since,
@@ -220,24 +228,21 @@ impl Archive {
             source,
             author,
             sort,
-            recent: false,
-            collapse,
+            recent,
+            collapse: false,
             facets: false,
-            snippets,
+            snippets: 1,
             snippet_chars,
         }
         .request(MAX_LIMIT, 0)?;
-        let mut matches = Matches {
-            archive: self.inner.clone(),
-            request,
-            generation: self.inner.searcher().generation().generation_id(),
-            buffered: VecDeque::new(),
-            total: 0,
-            done: false,
-        };
-        // The first page now: a query the library refuses raises here, not at next().
-        matches.fetch(py)?;
-        Ok(matches)
+        let snippets = fields.contains(&Field::Snippet);
+        let export = py
+            .detach(|| self.inner.export(&request, snippets))
+            .map_err(to_py)?;
+        Ok(Matches {
+            export,
+            fields: fields.into(),
+        })
     }
 
     /// The article with this id, or None.
@@ -320,16 +325,22 @@ impl Archive {
     /// It commits when the block ends and discards everything when it raises. At most
     /// one writer at a time: a second raises ``baoku.IndexInUse``. ``threads`` and
     /// ``memory_mb`` size tantivy's indexing; ``fields`` maps article fields to the
-    /// record's keys (``{"body": "content"}``), as ``index(fields=...)``.
-    #[pyo3(signature = (threads = None, memory_mb = None, fields = None))]
+    /// record's keys (``{"body": "content"}``), as ``index(fields=...)``. ``bulk=True``
+    /// merges the new segments once, when the writer finishes, rather than in the
+    /// background as they come: right for a first build, which is the default when the
+    /// archive is empty (as ``baoku index`` does), wrong for a writer that commits a
+    /// little at a time for long, whose segments would pile up meanwhile.
+    #[pyo3(signature = (threads = None, memory_mb = None, fields = None, bulk = None))]
     fn writer(
         &self,
         py: Python<'_>,
         threads: Option<usize>,
         memory_mb: Option<usize>,
         fields: Option<&Bound<'_, PyAny>>,
+        bulk: Option<bool>,
     ) -> PyResult<Writer> {
-        let options = writer_options(threads, memory_mb)?;
+        let mut options = writer_options(threads, memory_mb)?;
+        options.bulk = bulk.unwrap_or_else(|| self.inner.num_articles() == 0);
         let extract = extract_options(None, None, fields)?;
         let writer = py
             .detach(|| self.inner.writer_with(options))
@@ -406,65 +417,71 @@ impl Progress for Collect {
     }
 }
 
-/// Every match of a query (``archive.iter_matches(...)``): an iterator of ``Hit``.
-#[pyclass(module = "baoku")]
-pub(crate) struct Matches {
-    archive: baoku::Archive,
-    /// The request of the next page (its offset moves on).
-    request: SearchRequest,
-    /// The commit the iteration reads; another one is an error.
-    generation: u64,
-    buffered: VecDeque<baoku::Hit>,
-    total: u64,
-    done: bool,
+/// `fields=` of `iter_matches`: a comma-separated str or a list of names, read by
+/// the library's own list parser; the export's default columns when None.
+fn export_fields(fields: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Field>> {
+    let Some(fields) = fields.filter(|f| !f.is_none()) else {
+        return Ok(Field::DEFAULT.to_vec());
+    };
+    let text = match fields.extract::<String>() {
+        Ok(text) => text,
+        Err(_) => fields
+            .extract::<Vec<String>>()
+            .map_err(|_| {
+                invalid_argument(
+                    "fields",
+                    "expected a str (\"id,date,title\") or a list of field names",
+                )
+            })?
+            .join(","),
+    };
+    Field::list(&text).map_err(|reason| invalid_argument("fields", reason))
 }
 
-impl Matches {
-    /// Reads the next page of hits into the buffer.
-    fn fetch(&mut self, py: Python<'_>) -> PyResult<()> {
-        let archive = &self.archive;
-        let request = &self.request;
-        let (results, before, after) = py
-            .detach(|| {
-                let before = archive.searcher().generation().generation_id();
-                let results = archive.search(request);
-                let after = archive.searcher().generation().generation_id();
-                results.map(|r| (r, before, after))
-            })
-            .map_err(to_py)?;
-        if before != self.generation || after != self.generation {
-            self.done = true;
-            return Err(crate::errors::Error::new_err(format!(
-                "{}: the archive changed (a commit) while iterating over the matches of {:?}; iterate again to read it as it is now",
-                archive.dir().display(),
-                request.query
-            )));
-        }
-        self.total = results.total;
-        let exact: Vec<baoku::Hit> = results.hits.into_iter().filter(|h| !h.partial).collect();
-        self.done = exact.len() < self.request.limit;
-        self.request.offset += exact.len();
-        self.buffered.extend(exact);
-        Ok(())
-    }
+/// Every match of a query (``archive.iter_matches(...)``): an iterator of ``Match``,
+/// over the library's [`Export`], which holds the ordered matches (32 bytes each) and
+/// reads one stored article a step.
+#[pyclass(module = "baoku")]
+pub(crate) struct Matches {
+    export: Export,
+    /// The columns of each match's `to_dict()`.
+    fields: Arc<[Field]>,
 }
 
 #[pymethods]
 impl Matches {
-    /// Matching articles in all (what ``search(...).total`` says).
+    /// Matching articles in all: how many this iterator yields (reprints included).
     #[getter]
     fn total(&self) -> u64 {
-        self.total
+        self.export.total
+    }
+
+    /// How the query was read, as ``SearchResults.notes``.
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.export.notes.clone()
+    }
+
+    /// The keys of each match's ``to_dict()``, in order.
+    #[getter]
+    fn fields(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|f| f.name()).collect()
+    }
+
+    /// Matches not yet yielded.
+    fn __len__(&self) -> usize {
+        self.export.size_hint().0
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
 
-    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Hit>> {
-        if self.buffered.is_empty() && !self.done {
-            self.fetch(py)?;
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<Match>>> {
+        let export = &mut self.export;
+        match py.detach(|| export.next()) {
+            None => Ok(None),
+            Some(row) => Match::new(py, row.map_err(to_py)?, &self.fields).map(Some),
         }
-        Ok(self.buffered.pop_front().map(Hit))
     }
 }

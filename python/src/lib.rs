@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `archive.rs` | `baoku.Archive`: open, create, search, get, stats, index |
 //! | `writer.rs` | `baoku.Writer`: upserts of dicts, deletes, commits, the context manager |
-//! | `results.rs` | `SearchResults`, `Hit`, `Snippet`, `Article`, `Stats`, `IndexReport` |
+//! | `results.rs` | `SearchResults`, `Hit`, `Snippet`, `Article`, `Match`, `Stats`, `IndexReport` |
 //! | `convert.rs` | Python ⇄ library values: dates, periods, records, JSON |
 //! | `errors.rs` | the exception classes under `baoku.Error` |
 
@@ -35,6 +35,7 @@ fn baoku_python(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Hit>()?;
     m.add_class::<results::Snippet>()?;
     m.add_class::<results::Article>()?;
+    m.add_class::<results::Match>()?;
     m.add_class::<results::Stats>()?;
     m.add_class::<results::IndexReport>()?;
     m.add_class::<results::Problem>()?;

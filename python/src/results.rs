@@ -1,5 +1,5 @@
 //! What the library answers, as Python objects: [`SearchResults`] with their [`Hit`]s
-//! and [`Snippet`]s, an [`Article`], [`Stats`] and an [`IndexReport`] with its
+//! and [`Snippet`]s, an [`Article`] (and a [`Match`] of an export), [`Stats`] and an [`IndexReport`] with its
 //! [`Problem`]s. Each wraps the library's own value and converts a field only when it
 //! is read, so that a search costs Python no more than the hits it looks at.
 //!
@@ -9,9 +9,11 @@
 //! Python's `str` indexes, so `snippet.text[a:b]` is the highlighted word.
 
 use crate::convert::{json_value, py_date, py_of_json, py_of_serde};
+use baoku::research::{Field, Row};
 use pyo3::exceptions::{PyImportError, PyIndexError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDict, PyList};
+use std::sync::Arc;
 
 type Ranges = Vec<(usize, usize)>;
 
@@ -340,7 +342,7 @@ impl SearchResults {
 }
 
 /// One article as stored in the archive (``archive.get(id)``).
-#[pyclass(module = "baoku", frozen)]
+#[pyclass(module = "baoku", frozen, subclass)]
 pub(crate) struct Article(pub(crate) baoku::Article);
 
 #[pymethods]
@@ -408,6 +410,80 @@ impl Article {
             short(self.0.title.as_deref()),
             self.0.date.map_or("None".to_string(), |d| d.to_string()),
             short(self.0.source.as_deref()),
+        )
+    }
+}
+
+/// One match of ``archive.iter_matches(...)``: the stored ``Article`` (every field of
+/// it, ``body`` too) with its ``score`` and ``snippet``; ``to_dict()`` is the row
+/// ``baoku search --export jsonl`` writes, with the iteration's ``fields``.
+#[pyclass(module = "baoku", frozen, extends = Article)]
+pub(crate) struct Match {
+    /// Relevance (BM25, rounded as the export writes it), comparable within one
+    /// iteration only.
+    #[pyo3(get)]
+    score: f64,
+    /// The best fragment of the body around the query words (plain text), when the
+    /// iteration's ``fields`` name ``"snippet"``; else None.
+    #[pyo3(get)]
+    snippet: Option<String>,
+    /// The row's score as the library holds it, for `to_dict()`.
+    raw_score: f32,
+    fields: Arc<[Field]>,
+}
+
+impl Match {
+    pub(crate) fn new(py: Python<'_>, row: Row, fields: &Arc<[Field]>) -> PyResult<Py<Match>> {
+        let score = match row.value(Field::Score) {
+            serde_json::Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+            _ => f64::NAN,
+        };
+        let this = Match {
+            score,
+            snippet: row.snippet,
+            raw_score: row.score,
+            fields: Arc::clone(fields),
+        };
+        Py::new(
+            py,
+            PyClassInitializer::from(Article(row.article)).add_subclass(this),
+        )
+    }
+}
+
+#[pymethods]
+impl Match {
+    /// ``{field: value}`` for the iteration's ``fields``, in order: the row of
+    /// ``baoku search --export jsonl`` (``date`` a datetime.date, a missing value None).
+    fn to_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let this = slf.get();
+        let article = &slf.as_super().get().0;
+        let row = Row {
+            article: article.clone(),
+            score: this.raw_score,
+            snippet: this.snippet.clone(),
+        };
+        let dict = PyDict::new(py);
+        for field in this.fields.iter() {
+            let value = match field {
+                Field::Date => py_date(py, article.date)?
+                    .map_or_else(|| py.None().into_bound(py), Bound::into_any),
+                _ => py_of_json(py, &row.value(*field))?,
+            };
+            dict.set_item(field.name(), value)?;
+        }
+        Ok(dict)
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let article = &slf.as_super().get().0;
+        format!(
+            "Match(id={:?}, title={}, date={}, score={})",
+            article.id,
+            short(article.title.as_deref()),
+            article.date.map_or("None".to_string(), |d| d.to_string()),
+            slf.get().score
         )
     }
 }

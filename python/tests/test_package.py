@@ -71,16 +71,22 @@ def test_every_exception_is_a_baoku_error():
 
 
 def stub_classes():
+    """{class: its methods and properties in baoku.pyi, with those of its stub bases}."""
     tree = ast.parse(STUBS.read_text(encoding="utf-8"))
-    return {
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    own = {
         node.name: {
             item.name
             for item in node.body
             if isinstance(item, ast.FunctionDef) and not item.name.startswith("__")
         }
-        for node in tree.body
-        if isinstance(node, ast.ClassDef)
+        for node in classes
     }
+    for node in classes:
+        for base in node.bases:
+            if isinstance(base, ast.Name) and base.id in own:
+                own[node.name] |= own[base.id]
+    return own
 
 
 def test_the_stubs_describe_the_module():

@@ -187,12 +187,35 @@ def test_stats_are_those_of_the_command(archive):
 
 def test_iter_matches_reads_every_match(archive):
     matches = archive.iter_matches("收入")
-    ids = [h.id for h in matches]
+    ids = [m.id for m in matches]
     total = archive.search("收入", collapse=False).total
     assert matches.total == total == len(ids) == len(set(ids))
-    assert not any(h.partial for h in archive.iter_matches("黄河湿地"))
+    assert len(list(archive.iter_matches("黄河湿地"))) == archive.search("黄河湿地").total
     with pytest.raises(baoku.InvalidQuery):
         archive.iter_matches("date:2099-99")
+
+
+def test_iter_matches_rows_are_those_of_the_command_export(archive):
+    fields = "id,date,source,title,score,snippet"
+    ours = [m.to_dict() for m in archive.iter_matches("乡村振兴 收入", fields=fields.split(","))]
+    if not BAOKU_BIN.exists():
+        pytest.skip(f"{BAOKU_BIN} is not built (cargo build --release)")
+    args = [str(BAOKU_BIN), "--index", str(archive.path), "search", "--export", "jsonl"]
+    cli = subprocess.run(
+        args + ["--fields", fields, "乡村振兴 收入"], capture_output=True, text=True, check=True
+    )
+    theirs = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert ours and len(ours) == len(theirs)
+    for row in ours:
+        row["date"] = row["date"].isoformat() if row["date"] else None
+    assert ours == theirs
+    first = next(archive.iter_matches("乡村振兴 收入", fields="id,snippet"))
+    assert isinstance(first, baoku.Article) and "收入" in first.body
+    assert first.snippet and "收入" in first.snippet and first.score > 0
+    assert list(first.to_dict()) == ["id", "snippet"]
+    assert next(archive.iter_matches("乡村振兴 收入")).snippet is None
+    with pytest.raises(baoku.InvalidArgument, match="titel"):
+        archive.iter_matches("收入", fields="id,titel")
 
 
 def test_bad_paths_raise_the_library_errors(tmp_path):

@@ -35,6 +35,17 @@ def test_upserts_are_committed_at_the_end_of_the_block(empty):
     assert hit.snippets[0].marked() == ["收入", "乡村振兴"]
 
 
+def test_a_bulk_writer_commits_and_ends_with_one_segment(empty):
+    # The default on an empty archive; its commits are seen as any writer's are.
+    with empty.writer(bulk=True) as w:
+        for i in range(3):
+            w.upsert({"id": f"b{i}", "title": f"湿地{i}", "body": f"第{i}篇湿地报道"})
+            w.commit()
+            assert empty.search("湿地").total == i + 1
+    empty.reload()  # the merge at the end is another writer's commit
+    assert empty.stats().segments == 1 and len(empty) == 3
+
+
 def test_records_read_as_json_lines_are(empty):
     """Keys and values as in a JSON Lines file: aliases, dates in any form, no id."""
     with empty.writer() as w:
@@ -177,18 +188,34 @@ def test_the_gil_is_released_while_indexing(empty):
     assert any(span["start"] < d < span["end"] for d in done), "no search ran during index()"
 
 
-def test_iter_matches_pages_through_thousands(empty):
+def test_iter_matches_streams_every_match_once_past_a_page(empty):
+    # More than a search's 1000 hits: each is yielded once, in the order asked for.
+    wanted = {f"a{i:05}" for i in range(2100)}
     with empty.writer() as w:
         for i in range(2100):
-            w.upsert({"id": f"a{i:05}", "title": f"报道{i}", "body": f"第{i}篇关于湿地保护的报道"})
-    ids = [h.id for h in empty.iter_matches("湿地", sort="oldest", snippets=0)]
-    assert len(ids) == len(set(ids)) == 2100
+            w.upsert(
+                {
+                    "id": f"a{i:05}",
+                    "date": f"20{10 + i // 365:02}-01-01",
+                    "title": f"报道{i}",
+                    "body": f"第{i}篇关于湿地保护的报道",
+                }
+            )
+    matches = empty.iter_matches("湿地", sort="oldest")
+    assert matches.total == len(matches) == 2100
+    seen = [m.id for m in matches]
+    assert len(seen) == len(set(seen)) == 2100 and set(seen) == wanted
+    dates = [m.date for m in empty.iter_matches("湿地", sort="oldest")]
+    assert dates == sorted(dates)
+    # The matches are those of the commit seen when the iteration began.
     matches = empty.iter_matches("湿地")
-    next(matches)
+    first = next(matches)
     with empty.writer() as w:
         w.upsert({"id": "late", "title": "迟到", "body": "湿地"})
-    with pytest.raises(baoku.Error, match="the archive changed"):
-        list(matches)
+        w.delete("a00000")
+    rest = [m.id for m in matches]
+    assert len(rest) == 2099 and "late" not in rest and first.id not in rest
+    assert set(rest) | {first.id} == wanted
 
 
 def test_index_reports_problems_and_skips_unchanged_inputs(empty, tmp_path):
