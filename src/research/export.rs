@@ -245,7 +245,7 @@ impl Archive {
     pub fn export(&self, request: &SearchRequest, snippets: bool) -> Result<Export> {
         let schema = self.schema();
         let searcher = self.searcher();
-        let (expr, notes) = understand(&searcher, schema, &request.query, &request.filters)?;
+        let (expr, notes) = understand(self, &searcher, &request.query, &request.filters)?;
         let mut matches = match strict_query(&searcher, schema, &expr)? {
             Some(query) => {
                 searcher
