@@ -59,6 +59,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Count the matches of queries over time: per day, week, month or year.
     Trend(TrendArgs),
+    /// Keyword in context: every occurrence of a query, one aligned line each.
+    Kwic(KwicArgs),
     /// Print one whole article by its id (as search results give it).
     Show(ShowArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
@@ -73,7 +75,8 @@ enum Command {
     ///
     /// Prints `baoku serving URL` on stdout once it listens. Endpoints:
     /// `GET /api/search?q=…` (the parameters and JSON document of `baoku search
-    /// --json`), `/api/trend?q=…` (`baoku trend --json`), `/api/articles/ID`,
+    /// --json`), `/api/trend?q=…` (`baoku trend --json`), `/api/kwic?q=…` (`baoku
+    /// kwic`'s lines), `/api/articles/ID`,
     /// `/api/stats`, `/api/openapi.json`, `/healthz`.
     /// New commits of a `baoku index` running beside it are searched within a second,
     /// without a restart. Ctrl-C or SIGTERM stop it after the requests in flight
@@ -196,6 +199,7 @@ pub fn run() -> ExitCode {
         Command::Search(args) => search(&cli.index, args),
         Command::Extract(args) => extract(args),
         Command::Trend(args) => trend(&cli.index, args),
+        Command::Kwic(args) => kwic(&cli.index, args),
         Command::Show(args) => show(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),

@@ -574,7 +574,7 @@ pub(super) fn param_error(name: &str, value: &str, reason: &str) -> ApiError {
 }
 
 /// A whole number parameter in `range`: ASCII digits only.
-fn number(
+pub(super) fn number(
     value: Option<&str>,
     name: &str,
     default: usize,
