@@ -336,3 +336,53 @@ fn synonyms_beside_the_index_are_picked_up_unless_turned_off() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("/nonexistent/groups.txt"));
 }
+
+/// The README's worked examples of keyword in context and synonyms, run on
+/// `sample_corpus/` as written there: each `$ baoku …` line of a text block is run and
+/// must print exactly the lines below it; the block that starts `# synonyms.txt` is
+/// the file those examples read.
+#[test]
+fn the_readme_examples_print_what_the_readme_shows() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("### Keyword in context")
+        .expect("the KWIC section");
+    let end = start + readme[start..].find("\n## ").expect("a section after it");
+    let section = &readme[start..end];
+    let blocks: Vec<&str> = section
+        .split("```text\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = blocks
+        .iter()
+        .find(|b| b.starts_with("# synonyms.txt"))
+        .expect("the synonyms file of the examples");
+    std::fs::write(dir.path().join("synonyms.txt"), file).unwrap();
+    let mut ran = 0;
+    for block in blocks {
+        let mut lines = block.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(command) = line.strip_prefix("$ baoku ") else {
+                continue;
+            };
+            let mut expected = String::new();
+            while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
+                expected.push_str(next);
+                expected.push('\n');
+            }
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let output = support::baoku(sample_index())
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{command}: {}", stderr(&output));
+            assert_eq!(stdout(&output), expected, "README: $ baoku {command}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 5, "{ran} examples");
+}
