@@ -386,3 +386,17 @@ fn the_readme_examples_print_what_the_readme_shows() {
     }
     assert!(ran >= 5, "{ran} examples");
 }
+
+#[test]
+fn an_excluded_word_needs_no_quotes() {
+    let index = sample_index();
+    let (all, _) = kwic_lines(index, &["乡村振兴"]);
+    let (without, code) = kwic_lines(index, &["乡村振兴", "-吉林"]);
+    assert_eq!(code, 0);
+    assert!(!without.is_empty() && without.len() < all.len());
+    let (quoted, _) = kwic_lines(index, &["乡村振兴 -吉林"]);
+    assert_eq!(without, quoted);
+    // `-n` after a word is still the flag.
+    let (three, _) = kwic_lines(index, &["乡村振兴", "-n", "3"]);
+    assert_eq!(three.len(), 3);
+}

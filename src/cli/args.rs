@@ -560,7 +560,8 @@ pub(super) struct SynonymArgs {
 #[derive(Debug, Args)]
 #[command(after_long_help = kwic_help())]
 pub(super) struct KwicArgs {
-    /// The query (any query of `baoku search`); several arguments are one query.
+    /// The query (any query of `baoku search`); several arguments are one query, so
+    /// `baoku kwic 台风 -演习` needs no quotes.
     #[arg(required = true, value_name = "QUERY")]
     pub(super) query: Vec<String>,
 
@@ -598,8 +599,13 @@ pub(super) struct KwicArgs {
 
 impl KwicArgs {
     pub(super) fn request(&self) -> SearchRequest {
+        let words: Vec<&str> = self
+            .query
+            .iter()
+            .map(|w| w.strip_prefix(EXCLUSION_MARK).unwrap_or(w))
+            .collect();
         SearchRequest {
-            query: self.query.join(" "),
+            query: words.join(" "),
             filters: self.filters.filters(),
             ..SearchRequest::default()
         }

@@ -95,16 +95,41 @@ enum Command {
     Man,
 }
 
-/// `baoku search 台风 -演习`: an argument of `search` that starts with `-` is an excluded
-/// word, not a flag, when it follows a query word and is none of `search`'s flags, or
-/// when no flag could be spelt that way (`-演习`). Such arguments are marked so that
-/// clap takes them as words of the query; everything else is left to clap.
+/// The commands whose arguments are words of one query, where `-word` excludes.
+const QUERY_COMMANDS: [&str; 2] = ["search", "kwic"];
+
+/// `baoku search 台风 -演习`: an argument of `search` (or `kwic`) that starts with `-`
+/// is an excluded word, not a flag, when it follows a query word and is none of the
+/// command's flags, or when no flag could be spelt that way (`-演习`). Such arguments
+/// are marked so that clap takes them as words of the query; everything else is left
+/// to clap.
 fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     use clap::CommandFactory;
     let command = Cli::command();
-    let Some(search) = command.find_subcommand("search") else {
+    // The command: the first argument after the global flags and their values.
+    let mut named = None;
+    let mut skip_value = false;
+    for text in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            skip_value = !long.contains('=')
+                && command
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(long) && a.get_action().takes_values());
+        } else if !text.starts_with('-') {
+            named = Some(text.into_owned());
+            break;
+        }
+    }
+    let Some(search) = named
+        .filter(|name| QUERY_COMMANDS.contains(&name.as_str()))
+        .and_then(|name| command.find_subcommand(name))
+    else {
         return args;
     };
+    let name = search.get_name().to_string();
     let flags: Vec<&clap::Arg> = search
         .get_arguments()
         .chain(command.get_arguments())
@@ -126,7 +151,7 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         } else if let Some(long) = text.strip_prefix("--") {
             skip_value = !long.contains('=') && long_flag(long).is_some_and(takes_value);
         } else if !text.starts_with('-') {
-            if text != "search" {
+            if text != name {
                 return out.into_iter().chain(args).collect();
             }
             break;

@@ -130,6 +130,8 @@ pub struct Kwic {
     /// How the query was read (as a search's `notes`), synonyms applied included.
     pub notes: Vec<String>,
     lines: Lines,
+    /// When [`Archive::kwic`] was asked, for `took_ms`.
+    started: Instant,
 }
 
 enum Lines {
@@ -188,14 +190,14 @@ pub struct KwicResults {
     pub notes: Vec<String>,
     /// The lines, in the order asked for.
     pub lines: Vec<Line>,
-    /// Milliseconds spent.
+    /// Milliseconds from the request to the last line.
     pub took_ms: f64,
 }
 
 impl Kwic {
     /// Reads every remaining line into one [`KwicResults`] for `query`.
     pub fn into_results(self, query: &str) -> Result<KwicResults> {
-        let started = Instant::now();
+        let started = self.started;
         let (articles, notes) = (self.articles, self.notes.clone());
         let lines = self.collect::<Result<Vec<Line>>>()?;
         Ok(KwicResults {
@@ -300,6 +302,7 @@ impl Archive {
     /// # }
     /// ```
     pub fn kwic(&self, request: &SearchRequest, options: &KwicOptions) -> Result<Kwic> {
+        let started = Instant::now();
         if options.width > MAX_WIDTH {
             return Err(Error::Request(format!(
                 "a keyword-in-context line has at most {MAX_WIDTH} characters of context on each side, not {}",
@@ -328,6 +331,7 @@ impl Archive {
                         pending: VecDeque::new(),
                         left: options.limit,
                     },
+                    started,
                 })
             }
             KwicSort::Left => |line| normalize_str(&line.left).chars().rev().collect(),
@@ -355,6 +359,7 @@ impl Archive {
             articles,
             notes,
             lines: Lines::Sorted(lines.into_iter()),
+            started,
         })
     }
 }
