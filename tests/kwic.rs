@@ -148,7 +148,7 @@ fn text_lines_stand_aligned_on_the_match() {
 }
 
 /// Articles about one man under three names, a health agency under three, and two
-/// names of one outlet; `synonyms.txt` is not beside this index.
+/// names of one outlet; no `synonyms.txt` is beside this index.
 fn written_index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_dir, index) = INDEX.get_or_init(|| {
@@ -161,20 +161,15 @@ fn written_index() -> &'static Path {
             ("a5", "2020-03-07", "明報", "世衛組織總幹事表示疫情可控。"),
             ("a6", "2020-03-08", "新华社", "WHO officials met in Geneva."),
         ];
-        let mut lines = String::new();
-        for (id, date, source, body) in articles {
-            let record = serde_json::json!({
-                "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
-            });
-            lines.push_str(&record.to_string());
-            lines.push('\n');
-        }
-        let file = dir.path().join("corpus").join("articles.jsonl");
-        std::fs::create_dir(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, lines).unwrap();
-        let index = dir.path().join("nested").join("index");
-        let output = run(&index, &["index", "--quiet", file.to_str().unwrap()]);
-        assert!(output.status.success(), "{}", stderr(&output));
+        let records: Vec<Value> = articles
+            .into_iter()
+            .map(|(id, date, source, body)| {
+                serde_json::json!({
+                    "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
+                })
+            })
+            .collect();
+        let index = support::index_records(dir.path(), &records);
         (dir, index)
     });
     index
@@ -184,12 +179,7 @@ const GROUPS: &str =
     "# people\n特朗普,川普,特朗普总统\n世卫组织,世界卫生组织,WHO\n人民日报,人民网－人民日报\n";
 
 fn synonyms_file() -> PathBuf {
-    let path = written_index()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("groups.txt");
+    let path = written_index().parent().unwrap().join("groups.txt");
     if !path.exists() {
         std::fs::write(&path, GROUPS).unwrap();
     }
@@ -294,9 +284,7 @@ fn synonyms_beside_the_index_are_picked_up_unless_turned_off() {
             written_index()
                 .parent()
                 .unwrap()
-                .parent()
-                .unwrap()
-                .join("corpus")
+                .join("records.jsonl")
                 .to_str()
                 .unwrap(),
         ],

@@ -105,6 +105,19 @@ impl Server {
         self.request("GET", path, &[])
     }
 
+    /// Asks each path and expects a 400 whose error holds the message beside it.
+    fn assert_refused(&self, cases: &[(&str, &str)]) {
+        for (path, message) in cases {
+            let response = self.get(path);
+            assert_eq!(response.status, 400, "{path}");
+            assert!(
+                response.error().contains(message),
+                "{path}: {}",
+                response.error()
+            );
+        }
+    }
+
     /// A request with the server's token (if any) and `headers`.
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
         let bearer = self.token.as_ref().map(|t| format!("Bearer {t}"));
@@ -389,7 +402,7 @@ fn kwic_api_answers_the_lines_kwic_json_prints() {
         assert_eq!(api["query"], params[0].1);
         assert!(api["articles"].as_u64().unwrap() > 0);
     }
-    for (path, message) in [
+    server.assert_refused(&[
         ("/api/kwic", "missing parameter q"),
         (
             "/api/kwic?q=a&sort=up",
@@ -397,15 +410,7 @@ fn kwic_api_answers_the_lines_kwic_json_prints() {
         ),
         ("/api/kwic?q=a&width=101", "width=101: must be 1 to 100"),
         ("/api/kwic?q=titel%3Aa", "titel"),
-    ] {
-        let response = server.get(path);
-        assert_eq!(response.status, 400, "{path}");
-        assert!(
-            response.error().contains(message),
-            "{path}: {}",
-            response.error()
-        );
-    }
+    ]);
 }
 
 #[test]
@@ -486,7 +491,7 @@ fn trend_api_answers_exactly_what_trend_json_prints() {
     let series = two.json()["series"].as_array().unwrap().clone();
     assert_eq!(series.len(), 2);
     assert!(series[0]["total"].as_u64().unwrap() > 0);
-    for (path, message) in [
+    server.assert_refused(&[
         ("/api/trend", "missing parameter q"),
         (
             "/api/trend?q=a&by=hour",
@@ -495,15 +500,7 @@ fn trend_api_answers_exactly_what_trend_json_prints() {
         ("/api/trend?q=a&by=day&by=day", "twice"),
         ("/api/trend?q=titel%3Aa", "titel"),
         ("/api/trend?q=a&limit=3", "unknown parameter \"limit\""),
-    ] {
-        let response = server.get(path);
-        assert_eq!(response.status, 400, "{path}");
-        assert!(
-            response.error().contains(message),
-            "{path}: {}",
-            response.error()
-        );
-    }
+    ]);
 }
 
 #[test]
