@@ -31,7 +31,7 @@ const DATE_COLUMNS: usize = 10;
 /// let mut out = Vec::new();
 /// let text = OutputFormat::Text { markup: Markup::Plain, width: 80 };
 /// write_kwic_line(&mut out, &line, 6, text).unwrap();
-/// assert_eq!(String::from_utf8(out).unwrap(), "2022-05-17    今年第3号 台风 登陆          吉林日报\n");
+/// assert_eq!(String::from_utf8(out).unwrap(), "2022-05-17     今年第3号 台风 登陆          吉林日报\n");
 /// ```
 pub fn write_kwic_line(
     out: &mut impl Write,
