@@ -252,6 +252,10 @@ mod tests {
                 vec![("q", "台风"), ("by", "day")],
                 "unknown parameter \\\"by\\\"",
             ),
+            (
+                vec![("q", "台风"), ("author", "»")],
+                "author=»: nothing to search for",
+            ),
         ] {
             let error = format!("{:?}", kwic_request(&params(&pairs)).expect_err("refused"));
             assert!(error.contains(message), "{pairs:?}: {error}");
