@@ -89,6 +89,17 @@ pub enum Error {
         cause: tantivy::TantivyError,
     },
 
+    /// A synonyms file holds a mistake.
+    #[error("{}:{line}: {reason}", path.display())]
+    Synonyms {
+        /// The synonyms file.
+        path: PathBuf,
+        /// The line of the mistake, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The query string cannot be understood.
     #[error("invalid query: {0}")]
     Query(String),

@@ -9,10 +9,12 @@
 
 mod csv;
 mod export;
+mod kwic;
 mod trend;
 
 pub use csv::{csv_bom, csv_field, csv_row, BOM};
 pub use export::{write_export_header, write_export_row};
+pub use kwic::{kwic_text, write_kwic_line};
 pub use trend::{write_trend, write_trend_chart, write_trend_table, CHART_COLUMNS};
 
 use crate::article::Article;

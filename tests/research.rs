@@ -26,19 +26,15 @@ fn written_index() -> &'static Path {
             ("r2", Some("2022-06-20"), "浙江日报", "连日暴雨致山体滑坡，交通中断。".to_string()),
             ("u1", None, "新华社", "台风季将至，专家提醒储备物资。".to_string()),
         ];
-        let mut lines = String::new();
-        for (id, date, source, body) in articles {
-            let record = serde_json::json!({
-                "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
-            });
-            lines.push_str(&record.to_string());
-            lines.push('\n');
-        }
-        let file = dir.path().join("articles.jsonl");
-        std::fs::write(&file, lines).unwrap();
-        let index = dir.path().join("index");
-        let output = run(&index, &["index", "--quiet", file.to_str().unwrap()]);
-        assert!(output.status.success(), "{}", stderr(&output));
+        let records: Vec<Value> = articles
+            .into_iter()
+            .map(|(id, date, source, body)| {
+                serde_json::json!({
+                    "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
+                })
+            })
+            .collect();
+        let index = support::index_records(dir.path(), &records);
         (dir, index)
     });
     index

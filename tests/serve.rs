@@ -105,6 +105,19 @@ impl Server {
         self.request("GET", path, &[])
     }
 
+    /// Asks each path and expects a 400 whose error holds the message beside it.
+    fn assert_refused(&self, cases: &[(&str, &str)]) {
+        for (path, message) in cases {
+            let response = self.get(path);
+            assert_eq!(response.status, 400, "{path}");
+            assert!(
+                response.error().contains(message),
+                "{path}: {}",
+                response.error()
+            );
+        }
+    }
+
     /// A request with the server's token (if any) and `headers`.
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
         let bearer = self.token.as_ref().map(|t| format!("Bearer {t}"));
@@ -345,6 +358,88 @@ fn search_api_answers_exactly_what_search_json_prints() {
 }
 
 #[test]
+fn kwic_api_answers_the_lines_kwic_json_prints() {
+    let index = support::sample_index();
+    let server = Server::start(index);
+    for params in [
+        &[("q", "乡村振兴")][..],
+        &[
+            ("q", "收入"),
+            ("width", "6"),
+            ("limit", "7"),
+            ("sort", "left"),
+        ],
+        &[
+            ("q", "鄉村振興 OR 台风"),
+            ("sort", "oldest"),
+            ("since", "2021"),
+        ],
+        &[("q", "发展"), ("source", "新华"), ("sort", "right")],
+    ] {
+        let response = server.get(&format!("/api/kwic?{}", query_string(params)));
+        assert_eq!(response.status, 200, "{params:?}: {}", response.text());
+        let api = response.json();
+        let mut command = baoku(index);
+        command.args(["kwic", "--json"]);
+        if !params.iter().any(|(name, _)| *name == "limit") {
+            command.args(["--limit", "100"]);
+        }
+        for (name, value) in &params[1..] {
+            command.arg(format!("--{name}")).arg(value);
+        }
+        let output = command.arg("--").arg(params[0].1).output().unwrap();
+        assert!(output.status.code().unwrap() <= 1, "{output:?}");
+        let cli: Vec<Value> = support::stdout(&output)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(!cli.is_empty(), "{params:?}");
+        assert_eq!(
+            api["lines"].as_array().unwrap(),
+            &cli,
+            "GET /api/kwic with {params:?}"
+        );
+        assert_eq!(api["query"], params[0].1);
+        assert!(api["articles"].as_u64().unwrap() > 0);
+    }
+    server.assert_refused(&[
+        ("/api/kwic", "missing parameter q"),
+        (
+            "/api/kwic?q=a&sort=up",
+            "sort=up: must be date, oldest, left or right",
+        ),
+        ("/api/kwic?q=a&width=101", "width=101: must be 1 to 100"),
+        ("/api/kwic?q=titel%3Aa", "titel"),
+    ]);
+}
+
+#[test]
+fn the_server_applies_its_synonyms_to_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = dir.path().join("groups.txt");
+    std::fs::write(&groups, "台风,暴雨\n").unwrap();
+    let index = support::sample_index();
+    let plain = Server::start(index);
+    let server = Server::start_with(index, &["--synonyms", groups.to_str().unwrap()]);
+    let search = |server: &Server| server.get("/api/search?q=%E5%8F%B0%E9%A3%8E").json();
+    let (with, without) = (search(&server), search(&plain));
+    assert!(with["total"].as_u64() > without["total"].as_u64(), "{with}");
+    let note = "台风 also as 暴雨 (groups.txt:1)";
+    assert_eq!(with["notes"][0], note);
+    let kwic = server
+        .get("/api/kwic?q=%E5%8F%B0%E9%A3%8E&limit=1000")
+        .json();
+    assert_eq!(kwic["notes"][0], note);
+    assert!(kwic["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["match"] == "暴雨"));
+    let trend = server.get("/api/trend?q=%E5%8F%B0%E9%A3%8E").json();
+    assert_eq!(trend["series"][0]["notes"][0], note);
+}
+
+#[test]
 fn trend_api_answers_exactly_what_trend_json_prints() {
     let index = support::sample_index();
     let server = Server::start(index);
@@ -396,7 +491,7 @@ fn trend_api_answers_exactly_what_trend_json_prints() {
     let series = two.json()["series"].as_array().unwrap().clone();
     assert_eq!(series.len(), 2);
     assert!(series[0]["total"].as_u64().unwrap() > 0);
-    for (path, message) in [
+    server.assert_refused(&[
         ("/api/trend", "missing parameter q"),
         (
             "/api/trend?q=a&by=hour",
@@ -405,15 +500,7 @@ fn trend_api_answers_exactly_what_trend_json_prints() {
         ("/api/trend?q=a&by=day&by=day", "twice"),
         ("/api/trend?q=titel%3Aa", "titel"),
         ("/api/trend?q=a&limit=3", "unknown parameter \"limit\""),
-    ] {
-        let response = server.get(path);
-        assert_eq!(response.status, 400, "{path}");
-        assert!(
-            response.error().contains(message),
-            "{path}: {}",
-            response.error()
-        );
-    }
+    ]);
 }
 
 #[test]
@@ -647,7 +734,7 @@ fn health_stats_and_the_openapi_document() {
     for path in document["paths"].as_object().unwrap().keys() {
         let concrete = path.replace("{id}", "0000000000000000");
         let query = match concrete.as_str() {
-            "/api/search" | "/api/trend" => "?q=a",
+            "/api/search" | "/api/trend" | "/api/kwic" => "?q=a",
             _ => "",
         };
         let response = server.get(&format!("{concrete}{query}"));

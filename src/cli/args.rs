@@ -4,7 +4,7 @@ use crate::serve;
 use baoku::extract::{format_named, format_names, ExtractOptions, FieldMap};
 use baoku::index::DEFAULT_WRITER_MEMORY;
 use baoku::ingest::DEFAULT_BATCH_ARTICLES;
-use baoku::research::{Field, Interval, TrendRequest};
+use baoku::research::{Field, Interval, KwicOptions, KwicSort, TrendRequest};
 use baoku::search::query::SYNTAX;
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
@@ -94,6 +94,9 @@ pub(super) struct ServeArgs {
     #[arg(long, value_name = "MB", default_value_t = (serve::DEFAULT_CACHE_BYTES / 1_048_576) as u32,
           value_parser = clap::value_parser!(u32).range(0..=65536))]
     pub(super) cache: u32,
+
+    #[command(flatten)]
+    pub(super) synonyms: SynonymArgs,
 }
 
 /// How inputs are read (shared by `index` and `extract`).
@@ -243,6 +246,9 @@ pub(super) struct SearchArgs {
 
     #[command(flatten)]
     pub(super) filters: FilterArgs,
+
+    #[command(flatten)]
+    pub(super) synonyms: SynonymArgs,
 
     /// Order: relevance (best first), date (newest first) or oldest.
     #[arg(long, default_value_t = Sort::default(), value_name = "ORDER",
@@ -493,6 +499,9 @@ pub(super) struct TrendArgs {
     #[command(flatten)]
     pub(super) filters: FilterArgs,
 
+    #[command(flatten)]
+    pub(super) synonyms: SynonymArgs,
+
     /// Also give each count as a share of all the articles the filters admit in its
     /// period.
     #[arg(long)]
@@ -561,3 +570,99 @@ pub(super) enum ExportFormat {
 /// The columns `--fields` names, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct FieldList(pub(super) Vec<Field>);
+
+/// Which synonyms a command applies (shared by search, trend, kwic and serve).
+#[derive(Debug, Args)]
+pub(super) struct SynonymArgs {
+    /// Groups of names that find each other, one group a line, comma-separated
+    /// (特朗普,川普,特朗普总统): a query word that is one of them finds them all, and
+    /// source: one outlet name finds its aliases [default: synonyms.txt beside the
+    /// index folder, when there is one].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_synonyms")]
+    pub(super) synonyms: Option<PathBuf>,
+
+    /// Apply no synonyms, not even those of synonyms.txt beside the index.
+    #[arg(long)]
+    pub(super) no_synonyms: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = kwic_help())]
+pub(super) struct KwicArgs {
+    /// The query (any query of `baoku search`); several arguments are one query, so
+    /// `baoku kwic 台风 -演习` needs no quotes.
+    #[arg(required = true, value_name = "QUERY")]
+    pub(super) query: Vec<String>,
+
+    /// Characters of context on each side of the match.
+    #[arg(long, default_value_t = KwicOptions::default().width as u32, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=baoku::research::kwic::MAX_WIDTH as i64))]
+    pub(super) width: u32,
+
+    /// Print at most this many lines (the first in --sort order) [default: every
+    /// occurrence].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub(super) limit: Option<usize>,
+
+    /// Order: date (newest articles first), oldest, left (by the words before the
+    /// match, nearest first) or right (by the words after it).
+    #[arg(long, default_value_t = KwicSort::default(), value_name = "ORDER",
+          value_parser = clap::builder::PossibleValuesParser::new(["date", "oldest", "left", "right"])
+              .map(|s| s.parse::<KwicSort>().expect("one of the possible values")))]
+    pub(super) sort: KwicSort,
+
+    #[command(flatten)]
+    pub(super) filters: FilterArgs,
+
+    #[command(flatten)]
+    pub(super) synonyms: SynonymArgs,
+
+    /// Print one JSON object per line instead of aligned text.
+    #[arg(long)]
+    pub(super) json: bool,
+
+    /// When to colour the matches: auto, always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub(super) color: ColorChoice,
+}
+
+impl KwicArgs {
+    pub(super) fn request(&self) -> SearchRequest {
+        let words: Vec<&str> = self
+            .query
+            .iter()
+            .map(|w| w.strip_prefix(EXCLUSION_MARK).unwrap_or(w))
+            .collect();
+        SearchRequest {
+            query: words.join(" "),
+            filters: self.filters.filters(),
+            ..SearchRequest::default()
+        }
+    }
+
+    pub(super) fn options(&self) -> KwicOptions {
+        KwicOptions {
+            width: self.width as usize,
+            limit: self.limit,
+            sort: self.sort,
+        }
+    }
+}
+
+fn kwic_help() -> String {
+    let mut help = String::new();
+    for paragraph in [
+        "Every occurrence of the query's words in the bodies of the articles it \
+         matches (all of them, reprints included), one line each: date, the words \
+         before, the match, the words after, the outlet. The matches stand in one \
+         column (a Chinese character takes two). A simplified query finds \
+         traditional text, shown as written.",
+        "--json prints one object per line: {\"id\", \"date\", \"source\", \"left\", \
+         \"match\", \"right\", \"offset\"}, offset in characters into the body.",
+        "Exit status: 0 some occurrence printed, 1 none, 2 error.",
+    ] {
+        help.push_str(&fill(paragraph, HELP_COLUMNS));
+        help.push('\n');
+    }
+    help
+}

@@ -9,10 +9,11 @@ use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
 use baoku::output::{
     summary_line, write_batch_error, write_batch_record, write_check, write_export_header,
-    write_export_row, write_json_line, write_reading, write_related, write_search, write_stats,
-    write_trend, write_trend_table, Markup, OutputFormat,
+    write_export_row, write_json_line, write_kwic_line, write_reading, write_related, write_search,
+    write_stats, write_trend, write_trend_table, Markup, OutputFormat,
 };
 use baoku::research::{Field, SimilarOptions};
+use baoku::search::Synonyms;
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -97,8 +98,24 @@ pub(super) fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The synonyms a command applies: `--synonyms FILE`, none with `--no-synonyms`,
+/// else the synonyms.txt beside the index when there is one.
+pub(super) fn synonyms(dir: &Path, args: &SynonymArgs) -> anyhow::Result<Option<Synonyms>> {
+    Ok(match (&args.synonyms, args.no_synonyms) {
+        (_, true) => None,
+        (Some(file), false) => Some(Synonyms::load(file)?),
+        (None, false) => Synonyms::beside(dir)?,
+    })
+}
+
+/// The archive in `dir` with the synonyms the command applies.
+fn open(dir: &Path, args: &SynonymArgs) -> anyhow::Result<Archive> {
+    let synonyms = synonyms(dir, args)?;
+    Ok(Archive::open(dir)?.with_synonyms(synonyms))
+}
+
 pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+    let archive = open(dir, &args.synonyms)?;
     if let Some(batch) = &args.batch {
         return search_batch(&archive, args, batch);
     }
@@ -215,7 +232,7 @@ pub(super) fn search_batch(
 }
 
 pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+    let archive = open(dir, &args.synonyms)?;
     let trend = archive.trend(&args.request())?;
     for series in &trend.series {
         for note in &series.notes {
@@ -243,6 +260,34 @@ pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
     Ok(match trend.series.iter().any(|s| s.total > 0) {
         true => ExitCode::SUCCESS,
         false => ExitCode::from(1),
+    })
+}
+
+pub(super) fn kwic(dir: &Path, args: &KwicArgs) -> anyhow::Result<ExitCode> {
+    let archive = open(dir, &args.synonyms)?;
+    let kwic = archive.kwic(&args.request(), &args.options())?;
+    for note in &kwic.notes {
+        warn(&format!("baoku: note: {note}"));
+    }
+    let stdout = io::stdout();
+    let format = match args.json {
+        true => OutputFormat::Jsonl,
+        false => OutputFormat::Text {
+            markup: markup(args.color, stdout.is_terminal()),
+            width: 0,
+        },
+    };
+    let width = args.width as usize;
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut printed = 0u64;
+    for line in kwic {
+        write_kwic_line(&mut out, &line?, width, format)?;
+        printed += 1;
+    }
+    out.flush()?;
+    Ok(match printed {
+        0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
     })
 }
 
@@ -417,6 +462,7 @@ pub(super) fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         (None, None) => None,
         _ => anyhow::bail!("--tls-cert and --tls-key go together: give both, or neither"),
     };
+    options.synonyms = synonyms(dir, &args.synonyms)?;
     options.clients = serve::limits::ClientLimits {
         rate: args.rate,
         concurrency: args.client_concurrency,

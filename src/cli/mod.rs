@@ -59,6 +59,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Count the matches of queries over time: per day, week, month or year.
     Trend(TrendArgs),
+    /// Keyword in context: every occurrence of a query, one aligned line each.
+    Kwic(KwicArgs),
     /// Print one whole article by its id (as search results give it), with the
     /// reprints of its story; `--query` marks a query's words in it.
     Show(ShowArgs),
@@ -77,7 +79,8 @@ enum Command {
     ///
     /// Prints `baoku serving URL` on stdout once it listens. Endpoints:
     /// `GET /api/search?q=…` (the parameters and JSON document of `baoku search
-    /// --json`), `/api/trend?q=…` (`baoku trend --json`), `/api/articles/ID`,
+    /// --json`), `/api/trend?q=…` (`baoku trend --json`), `/api/kwic?q=…` (`baoku
+    /// kwic`'s lines), `/api/articles/ID`,
     /// `/api/stats`, `/api/openapi.json`, `/healthz`.
     /// New commits of a `baoku index` running beside it are searched within a second,
     /// without a restart. Ctrl-C or SIGTERM stop it after the requests in flight
@@ -96,16 +99,41 @@ enum Command {
     Man,
 }
 
-/// `baoku search 台风 -演习`: an argument of `search` that starts with `-` is an excluded
-/// word, not a flag, when it follows a query word and is none of `search`'s flags, or
-/// when no flag could be spelt that way (`-演习`). Such arguments are marked so that
-/// clap takes them as words of the query; everything else is left to clap.
+/// The commands whose arguments are words of one query, where `-word` excludes.
+const QUERY_COMMANDS: [&str; 2] = ["search", "kwic"];
+
+/// `baoku search 台风 -演习`: an argument of `search` (or `kwic`) that starts with `-`
+/// is an excluded word, not a flag, when it follows a query word and is none of the
+/// command's flags, or when no flag could be spelt that way (`-演习`). Such arguments
+/// are marked so that clap takes them as words of the query; everything else is left
+/// to clap.
 fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     use clap::CommandFactory;
     let command = Cli::command();
-    let Some(search) = command.find_subcommand("search") else {
+    // The command: the first argument after the global flags and their values.
+    let mut named = None;
+    let mut skip_value = false;
+    for text in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            skip_value = !long.contains('=')
+                && command
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(long) && a.get_action().takes_values());
+        } else if !text.starts_with('-') {
+            named = Some(text.into_owned());
+            break;
+        }
+    }
+    let Some(search) = named
+        .filter(|name| QUERY_COMMANDS.contains(&name.as_str()))
+        .and_then(|name| command.find_subcommand(name))
+    else {
         return args;
     };
+    let name = search.get_name().to_string();
     let flags: Vec<&clap::Arg> = search
         .get_arguments()
         .chain(command.get_arguments())
@@ -127,7 +155,7 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         } else if let Some(long) = text.strip_prefix("--") {
             skip_value = !long.contains('=') && long_flag(long).is_some_and(takes_value);
         } else if !text.starts_with('-') {
-            if text != "search" {
+            if text != name {
                 return out.into_iter().chain(args).collect();
             }
             break;
@@ -200,6 +228,7 @@ pub fn run() -> ExitCode {
         Command::Search(args) => search(&cli.index, args),
         Command::Extract(args) => extract(args),
         Command::Trend(args) => trend(&cli.index, args),
+        Command::Kwic(args) => kwic(&cli.index, args),
         Command::Show(args) => show(&cli.index, args),
         Command::Similar(args) => similar(&cli.index, args),
         Command::Stats(args) => stats(&cli.index, args),

@@ -46,6 +46,8 @@ const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct Archive {
     inner: Arc<Inner>,
+    /// Groups of names that find each other in this handle's queries.
+    synonyms: Option<Arc<crate::search::Synonyms>>,
 }
 
 struct Inner {
@@ -166,7 +168,43 @@ impl Archive {
                 reader,
                 schema: IndexSchema::embedded(),
             }),
+            synonyms: None,
         })
+    }
+
+    /// This handle with `synonyms` applied to every query it answers (search, trend,
+    /// export, keyword in context), or none. Other handles of the same index keep
+    /// their own.
+    ///
+    /// ```
+    /// use baoku::search::Synonyms;
+    /// use baoku::{Archive, Article, SearchRequest};
+    ///
+    /// # fn main() -> baoku::Result<()> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let archive = Archive::create(dir.path().join("index"))?;
+    /// let mut writer = archive.writer()?;
+    /// for (id, body) in [("a", "川普抵达北京"), ("b", "特朗普总统发表讲话")] {
+    ///     writer.upsert(&Article { id: id.into(), body: body.into(), ..Article::default() })?;
+    /// }
+    /// writer.commit()?;
+    ///
+    /// let synonyms = Synonyms::parse("特朗普,川普,特朗普总统", "synonyms.txt")?;
+    /// let archive = archive.with_synonyms(Some(synonyms));
+    /// let results = archive.search(&SearchRequest::new("川普"))?;
+    /// assert_eq!(results.total, 2);
+    /// assert_eq!(results.notes, ["川普 also as 特朗普, 特朗普总统 (synonyms.txt:1)"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_synonyms(mut self, synonyms: Option<crate::search::Synonyms>) -> Archive {
+        self.synonyms = synonyms.map(Arc::new);
+        self
+    }
+
+    /// The synonyms this handle applies, if any.
+    pub fn synonyms(&self) -> Option<&crate::search::Synonyms> {
+        self.synonyms.as_deref()
     }
 
     /// The index directory.

@@ -172,7 +172,10 @@ pub struct Export {
     schema: &'static IndexSchema,
     /// The matches not yet read, the next last.
     remaining: Vec<Candidate>,
-    snippets: Option<(Highlighter, SnippetOptions)>,
+    /// Finds the query's words in an article (as a search highlights them).
+    highlighter: Highlighter,
+    /// How snippets are cut, when the export gives them.
+    snippets: Option<SnippetOptions>,
 }
 
 impl Iterator for Export {
@@ -189,11 +192,17 @@ impl Iterator for Export {
 }
 
 impl Export {
+    /// What finds the query's words in the exported articles: the words a search
+    /// highlights, synonyms included.
+    pub(crate) fn highlighter(&self) -> &Highlighter {
+        &self.highlighter
+    }
+
     fn read(&self, candidate: Candidate) -> Result<Row> {
         let doc: TantivyDocument = self.searcher.doc(candidate.address)?;
         let article = self.schema.to_article(&doc);
-        let snippet = self.snippets.as_ref().and_then(|(highlighter, options)| {
-            highlighter
+        let snippet = self.snippets.as_ref().and_then(|options| {
+            self.highlighter
                 .snippets(&article.body, options)
                 .into_iter()
                 .next()
@@ -245,7 +254,7 @@ impl Archive {
     pub fn export(&self, request: &SearchRequest, snippets: bool) -> Result<Export> {
         let schema = self.schema();
         let searcher = self.searcher();
-        let (expr, notes) = understand(&searcher, schema, &request.query, &request.filters)?;
+        let (expr, notes) = understand(self, &searcher, &request.query, &request.filters)?;
         let mut matches = match strict_query(&searcher, schema, &expr)? {
             Some(query) => {
                 searcher
@@ -270,19 +279,15 @@ impl Archive {
         // Last first: the iterator pops from the end.
         let order = comparator(sort);
         matches.sort_unstable_by(|a, b| order(b, a));
-        let snippets = snippets.then(|| {
-            let terms: Vec<&str> = expr
-                .positive_terms()
-                .into_iter()
-                .map(|t| t.normalized.as_str())
-                .collect();
-            (
-                Highlighter::new(&terms),
-                SnippetOptions {
-                    max_snippets: 1,
-                    ..request.snippets
-                },
-            )
+        let terms: Vec<&str> = expr
+            .positive_terms()
+            .into_iter()
+            .map(|t| t.normalized.as_str())
+            .collect();
+        let highlighter = Highlighter::new(&terms);
+        let snippets = snippets.then_some(SnippetOptions {
+            max_snippets: 1,
+            ..request.snippets
         });
         Ok(Export {
             total: matches.len() as u64,
@@ -290,6 +295,7 @@ impl Archive {
             searcher,
             schema,
             remaining: matches,
+            highlighter,
             snippets,
         })
     }

@@ -418,7 +418,7 @@ fn highlights(
     query: &str,
     article: &Article,
 ) -> Result<Highlights> {
-    let (expr, _notes) = understand(searcher, archive.schema(), query, &Filters::default())?;
+    let (expr, _notes) = understand(archive, searcher, query, &Filters::default())?;
     let mark = |terms: Vec<&QueryTerm>| {
         let terms: Vec<&str> = terms.iter().map(|t| t.normalized.as_str()).collect();
         let highlighter = Highlighter::new(&terms).whole_words(query, is_function_word);

@@ -261,7 +261,7 @@ impl Archive {
             if text.trim().is_empty() {
                 return Err(Error::Query("a trend's query is empty".into()));
             }
-            let (expr, notes) = understand(&searcher, schema, text, &request.filters)?;
+            let (expr, notes) = understand(self, &searcher, text, &request.filters)?;
             let matches = dated_matches(&searcher, schema, &expr)?;
             counted.push((Counts::of(matches, by, request.collapse), notes));
         }
@@ -346,7 +346,7 @@ impl Archive {
                 .search(&tantivy::query::AllQuery, &UNSCORED)?
                 .candidates
         } else {
-            let (expr, _) = understand(searcher, self.schema(), "", filters)?;
+            let (expr, _) = understand(self, searcher, "", filters)?;
             dated_matches(searcher, self.schema(), &expr)?
         };
         Ok(Counts::of(matches, by, false))

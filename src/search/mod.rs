@@ -21,6 +21,7 @@ pub(crate) mod rank;
 pub mod relaxed;
 mod request;
 mod results;
+mod synonyms;
 
 use crate::analyze::fingerprint::distance;
 use crate::analyze::normalize_str;
@@ -36,6 +37,7 @@ pub use relaxed::RankParams;
 pub use request::{Filters, Period, SearchRequest, Sort, MAX_LIMIT};
 pub use results::{FacetCount, Facets, Hit, Mode, SearchResults};
 use std::time::Instant;
+pub use synonyms::{Synonyms, SYNONYMS_FILE};
 use tantivy::TantivyDocument;
 impl Archive {
     /// Runs a search on the latest commit this handle has seen.
@@ -65,7 +67,7 @@ impl Archive {
         let schema = self.schema();
         // One searcher for the whole request: addresses stay valid across its steps.
         let searcher = self.searcher();
-        let (expr, mut notes) = understand(&searcher, schema, &request.query, &request.filters)?;
+        let (expr, mut notes) = understand(self, &searcher, &request.query, &request.filters)?;
         // Nothing to rank by: newest first.
         let sort = match (expr.has_no_words(), request.sort) {
             (true, Sort::Relevance) => Sort::Date,
@@ -246,21 +248,26 @@ impl Archive {
     }
 }
 
-/// A query and the filters beside it as one expression, its source filters resolved
-/// against the archive's outlets, with the notes on how it was read. Filters alone
-/// (`baoku search --source 吉林日报`, an empty query) stand for what they admit.
+/// A query and the filters beside it as one expression, expanded by the archive's
+/// synonyms, its source filters resolved against the archive's outlets, with the
+/// notes on how it was read. Filters alone (`baoku search --source 吉林日报`, an empty
+/// query) stand for what they admit. Every request's query passes through here.
 pub(crate) fn understand(
+    archive: &Archive,
     searcher: &tantivy::Searcher,
-    schema: &crate::schema::IndexSchema,
     text: &str,
     filters: &Filters,
 ) -> Result<(Expr, Vec<String>)> {
+    let schema = archive.schema();
     let (mut expr, mut notes) = if text.trim().is_empty() && !filters.is_empty() {
         (with_filters(Expr::And(Vec::new()), filters)?, Vec::new())
     } else {
         let parsed = query::parse(text)?;
         (with_filters(parsed.expr, filters)?, parsed.notes)
     };
+    if let Some(synonyms) = archive.synonyms() {
+        notes.extend(synonyms.expand(&mut expr));
+    }
     notes.extend(resolve_sources(searcher, schema, &mut expr)?);
     Ok((expr, notes))
 }

@@ -576,11 +576,16 @@ pub(super) fn value_of<'a>(params: &'a [(String, String)], name: &str) -> Option
         .map(|(_, v)| v.as_str())
 }
 
-/// Refuses a `q` with nothing to search for ([`QUERY_PATTERN`]).
-pub(super) fn searchable(query: &str) -> Result<(), ApiError> {
+/// Whether `text` has something to search for: [`QUERY_PATTERN`] matches it.
+fn searchable_text(text: &str) -> bool {
     static SEARCHABLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let searchable = SEARCHABLE.get_or_init(|| regex::Regex::new(QUERY_PATTERN).expect("valid"));
-    match searchable.is_match(query) {
+    searchable.is_match(text)
+}
+
+/// Refuses a `q` with nothing to search for ([`QUERY_PATTERN`]).
+pub(super) fn searchable(query: &str) -> Result<(), ApiError> {
+    match searchable_text(query) {
         true => Ok(()),
         false => Err(param_error(
             "q",
@@ -603,7 +608,16 @@ pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> 
         since: period(get("since"), "since")?,
         until: period(get("until"), "until")?,
         source: filter("source"),
-        author: filter("author").filter(|a| !normalize_str(a).trim().is_empty()),
+        author: match filter("author").filter(|a| !normalize_str(a).trim().is_empty()) {
+            Some(name) if !searchable_text(&name) => {
+                return Err(param_error(
+                    "author",
+                    &name,
+                    "nothing to search for: a name needs a letter, digit or Chinese character",
+                ))
+            }
+            author => author,
+        },
     })
 }
 
@@ -627,7 +641,7 @@ pub(super) fn param_error(name: &str, value: &str, reason: &str) -> ApiError {
 }
 
 /// A whole number parameter in `range`: ASCII digits only.
-fn number(
+pub(super) fn number(
     value: Option<&str>,
     name: &str,
     default: usize,

@@ -82,6 +82,8 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// What one client may do.
     pub clients: limits::ClientLimits,
+    /// Synonyms applied to every query the server answers.
+    pub synonyms: Option<baoku::search::Synonyms>,
 }
 
 impl ServeOptions {
@@ -100,6 +102,7 @@ impl ServeOptions {
             cors: None,
             tls: None,
             clients: limits::ClientLimits::default(),
+            synonyms: None,
         }
     }
 }
@@ -117,7 +120,7 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
         Some((cert, key)) => Some(tls::acceptor(cert, key).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let archive = Archive::open(dir)?;
+    let archive = Archive::open(dir)?.with_synonyms(options.synonyms.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("baoku-serve")
@@ -228,6 +231,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<api::AppState>>)> {
     vec![
         ("/api/search", get(api::search)),
         ("/api/trend", get(research::trend)),
+        ("/api/kwic", get(research::kwic)),
         ("/api/articles/{id}", get(api::article)),
         ("/api/articles/{id}/similar", get(api::similar)),
         ("/api/stats", get(api::stats)),

@@ -1,15 +1,17 @@
-//! The research routes: `/api/trend`. Parameters are read as `schema/openapi.json`
+//! The research routes: `/api/trend`, `/api/kwic`. Parameters are read as `schema/openapi.json`
 //! states them, with the helpers and errors of [`super::api`]; the answers are the
 //! library's own types, as the matching commands print them with `--json`. No
 //! counting lives here.
 
 use super::api::{
-    answer, filters, flag, known_once, param_error, searchable, value_of, ApiError, AppState,
+    answer, filters, flag, known_once, number, param_error, searchable, value_of, ApiError,
+    AppState,
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use baoku::research::{Interval, TrendRequest, MAX_QUERIES};
+use baoku::research::{Interval, KwicOptions, KwicSort, TrendRequest, MAX_QUERIES};
+use baoku::SearchRequest;
 use std::sync::Arc;
 
 /// The query parameters `/api/trend` understands; `q` may be given up to
@@ -72,6 +74,77 @@ pub fn trend_request(params: &[(String, String)]) -> Result<TrendRequest, ApiErr
         collapse: flag(value_of(params, "collapse"), "collapse", defaults.collapse)?,
         share: flag(value_of(params, "share"), "share", defaults.share)?,
     })
+}
+
+/// The query parameters `/api/kwic` understands.
+pub const KWIC_PARAMS: &[&str] = &[
+    "q", "width", "limit", "sort", "since", "until", "source", "author",
+];
+
+/// Lines one `/api/kwic` answer holds at most, and when not told.
+pub const KWIC_MAX_LINES: usize = 1000;
+/// Lines of an `/api/kwic` answer when not told.
+pub const KWIC_DEFAULT_LINES: usize = 100;
+/// Characters of context on each side an `/api/kwic` line may have.
+pub const KWIC_MAX_WIDTH: usize = 100;
+
+/// `GET /api/kwic`: the lines of `baoku kwic --json` in one
+/// [`baoku::research::KwicResults`].
+pub async fn kwic(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let (request, options) = kwic_request(&params)?;
+    let key = match state.caches() {
+        true => Some(format!(
+            "/api/kwic {} {}",
+            serde_json::to_string(&request).map_err(|_| ApiError::bad_request("q: unreadable"))?,
+            serde_json::to_string(&options).map_err(|_| ApiError::bad_request("q: unreadable"))?
+        )),
+        false => None,
+    };
+    answer(&state, key, move |archive| {
+        archive
+            .kwic(&request, &options)?
+            .into_results(&request.query)
+    })
+    .await
+}
+
+/// Builds the library request and options from `/api/kwic` parameters.
+pub fn kwic_request(params: &[(String, String)]) -> Result<(SearchRequest, KwicOptions), ApiError> {
+    known_once(params, KWIC_PARAMS, &[])?;
+    let query = value_of(params, "q")
+        .ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
+    searchable(query)?;
+    let sort = match value_of(params, "sort") {
+        None => KwicSort::default(),
+        Some(text) => text
+            .parse::<KwicSort>()
+            .map_err(|reason| param_error("sort", text, &reason))?,
+    };
+    let options = KwicOptions {
+        width: number(
+            value_of(params, "width"),
+            "width",
+            KwicOptions::default().width,
+            1..=KWIC_MAX_WIDTH,
+        )?,
+        limit: Some(number(
+            value_of(params, "limit"),
+            "limit",
+            KWIC_DEFAULT_LINES,
+            1..=KWIC_MAX_LINES,
+        )?),
+        sort,
+    };
+    let request = SearchRequest {
+        query: query.to_string(),
+        filters: filters(params)?,
+        ..SearchRequest::default()
+    };
+    Ok((request, options))
 }
 
 #[cfg(test)]
@@ -170,6 +243,74 @@ mod tests {
         }
         let limit = &document["paths"]["/api/articles/{id}/similar"]["get"]["parameters"][1];
         assert_eq!(limit["schema"]["maximum"], baoku::research::MAX_SIMILAR);
+    }
+
+    #[test]
+    fn kwic_parameters_mean_what_the_flags_mean_and_refusals_name_them() {
+        let (request, options) = kwic_request(&params(&[
+            ("q", "台风"),
+            ("width", "8"),
+            ("limit", "5"),
+            ("sort", "left"),
+            ("source", "明报"),
+        ]))
+        .unwrap();
+        assert_eq!(request.query, "台风");
+        assert_eq!(request.filters.source.as_deref(), Some("明报"));
+        assert_eq!(
+            options,
+            KwicOptions {
+                width: 8,
+                limit: Some(5),
+                sort: KwicSort::Left
+            }
+        );
+        let (_, plain) = kwic_request(&params(&[("q", "台风")])).unwrap();
+        assert_eq!(plain.limit, Some(KWIC_DEFAULT_LINES));
+        for (pairs, message) in [
+            (vec![("width", "8")], "missing parameter q"),
+            (vec![("q", "台风"), ("sort", "up")], "sort=up: must be date"),
+            (
+                vec![("q", "台风"), ("width", "0")],
+                "width=0: must be 1 to 100",
+            ),
+            (
+                vec![("q", "台风"), ("limit", "1001")],
+                "limit=1001: must be 1 to 1000",
+            ),
+            (
+                vec![("q", "台风"), ("by", "day")],
+                "unknown parameter \\\"by\\\"",
+            ),
+            (
+                vec![("q", "台风"), ("author", "»")],
+                "author=»: nothing to search for",
+            ),
+        ] {
+            let error = format!("{:?}", kwic_request(&params(&pairs)).expect_err("refused"));
+            assert!(error.contains(message), "{pairs:?}: {error}");
+        }
+        let document: serde_json::Value =
+            serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();
+        let parameters = document["paths"]["/api/kwic"]["get"]["parameters"]
+            .as_array()
+            .expect("/api/kwic is described");
+        let mut names: Vec<&str> = parameters
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        let mut known = KWIC_PARAMS.to_vec();
+        names.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(names, known, "describe every parameter and no other");
+        let sorts: Vec<&str> = document["components"]["schemas"]["KwicSort"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let names: Vec<&str> = KwicSort::ALL.iter().map(|(name, _)| *name).collect();
+        assert_eq!(sorts, names);
     }
 
     #[test]

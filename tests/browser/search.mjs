@@ -112,6 +112,43 @@ try {
   check(/找到 \d+ 篇文章/.test(summary), "the summary gives the count", summary);
   await page.screenshot({ path: join(shots, "results-desktop.png"), fullPage: true });
 
+  step = "the KWIC tab: every occurrence, the matches in one column";
+  await page.click("#tab-kwic");
+  await page.waitForSelector("#kwic:not([hidden]) .kwic-line");
+  check(new URL(page.url()).searchParams.get("view") === "kwic", "the tab is in the address", page.url());
+  const kwicApi = async (sort) => page.evaluate(async (s) => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    const q = new URL(location.href).searchParams.get("q");
+    const answer = await (await fetch(`/api/kwic?limit=200&width=20&sort=${s}&q=${encodeURIComponent(q)}`, { headers })).json();
+    return answer.lines.map((l) => l.match);
+  }, sort);
+  const kwicShown = async () => page.$$eval("#kwic-lines .kwic-line", (rows) => rows.map((row) => {
+    const match = row.querySelector(".match").getBoundingClientRect();
+    return { match: row.querySelector(".match").textContent, x: match.left, y: match.top };
+  }));
+  let kwicLines = await kwicShown();
+  const byDate = await kwicApi("date");
+  check(JSON.stringify(kwicLines.map((l) => l.match)) === JSON.stringify(byDate), "the tab shows the API's lines", { shown: kwicLines.length, api: byDate.length });
+  check(kwicLines.some((l) => l.match === "乡村振兴") && kwicLines.some((l) => l.match === "收入"), "both words are found", kwicLines.map((l) => l.match));
+  check(kwicLines.some((l) => l.match === "鄉村振興"), "traditional text is found and shown as written", kwicLines.map((l) => l.match));
+  const xs = kwicLines.map((l) => l.x);
+  check(Math.max(...xs) - Math.min(...xs) < 0.5, "every match starts in the same column", xs);
+  const ys = kwicLines.map((l) => l.y);
+  check(ys.every((y, i) => i === 0 || y > ys[i - 1]), "one line per occurrence", ys);
+  await page.screenshot({ path: join(shots, "kwic-desktop.png"), fullPage: true });
+  await page.click("#kwic [data-ksort=left]");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("ksort") === "left");
+  const byLeft = await kwicApi("left");
+  await page.waitForFunction((expected) => JSON.stringify(Array.from(document.querySelectorAll("#kwic-lines .match"), (n) => n.textContent)) === expected, JSON.stringify(byLeft));
+  kwicLines = await kwicShown();
+  check(Math.max(...kwicLines.map((l) => l.x)) - Math.min(...kwicLines.map((l) => l.x)) < 0.5, "sorted by the left context, still in one column", kwicLines);
+  const kwicAddress = page.url();
+  await page.click("#tab-hits");
+  await page.waitForSelector("#hits:not([hidden]) .hit");
+  check(new URL(page.url()).searchParams.get("view") === null, "the 文章 tab returns to the articles", page.url());
+
   step = "month facets, newest first as the API gives them";
   const shownMonths = await page.$$eval("#facet-month button.facet .name", (nodes) => nodes.map((n) => n.textContent.trim()));
   const apiMonths = await page.evaluate(async () => {
@@ -318,10 +355,10 @@ try {
   mobile.on("pageerror", (e) => problems.push(`page error (phone): ${e.message}`));
   await mobile.goto(base);
   await signIn(mobile);
-  for (const [name, address] of [["results", shared], ["article", `${shared}&article=${encodeURIComponent(id)}`], ["home", base]]) {
+  for (const [name, address] of [["results", shared], ["article", `${shared}&article=${encodeURIComponent(id)}`], ["kwic", kwicAddress], ["home", base]]) {
     await mobile.goto(address);
     await mobile.waitForFunction(() => document.getElementById("status").textContent === "" &&
-      (document.querySelector("#hits .hit") || document.querySelector("#a-body p") ||
+      (document.querySelector("#hits .hit") || document.querySelector("#a-body p") || document.querySelector(".kwic-line") ||
        /篇文章/.test(document.getElementById("welcome").textContent)));
     const widths = await mobile.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,

@@ -166,6 +166,22 @@ pub fn index_sample_corpus_with(dir: &Path, records: &[Value]) -> PathBuf {
     index
 }
 
+/// An index of the JSON `records` alone (written to `records.jsonl` in `dir`), made
+/// in `dir/index` by `baoku index`; returns its path.
+pub fn index_records(dir: &Path, records: &[Value]) -> PathBuf {
+    let file = dir.join("records.jsonl");
+    let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&file, lines).unwrap();
+    let index = dir.join("index");
+    let output = baoku(&index)
+        .args(["index", "--quiet"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    index
+}
+
 /// Starts `baoku index` in the background, its output in files under `logs`.
 pub fn spawn_index(index: &Path, args: &[&str], logs: &Path) -> Child {
     std::fs::create_dir_all(logs).unwrap();

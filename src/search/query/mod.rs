@@ -139,6 +139,9 @@ pub struct SourceFilter {
     /// otherwise every outlet whose name holds what was typed (人民日报 finds
     /// 人民网－人民日报), whatever its script or width.
     pub exact: bool,
+    /// Other names of the same outlet, from the synonyms file: outlets they name
+    /// are admitted too.
+    pub also: Vec<String>,
     /// The outlets of the archive it stands for, once the search has looked them up.
     pub outlets: Vec<String>,
 }
@@ -154,14 +157,16 @@ impl SourceFilter {
         SourceFilter {
             typed: name.to_string(),
             exact,
+            also: Vec::new(),
             outlets: Vec::new(),
         }
     }
 
-    /// Whether the outlet named `outlet` is one this filter means.
+    /// Whether the outlet named `outlet` is one this filter means (by what was typed
+    /// or by one of its aliases).
     pub fn admits(&self, outlet: &str) -> bool {
         if self.exact {
-            return outlet == self.typed;
+            return self.names().any(|name| outlet == name);
         }
         let fold = |text: &str| -> String {
             normalize_str(text)
@@ -169,7 +174,8 @@ impl SourceFilter {
                 .filter(|c| !c.is_whitespace())
                 .collect()
         };
-        fold(outlet).contains(&fold(&self.typed))
+        let outlet = fold(outlet);
+        self.names().any(|name| outlet.contains(&fold(name)))
     }
 }
 

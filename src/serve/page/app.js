@@ -9,7 +9,10 @@
 const PAGE_SIZE = 10;
 const MAX_OFFSET = 10000;
 const FACETS_SHOWN = 12;
-const STATE_KEYS = ["q", "since", "until", "source", "author", "sort", "page", "article"];
+const STATE_KEYS = ["q", "since", "until", "source", "author", "sort", "page", "article", "view", "ksort"];
+// Lines the KWIC tab asks for, and characters of context on each side.
+const KWIC_LINES = 200;
+const KWIC_WIDTH = 20;
 
 const $ = (id) => document.getElementById(id);
 const form = $("search");
@@ -288,6 +291,8 @@ async function render() {
   fillForm(state);
   const mine = ++generation;
   if (key(state, "article")) return renderArticle(state, mine);
+  drawTabs(state);
+  if (key(state, "q") && state.view === "kwic") return renderKwic(state, mine);
   if (key(state, "q")) return renderSearch(state, mine);
   return renderHome(mine);
 }
@@ -338,6 +343,7 @@ async function renderSearch(state, mine) {
   if (mine !== generation) return;
   setStatus("");
   show("results");
+  showTab("hits");
   drawSummary(state, results, offset);
   drawHits(state, results.hits);
   drawFacets(state, results.facets);
@@ -544,6 +550,101 @@ function drawPager(state, results, page) {
   pager.append(hasNext ? link("下一页 ›", page + 1, "next") : el("span", { class: "page off", text: "下一页 ›" }));
 }
 
+// ---- the KWIC tab: every occurrence of the query in its context --------------
+
+function drawTabs(state) {
+  const hitsState = withoutKeys(state, ["view", "ksort"]);
+  const kwicState = { ...withoutKeys(state, ["page"]), view: "kwic" };
+  for (const [id, target, active] of [["tab-hits", hitsState, state.view !== "kwic"], ["tab-kwic", kwicState, state.view === "kwic"]]) {
+    const tab = $(id);
+    tab.href = urlFor(target);
+    tab.classList.toggle("active", active);
+    if (active) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+    tab.onclick = (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      go(target);
+    };
+  }
+}
+
+// Shows the hits and pager, or the KWIC lines, in the results view.
+function showTab(name) {
+  $("hits").hidden = name !== "hits";
+  $("pager").hidden = name !== "hits";
+  $("kwic").hidden = name !== "kwic";
+  if (name === "kwic") $("facets").hidden = true;
+}
+
+async function renderKwic(state, mine) {
+  const sort = ["left", "right"].includes(state.ksort) ? state.ksort : state.sort === "oldest" ? "oldest" : "date";
+  const params = new URLSearchParams({ q: state.q, limit: KWIC_LINES, width: KWIC_WIDTH, sort });
+  for (const name of ["since", "until", "source", "author"]) {
+    if (key(state, name)) params.set(name, state[name]);
+  }
+  document.title = `${state.q} · 语境 · 报库`;
+  setStatus("正在查找…", "busy");
+  let answer;
+  try {
+    answer = await getJson(`/api/kwic?${params}`);
+  } catch (error) {
+    if (mine !== generation || error.status === 401) return;
+    show("results");
+    showTab("kwic");
+    clearResults();
+    $("kwic-lines").replaceChildren();
+    setStatus(error.status === 400 ? `无法查找：${inChinese(error.message)}` : `出错了：${error.message}`, "error", error.message);
+    return;
+  }
+  if (mine !== generation) return;
+  setStatus("");
+  show("results");
+  clearResults();
+  showTab("kwic");
+  const summary = $("summary");
+  if (answer.lines.length === 0) {
+    summary.append(el("strong", { text: "正文中没有找到这些词。" }));
+  } else {
+    summary.append(
+      `${numberFormat.format(answer.articles)} 篇文章中，`,
+      answer.lines.length === KWIC_LINES ? "前 " : "共 ",
+      el("strong", { text: numberFormat.format(answer.lines.length) }),
+      " 处",
+      el("span", { class: "took", text: `（${answer.took_ms.toFixed(1)} 毫秒）` }),
+    );
+  }
+  for (const note of answer.notes || []) {
+    summary.append(el("span", { class: "relaxed note", title: note, text: inChinese(note) }));
+  }
+  for (const button of document.querySelectorAll("#kwic [data-ksort]")) {
+    const active = button.dataset.ksort === (state.ksort || "date");
+    button.classList.toggle("active", active);
+    button.setAttribute("aria-pressed", String(active));
+    button.onclick = () => go({ ...state, ksort: button.dataset.ksort });
+  }
+  // A grid of four columns (where, left, match, right): every match starts in the
+  // same column whatever the characters before it, in any font.
+  const flat = (text) => text.replace(/\s+/g, " ");
+  const lines = $("kwic-lines");
+  lines.replaceChildren();
+  for (const line of answer.lines) {
+    const where = [line.date, line.source].filter(Boolean).join(" ");
+    lines.append(el("div", { class: "kwic-line", role: "listitem" },
+      el("a", { class: "where", href: articleLink(withoutKeys(state, ["view", "ksort"]), line.id), text: where || "（无日期）" }),
+      el("span", { class: "left", text: flat(line.left) }),
+      el("mark", { class: "match", text: flat(line.match) }),
+      el("span", { class: "right", text: flat(line.right) })));
+  }
+  // On a narrow screen the lines scroll sideways: start with the matches in view.
+  const match = lines.querySelector(".match");
+  if (match && lines.scrollWidth > lines.clientWidth) {
+    const box = lines.getBoundingClientRect();
+    const at = match.getBoundingClientRect();
+    lines.scrollLeft = at.left - box.left - (lines.clientWidth - at.width) / 2;
+  }
+}
+
 async function renderArticle(state, mine) {
   show("article");
   setStatus("正在打开文章…", "busy");
@@ -699,6 +800,9 @@ function submit({ force = false } = {}) {
     return;
   }
   const target = { ...state, page: 1 };
+  // A new query in the KWIC tab stays in it.
+  const shown = stateFromUrl();
+  if (shown.view === "kwic" && !key(shown, "article")) Object.assign(target, { view: "kwic" }, shown.ksort ? { ksort: shown.ksort } : {});
   if (!force && urlFor(target) === location.pathname + location.search) return;
   cameFromResults = false;
   go(target);
