@@ -4,6 +4,7 @@ use super::args::*;
 use super::progress::*;
 use super::{warn, Cli};
 use crate::serve;
+use baoku::engine::Engine;
 use baoku::extract::extract_paths;
 use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
@@ -97,15 +98,22 @@ pub(super) fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+pub(super) fn search(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &SearchArgs,
+) -> anyhow::Result<ExitCode> {
+    let engine = Engine::open(dir, engine)?;
     if let Some(batch) = &args.batch {
-        return search_batch(&archive, args, batch);
+        return search_batch(&engine, args, batch);
     }
     if let Some(format) = args.export {
-        return export(&archive, args, format);
+        let Engine::Embedded(archive) = &engine else {
+            anyhow::bail!("--export works with the index directory only, not yet with --engine");
+        };
+        return export(archive, args, format);
     }
-    let results = archive.search(&args.request(args.query_text()))?;
+    let results = engine.search(&args.request(args.query_text()))?;
     for note in &results.notes {
         warn(&format!("baoku: note: {note}"));
     }
@@ -177,7 +185,7 @@ pub(super) fn export(
 
 /// `--batch`: one JSON line per query, from one opened index.
 pub(super) fn search_batch(
-    archive: &Archive,
+    archive: &Engine,
     args: &SearchArgs,
     file: &Path,
 ) -> anyhow::Result<ExitCode> {
@@ -246,13 +254,13 @@ pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+pub(super) fn show(dir: &Path, engine: Option<&str>, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let archive = Engine::open(dir, engine)?;
     let Some(article) = archive.get(&args.id)? else {
         warn(&format!(
             "baoku: no article with id {:?} in {}",
             args.id,
-            dir.display()
+            archive.location()
         ));
         return Ok(ExitCode::from(1));
     };
@@ -318,15 +326,19 @@ pub(super) fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+pub(super) fn stats(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &StatsArgs,
+) -> anyhow::Result<ExitCode> {
+    let archive = Engine::open(dir, engine)?;
     let stats = archive.stats()?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
         write_json_line(&mut out, &stats)?;
     } else {
-        write_stats(&mut out, &stats, dir)?;
+        write_stats(&mut out, &stats, Path::new(&archive.location()))?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -22,9 +22,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term as TantivyTerm};
 
 /// Characters within which required terms count as "close together".
-const PROXIMITY_CHARS: u32 = 30;
+pub(crate) const PROXIMITY_CHARS: u32 = 30;
 /// Weight of the closeness bonus relative to a match in the body.
-const PROXIMITY_BOOST: f32 = 0.5;
+pub(crate) const PROXIMITY_BOOST: f32 = 0.5;
 
 /// Builds the tantivy query for a parsed query.
 pub fn build_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
