@@ -4,9 +4,9 @@
 //!
 //! * `*_f` fields hold the folded text, analysed by `standard` + `cjk_width` +
 //!   `lowercase` + `cjk_bigram` (`baoku_bigram`): a phrase of bigrams finds any
-//!   substring of two or more characters. Their `.chars` sub-field (`standard` alone:
-//!   one token per CJK character) finds a single character anywhere and measures
-//!   `NEAR` distances in characters.
+//!   substring of two or more characters. Their `.chars` sub-field (an `ngram`
+//!   tokenizer of one character: every character a token at its own position) finds a
+//!   single character anywhere and measures `NEAR` distances in characters.
 //! * `*_w` fields hold jieba's search-mode words separated by spaces, analysed by
 //!   `whitespace`: a match there is a real word, which adds score.
 //! * The article itself is stored as written (`_source`); the folded and segmented
@@ -88,9 +88,14 @@ pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
                     },
                     "baoku_chars": {
                         "type": "custom",
-                        "tokenizer": "standard",
+                        "tokenizer": "baoku_one_char",
                         "filter": ["cjk_width", "lowercase"]
                     }
+                },
+                // Every character a token at its own position (punctuation and
+                // spaces too): NEAR counts characters as the embedded index does.
+                "tokenizer": {
+                    "baoku_one_char": {"type": "ngram", "min_gram": 1, "max_gram": 1, "token_chars": []}
                 }
             }
         },

@@ -34,7 +34,8 @@ impl Cluster {
     /// Runs a search; `--json` of the answer has exactly the embedded archive's shape.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
-        let (expr, notes) = understand_with(&request.query, &request.filters, || self.outlets())?;
+        let (expr, mut notes) =
+            understand_with(&request.query, &request.filters, || self.outlets())?;
         let sort = match (expr.has_no_words(), request.sort) {
             (true, Sort::Relevance) => Sort::Date,
             (_, sort) => sort,
@@ -71,6 +72,12 @@ impl Cluster {
             self.client
                 .json("POST", "/_search?search_type=dfs_query_then_fetch", &body)?;
         let total = answer["hits"]["total"]["value"].as_u64().unwrap_or(0);
+        if total == 0 && !expr.has_no_words() {
+            notes.push(
+                "no article holds every word; a cluster engine gives no relaxed answers yet (the index directory does)"
+                    .to_string(),
+            );
+        }
         let found = answer["hits"]["hits"]
             .as_array()
             .cloned()
