@@ -11,9 +11,6 @@
 # are those of one small machine doing everything, not of a real cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${BAOKU_BENCH_LOCKED:-}" ]; then
-  BAOKU_BENCH_LOCKED=1 exec flock /tmp/baoku-bench.lock "$0" "$@"
-fi
 N=${1:-10000}
 NODES=${2:-2}
 BAOKU=target/release/baoku

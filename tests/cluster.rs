@@ -405,24 +405,23 @@ fn index_and_kill(engine: &str, inputs: &[&str], cluster_dir: &Path, victim: u32
                 >= 500
     });
     assert!(indexing, "the run never started sending articles");
-    let node = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cluster/node.sh"))
-        .arg(cluster_dir)
-        .arg(victim.to_string())
-        .arg("kill")
-        .status()
-        .unwrap();
-    assert!(node.success());
+    node_sh(cluster_dir, victim, "kill");
     child.wait_with_output().unwrap()
 }
 
-fn restart_node(url: &str, cluster_dir: &Path, node: u32) {
+/// `tests/cluster/node.sh DIR NODE WHAT`.
+fn node_sh(cluster_dir: &Path, node: u32, what: &str) {
     let status = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cluster/node.sh"))
         .arg(cluster_dir)
         .arg(node.to_string())
-        .arg("start")
+        .arg(what)
         .status()
         .unwrap();
-    assert!(status.success());
+    assert!(status.success(), "node.sh {node} {what}");
+}
+
+fn restart_node(url: &str, cluster_dir: &Path, node: u32) {
+    node_sh(cluster_dir, node, "start");
     let green = wait_for(Duration::from_secs(180), || {
         let (status, body) = http(
             "GET",

@@ -8,7 +8,6 @@ use super::{warn, Command};
 use baoku::cluster::{Cluster, ClusterIndexOptions};
 use baoku::output::summary_line;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 
 pub(super) fn index(url: &str, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     if args.rebuild || args.prune {
@@ -30,15 +29,7 @@ pub(super) fn index(url: &str, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         options.senders = threads as usize;
     }
     let mut progress = ProgressBarReporter::new(args.quiet);
-    let interrupt = progress.interrupt.clone();
-    let handler = ctrlc::set_handler(move || {
-        if interrupt.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    if let Err(error) = handler {
-        warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
-    }
+    progress.stop_on_ctrl_c();
     let cluster = Cluster::open_or_create(url)?;
     let result = cluster.index_paths(&args.paths, &options, &mut progress);
     progress.finish();

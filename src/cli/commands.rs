@@ -37,17 +37,8 @@ pub(super) fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         strict: args.strict,
     };
     let mut progress = ProgressBarReporter::new(args.quiet);
-    let interrupt = progress.interrupt.clone();
-    // Ctrl-C or SIGTERM: the run stops at the next chunk of articles and commits what
-    // it read. A second one ends the process at once (the index keeps its last commit).
-    let handler = ctrlc::set_handler(move || {
-        if interrupt.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    if let Err(error) = handler {
-        warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
-    }
+    // The index keeps its last commit.
+    progress.stop_on_ctrl_c();
     // A path that is not there is a mistake in the command: say so before an index
     // is created for it.
     for path in &args.paths {

@@ -14,7 +14,7 @@ use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract::{extract_input, find_inputs, ExtractOptions};
-use crate::ingest::{IndexReport, Problem, ProblemKind, Progress};
+use crate::ingest::{pipeline, IndexReport, Problem, Progress};
 use crate::source::ReadCounters;
 use serde_json::json;
 use std::collections::HashSet;
@@ -176,18 +176,12 @@ fn count_problem(
     options: &ClusterIndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<()> {
-    match problem.kind {
-        ProblemKind::Unsupported => report.unsupported += 1,
-        _ => report.failed += 1,
-    }
+    pipeline::count_problem(report, problem);
     progress.problem(problem);
-    if options.strict && problem.is_failure() {
-        return Err(Error::Extract {
-            path: PathBuf::from(problem.origin.to_string()),
-            reason: format!("{} (stopped: --strict)", problem.reason),
-        });
+    match options.strict && problem.is_failure() {
+        true => Err(pipeline::strict_error(problem)),
+        false => Ok(()),
     }
-    Ok(())
 }
 
 /// One sender thread: folds and segments chunks of articles into NDJSON and sends a

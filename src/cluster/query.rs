@@ -7,8 +7,8 @@
 //! This module must not send requests.
 
 use super::mapping::{TEXT_FIELDS, WORD_BOOST};
-use crate::analyze::{bigrams, query_words};
-use crate::search::plan::{PROXIMITY_BOOST, PROXIMITY_CHARS};
+use crate::analyze::query_words;
+use crate::search::plan::{proximity_anchors, PROXIMITY_BOOST, PROXIMITY_CHARS};
 use crate::search::proximity::Spelling;
 use crate::search::query::{DateRange, Expr, Near, Scope, Term};
 use serde_json::{json, Value};
@@ -112,18 +112,7 @@ fn term_dsl(term: &Term) -> Value {
 /// [`PROXIMITY_CHARS`] of each other in the body or the title (`plan::proximity_query`):
 /// a sloppy phrase of their first bigrams.
 fn proximity_dsl(expr: &Expr) -> Option<Value> {
-    let Expr::And(parts) = expr else {
-        return None;
-    };
-    let anchors: Vec<String> = parts
-        .iter()
-        .filter_map(|part| match part {
-            Expr::Term(term) if term.scope == Scope::Default => {
-                bigrams(&term.normalized).into_iter().next().map(|t| t.text)
-            }
-            _ => None,
-        })
-        .collect();
+    let anchors = proximity_anchors(expr);
     let mut bonuses = Vec::new();
     for field in ["body_f", "title_f"] {
         for pair in anchors.windows(2).filter(|pair| pair[0] != pair[1]) {

@@ -401,13 +401,13 @@ fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> 
     (!bonuses.is_empty()).then(|| Box::new(BooleanQuery::new(bonuses)) as Box<dyn Query>)
 }
 
-/// The pairs of [`proximity_query`]: the first bigrams of two neighbouring required
-/// terms, in one field, with the weight of their closeness.
-fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], f32)> {
+/// The first bigram of each required term of a plain AND (in the default fields): the
+/// neighbouring pairs of these earn the closeness bonus, on every engine.
+pub(crate) fn proximity_anchors(expr: &Expr) -> Vec<String> {
     let Expr::And(parts) = expr else {
         return Vec::new();
     };
-    let anchors: Vec<String> = parts
+    parts
         .iter()
         .filter_map(|part| match part {
             Expr::Term(term) if term.scope == Scope::Default => {
@@ -415,7 +415,13 @@ fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], 
             }
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The pairs of [`proximity_query`]: the first bigrams of two neighbouring required
+/// terms, in one field, with the weight of their closeness.
+fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], f32)> {
+    let anchors = proximity_anchors(expr);
     if anchors.len() < 2 {
         return Vec::new();
     }
