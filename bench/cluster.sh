@@ -13,13 +13,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
 NODES=${2:-2}
+# Built beforehand (`cargo build --release`): building here would replace the binary
+# under a test run going on beside.
 BAOKU=target/release/baoku
-cargo build --release -q
+[ -x "$BAOKU" ] || { echo "bench/cluster.sh: build first: cargo build --release" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/baoku-bench-cluster.XXXXXX)
 trap 'tests/cluster/stop.sh "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/corpus"
 for corpus in cctv_xwlb hkcnews; do
-  zstd -dc "../shared/corpus/$corpus.jsonl.zst" | head -n "$N" > "$WORK/corpus/$corpus.jsonl"
+  # (head closes the pipe early: zstd's SIGPIPE is expected)
+  zstd -dc "../shared/corpus/$corpus.jsonl.zst" 2>/dev/null | head -n "$N" > "$WORK/corpus/$corpus.jsonl" || true
 done
 cat bench/relevance/queries/{ki_cctv,ki_hkcnews_trad,phrase,single_word,two_word,traditional,topical_cctv,topical_hkcnews}.tsv > "$WORK/queries.tsv"
 URL=$(tests/cluster/start.sh "$WORK/cluster" "$NODES" | tail -1)
