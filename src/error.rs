@@ -113,6 +113,11 @@ pub enum Error {
     #[error("schema/schema.toml: {0}")]
     Schema(String),
 
+    /// The search cluster of `--engine URL` could not be reached or refused a request;
+    /// the message names the URL and what the cluster said.
+    #[error("{0}")]
+    Engine(String),
+
     /// tantivy reported an error while reading or writing the index.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

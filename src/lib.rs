@@ -14,6 +14,10 @@
 //! | research | [`research`] | counts over all matches: trends over time |
 //! | output | [`output`] | terminal and JSON rendering |
 //!
+//! [`engine::Engine`] chooses who stores and searches: the embedded archive (the
+//! default) or, with the `cluster` feature, an OpenSearch / Elasticsearch index
+//! ([`cluster`]) with the same analysis, query language and results.
+//!
 //! # Example
 //!
 //! Build an archive from code and search it:
@@ -60,6 +64,9 @@
 
 pub mod analyze;
 pub mod article;
+#[cfg(feature = "cluster")]
+pub mod cluster;
+pub mod engine;
 pub mod error;
 pub mod extract;
 pub mod index;

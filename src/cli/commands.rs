@@ -4,6 +4,7 @@ use super::args::*;
 use super::progress::*;
 use super::{warn, Cli};
 use crate::serve;
+use baoku::engine::Engine;
 use baoku::extract::extract_paths;
 use baoku::index::{check_index, WriterOptions};
 use baoku::ingest::{index_paths, rebuild_index, IndexOptions};
@@ -12,7 +13,7 @@ use baoku::output::{
     write_export_row, write_json_line, write_kwic_line, write_reading, write_related, write_search,
     write_stats, write_trend, write_trend_table, Markup, OutputFormat,
 };
-use baoku::research::{Field, SimilarOptions};
+use baoku::research::{Field, Reading, SimilarOptions};
 use baoku::search::Synonyms;
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
@@ -37,17 +38,8 @@ pub(super) fn index(dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         strict: args.strict,
     };
     let mut progress = ProgressBarReporter::new(args.quiet);
-    let interrupt = progress.interrupt.clone();
-    // Ctrl-C or SIGTERM: the run stops at the next chunk of articles and commits what
-    // it read. A second one ends the process at once (the index keeps its last commit).
-    let handler = ctrlc::set_handler(move || {
-        if interrupt.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    if let Err(error) = handler {
-        warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
-    }
+    // The index keeps its last commit.
+    progress.stop_on_ctrl_c();
     // A path that is not there is a mistake in the command: say so before an index
     // is created for it.
     for path in &args.paths {
@@ -114,15 +106,26 @@ fn open(dir: &Path, args: &SynonymArgs) -> anyhow::Result<Archive> {
     Ok(Archive::open(dir)?.with_synonyms(synonyms))
 }
 
-pub(super) fn search(dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let archive = open(dir, &args.synonyms)?;
+pub(super) fn search(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &SearchArgs,
+) -> anyhow::Result<ExitCode> {
+    // Synonyms are the embedded archive's (a cluster engine has none yet).
+    let engine = match engine {
+        None => Engine::Embedded(open(dir, &args.synonyms)?),
+        Some(_) => Engine::open(dir, engine)?,
+    };
     if let Some(batch) = &args.batch {
-        return search_batch(&archive, args, batch);
+        return search_batch(&engine, args, batch);
     }
     if let Some(format) = args.export {
-        return export(&archive, args, format);
+        let Engine::Embedded(archive) = &engine else {
+            anyhow::bail!("--export works with the index directory only, not yet with --engine");
+        };
+        return export(archive, args, format);
     }
-    let results = archive.search(&args.request(args.query_text()))?;
+    let results = engine.search(&args.request(args.query_text()))?;
     for note in &results.notes {
         warn(&format!("baoku: note: {note}"));
     }
@@ -194,7 +197,7 @@ pub(super) fn export(
 
 /// `--batch`: one JSON line per query, from one opened index.
 pub(super) fn search_batch(
-    archive: &Archive,
+    archive: &Engine,
     args: &SearchArgs,
     file: &Path,
 ) -> anyhow::Result<ExitCode> {
@@ -291,10 +294,25 @@ pub(super) fn kwic(dir: &Path, args: &KwicArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn show(dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
-    let Some(reading) = archive.read(&args.id, args.query.as_deref())? else {
-        return Ok(no_article(&args.id, dir));
+pub(super) fn show(dir: &Path, engine: Option<&str>, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::open(dir, engine)?;
+    let location = engine.location();
+    let found = match engine {
+        Engine::Embedded(archive) => archive.read(&args.id, args.query.as_deref())?,
+        #[cfg(feature = "cluster")]
+        cluster => {
+            if args.query.is_some() {
+                anyhow::bail!("--query works with the index directory only, not yet with --engine");
+            }
+            cluster.get(&args.id)?.map(|article| Reading {
+                article,
+                highlights: None,
+                reprints: Vec::new(),
+            })
+        }
+    };
+    let Some(reading) = found else {
+        return Ok(no_article(&args.id, &location));
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -314,7 +332,7 @@ pub(super) fn similar(dir: &Path, args: &SimilarArgs) -> anyhow::Result<ExitCode
         reprints: args.reprints,
     };
     let Some(similar) = archive.similar(&args.id, &options)? else {
-        return Ok(no_article(&args.id, dir));
+        return Ok(no_article(&args.id, &dir.display().to_string()));
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -339,11 +357,8 @@ pub(super) fn similar(dir: &Path, args: &SimilarArgs) -> anyhow::Result<ExitCode
 }
 
 /// Says that no article has `id` (exit status 1).
-fn no_article(id: &str, dir: &Path) -> ExitCode {
-    warn(&format!(
-        "baoku: no article with id {id:?} in {}",
-        dir.display()
-    ));
+fn no_article(id: &str, location: &str) -> ExitCode {
+    warn(&format!("baoku: no article with id {id:?} in {location}"));
     ExitCode::from(1)
 }
 
@@ -398,15 +413,19 @@ pub(super) fn extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn stats(dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(dir)?;
+pub(super) fn stats(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &StatsArgs,
+) -> anyhow::Result<ExitCode> {
+    let archive = Engine::open(dir, engine)?;
     let stats = archive.stats()?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
         write_json_line(&mut out, &stats)?;
     } else {
-        write_stats(&mut out, &stats, dir)?;
+        write_stats(&mut out, &stats, Path::new(&archive.location()))?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@
 //! (`baoku search … | head`) ends the program quietly.
 
 mod args;
+mod cluster;
 mod commands;
 mod progress;
 
@@ -30,6 +31,13 @@ struct Cli {
         value_name = "DIR"
     )]
     index: PathBuf,
+
+    /// Use an index of an OpenSearch / Elasticsearch cluster instead of the index
+    /// directory, e.g. http://127.0.0.1:9200/news (`index` creates it). Credentials:
+    /// BAOKU_ENGINE_API_KEY, or BAOKU_ENGINE_USER and BAOKU_ENGINE_PASSWORD; more nodes
+    /// to fail over to: BAOKU_ENGINE_NODES. Works with index, search, show and stats.
+    #[arg(long, global = true, env = "BAOKU_ENGINE", value_name = "URL")]
+    engine: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -223,15 +231,28 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
+    let engine = cli.engine.as_deref();
     let outcome = match &cli.command {
-        Command::Index(args) => index(&cli.index, args),
-        Command::Search(args) => search(&cli.index, args),
+        Command::Index(args) => match engine {
+            Some(url) => cluster::index(url, args),
+            None => index(&cli.index, args),
+        },
+        Command::Search(args) => search(&cli.index, engine, args),
         Command::Extract(args) => extract(args),
+        Command::Show(args) => show(&cli.index, engine, args),
+        Command::Stats(args) => stats(&cli.index, engine, args),
+        Command::Trend(_)
+        | Command::Kwic(_)
+        | Command::Similar(_)
+        | Command::Check
+        | Command::Serve(_)
+            if engine.is_some() =>
+        {
+            Err(cluster::not_yet(&cli.command))
+        }
         Command::Trend(args) => trend(&cli.index, args),
         Command::Kwic(args) => kwic(&cli.index, args),
-        Command::Show(args) => show(&cli.index, args),
         Command::Similar(args) => similar(&cli.index, args),
-        Command::Stats(args) => stats(&cli.index, args),
         Command::Check => check(&cli.index),
         Command::Serve(args) => serve(&cli.index, args),
         Command::Completions { shell } => completions(*shell),

@@ -48,6 +48,20 @@ impl ProgressBarReporter {
         }
     }
 
+    /// Ctrl-C or SIGTERM: the run stops at the next chunk of articles and keeps what
+    /// it sent or committed. A second one ends the process at once.
+    pub(super) fn stop_on_ctrl_c(&self) {
+        let interrupt = self.interrupt.clone();
+        let handler = ctrlc::set_handler(move || {
+            if interrupt.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+        if let Err(error) = handler {
+            warn(&format!("baoku: Ctrl-C will not stop cleanly: {error}"));
+        }
+    }
+
     pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -11,7 +11,7 @@
 //! This module does not print.
 
 mod manifest;
-mod pipeline;
+pub(crate) mod pipeline;
 
 pub use crate::source::{Problem, ProblemKind};
 pub use manifest::{InputState, Manifest};

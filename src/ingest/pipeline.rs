@@ -358,7 +358,7 @@ fn handle_problem(
     Ok(())
 }
 
-fn count_problem(report: &mut IndexReport, problem: &Problem) {
+pub(crate) fn count_problem(report: &mut IndexReport, problem: &Problem) {
     match problem.kind {
         ProblemKind::Unsupported => report.unsupported += 1,
         ProblemKind::Unreadable | ProblemKind::Malformed | ProblemKind::TooLarge => {
@@ -367,7 +367,7 @@ fn count_problem(report: &mut IndexReport, problem: &Problem) {
     }
 }
 
-fn strict_error(problem: &Problem) -> Error {
+pub(crate) fn strict_error(problem: &Problem) -> Error {
     Error::Extract {
         path: PathBuf::from(problem.origin.to_string()),
         reason: format!("{} (stopped: --strict)", problem.reason),

@@ -155,15 +155,7 @@ impl Archive {
             }
         }
         let facets = request.facets.then(|| facets_of(&collected));
-        let highlighter_of = |terms: &[Term]| {
-            Highlighter::new(
-                &terms
-                    .iter()
-                    .map(|t| t.normalized.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .whole_words(&request.query, relaxed::is_function_word)
-        };
+        let highlighter_of = |terms: &[Term]| highlighter_for(terms, &request.query);
         let highlighter = highlighter_of(&highlight_terms);
         // A partial hit holds only some of the words: its own, as the relaxed answer found them.
         let partial_highlighter = highlighter_of(&partial_terms);
@@ -209,31 +201,7 @@ impl Archive {
             } else {
                 &highlighter
             };
-            let subtitle_highlights = article
-                .subtitle
-                .as_deref()
-                .map(|t| highlighter.highlight(t))
-                .unwrap_or_default();
-            hits.push(Hit {
-                subtitle: article.subtitle.filter(|_| !subtitle_highlights.is_empty()),
-                subtitle_highlights,
-                title_highlights: article
-                    .title
-                    .as_deref()
-                    .map(|t| highlighter.highlight(t))
-                    .unwrap_or_default(),
-                snippets: highlighter.snippets(&article.body, &request.snippets),
-                id: article.id,
-                title: article.title,
-                date: article.date,
-                source: article.source,
-                author: article.author,
-                url: article.url,
-                score: round_score(candidate.score),
-                similar,
-                partial: candidate.partial,
-                path: article.path,
-            });
+            hits.push(hit_of(article, &candidate, similar, highlighter, request));
         }
         Ok(SearchResults {
             query: request.query.clone(),
@@ -248,6 +216,53 @@ impl Archive {
     }
 }
 
+/// A page's hit: the article with its highlights and snippets, as every engine
+/// shows it.
+pub(crate) fn hit_of(
+    article: crate::Article,
+    candidate: &Candidate,
+    similar: u64,
+    highlighter: &Highlighter,
+    request: &SearchRequest,
+) -> Hit {
+    let subtitle_highlights = article
+        .subtitle
+        .as_deref()
+        .map(|t| highlighter.highlight(t))
+        .unwrap_or_default();
+    Hit {
+        subtitle: article.subtitle.filter(|_| !subtitle_highlights.is_empty()),
+        subtitle_highlights,
+        title_highlights: article
+            .title
+            .as_deref()
+            .map(|t| highlighter.highlight(t))
+            .unwrap_or_default(),
+        snippets: highlighter.snippets(&article.body, &request.snippets),
+        id: article.id,
+        title: article.title,
+        date: article.date,
+        source: article.source,
+        author: article.author,
+        url: article.url,
+        score: round_score(candidate.score),
+        similar,
+        partial: candidate.partial,
+        path: article.path,
+    }
+}
+
+/// The highlighter of a query's terms, as every engine marks them.
+pub(crate) fn highlighter_for(terms: &[Term], query: &str) -> Highlighter {
+    Highlighter::new(
+        &terms
+            .iter()
+            .map(|t| t.normalized.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .whole_words(query, relaxed::is_function_word)
+}
+
 /// A query and the filters beside it as one expression, expanded by the archive's
 /// synonyms, its source filters resolved against the archive's outlets, with the
 /// notes on how it was read. Filters alone (`baoku search --source 吉林日报`, an empty
@@ -259,16 +274,30 @@ pub(crate) fn understand(
     filters: &Filters,
 ) -> Result<(Expr, Vec<String>)> {
     let schema = archive.schema();
+    understand_with(text, filters, archive.synonyms(), || {
+        outlets(searcher, schema)
+    })
+}
+
+/// [`understand`] for any engine: `synonyms` expands the query's words and source
+/// filters; `outlets` lists the archive's outlets with their numbers of articles, most
+/// first (asked only when the query has a source filter).
+pub(crate) fn understand_with(
+    text: &str,
+    filters: &Filters,
+    synonyms: Option<&Synonyms>,
+    outlets: impl FnOnce() -> Result<Vec<(String, u64)>>,
+) -> Result<(Expr, Vec<String>)> {
     let (mut expr, mut notes) = if text.trim().is_empty() && !filters.is_empty() {
         (with_filters(Expr::And(Vec::new()), filters)?, Vec::new())
     } else {
         let parsed = query::parse(text)?;
         (with_filters(parsed.expr, filters)?, parsed.notes)
     };
-    if let Some(synonyms) = archive.synonyms() {
+    if let Some(synonyms) = synonyms {
         notes.extend(synonyms.expand(&mut expr));
     }
-    notes.extend(resolve_sources(searcher, schema, &mut expr)?);
+    notes.extend(resolve_sources(&mut expr, outlets)?);
     Ok((expr, notes))
 }
 
@@ -319,16 +348,15 @@ fn cannot_match(
 /// Looks up the outlets each source filter means (`人民日报` → `人民网－人民日报`,
 /// `人民日报`), with a note for a filter that names none.
 fn resolve_sources(
-    searcher: &tantivy::Searcher,
-    schema: &crate::schema::IndexSchema,
     expr: &mut Expr,
+    outlets: impl FnOnce() -> Result<Vec<(String, u64)>>,
 ) -> Result<Vec<String>> {
     let mut filters: Vec<&mut SourceFilter> = Vec::new();
     collect_sources(expr, &mut filters);
     if filters.is_empty() {
         return Ok(Vec::new());
     }
-    let outlets = outlets(searcher, schema)?;
+    let outlets = outlets()?;
     let mut notes = Vec::new();
     for filter in filters {
         filter.outlets = outlets

@@ -22,9 +22,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term as TantivyTerm};
 
 /// Characters within which required terms count as "close together".
-const PROXIMITY_CHARS: u32 = 30;
+pub(crate) const PROXIMITY_CHARS: u32 = 30;
 /// Weight of the closeness bonus relative to a match in the body.
-const PROXIMITY_BOOST: f32 = 0.5;
+pub(crate) const PROXIMITY_BOOST: f32 = 0.5;
 
 /// Builds the tantivy query for a parsed query.
 pub fn build_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
@@ -401,13 +401,13 @@ fn proximity_query(schema: &IndexSchema, expr: &Expr) -> Option<Box<dyn Query>> 
     (!bonuses.is_empty()).then(|| Box::new(BooleanQuery::new(bonuses)) as Box<dyn Query>)
 }
 
-/// The pairs of [`proximity_query`]: the first bigrams of two neighbouring required
-/// terms, in one field, with the weight of their closeness.
-fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], f32)> {
+/// The first bigram of each required term of a plain AND (in the default fields): the
+/// neighbouring pairs of these earn the closeness bonus, on every engine.
+pub(crate) fn proximity_anchors(expr: &Expr) -> Vec<String> {
     let Expr::And(parts) = expr else {
         return Vec::new();
     };
-    let anchors: Vec<String> = parts
+    parts
         .iter()
         .filter_map(|part| match part {
             Expr::Term(term) if term.scope == Scope::Default => {
@@ -415,7 +415,13 @@ fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], 
             }
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The pairs of [`proximity_query`]: the first bigrams of two neighbouring required
+/// terms, in one field, with the weight of their closeness.
+fn proximity_pairs(schema: &IndexSchema, expr: &Expr) -> Vec<([TantivyTerm; 2], f32)> {
+    let anchors = proximity_anchors(expr);
     if anchors.len() < 2 {
         return Vec::new();
     }

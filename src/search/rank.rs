@@ -49,7 +49,7 @@ pub(crate) fn comparator(
 /// result has 100,000 matches and a page 10): a reprint is collapsed into the first
 /// article of its story in that order, so the first candidates decide the page. Each
 /// hit's reprints are then counted among all matches.
-pub(super) fn page(
+pub(crate) fn page(
     candidates: &mut [Candidate],
     sort: Sort,
     collapse: bool,
@@ -137,7 +137,7 @@ pub(crate) fn stories(ordered: &[Candidate]) -> Vec<usize> {
 }
 
 /// Scores with three decimals: more would only be float noise in the JSON.
-pub(super) fn round_score(score: f32) -> f32 {
+pub(crate) fn round_score(score: f32) -> f32 {
     (score * 1000.0).round() / 1000.0
 }
 

@@ -15,6 +15,7 @@ pub fn baoku_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_baoku"));
     command
         .env_remove("BAOKU_INDEX")
+        .env_remove("BAOKU_ENGINE")
         .env_remove("NO_COLOR")
         .env_remove("BAOKU_TEST_FAIL_WRITES_AFTER");
     command

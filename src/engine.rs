@@ -1,0 +1,88 @@
+//! Which engine answers: the embedded archive (a folder, the default) or an index of
+//! an OpenSearch / Elasticsearch cluster (`--engine URL`, the `cluster` feature).
+//! Front ends hold an [`Engine`] and ask it; they do not know which one answers. This
+//! module only dispatches.
+
+use crate::article::Article;
+use crate::error::Result;
+use crate::index::{Archive, Stats};
+use crate::search::{SearchRequest, SearchResults};
+use std::path::Path;
+
+/// The engine that stores and searches the articles.
+pub enum Engine {
+    /// The embedded tantivy archive in a folder.
+    Embedded(Archive),
+    /// An index of an OpenSearch / Elasticsearch cluster.
+    #[cfg(feature = "cluster")]
+    Cluster(crate::cluster::Cluster),
+}
+
+impl Engine {
+    /// The cluster index at `engine` when one is given, else the archive in `dir`.
+    ///
+    /// ```no_run
+    /// use baoku::engine::Engine;
+    /// use baoku::SearchRequest;
+    ///
+    /// let url = std::env::var("BAOKU_ENGINE").ok();
+    /// let engine = Engine::open("baoku-index", url.as_deref())?;
+    /// let results = engine.search(&SearchRequest::new("乡村振兴"))?;
+    /// println!("{} articles in {}", results.total, engine.location());
+    /// # Ok::<(), baoku::Error>(())
+    /// ```
+    pub fn open(dir: impl AsRef<Path>, engine: Option<&str>) -> Result<Engine> {
+        match engine {
+            None => Ok(Engine::Embedded(Archive::open(dir)?)),
+            Some(url) => Engine::cluster(url),
+        }
+    }
+
+    #[cfg(feature = "cluster")]
+    fn cluster(url: &str) -> Result<Engine> {
+        Ok(Engine::Cluster(crate::cluster::Cluster::open(url)?))
+    }
+
+    #[cfg(not(feature = "cluster"))]
+    fn cluster(url: &str) -> Result<Engine> {
+        Err(crate::Error::Request(format!(
+            "engine {url}: this baoku was built without the `cluster` feature"
+        )))
+    }
+
+    /// Where the articles are: the archive's folder or the index's URL.
+    pub fn location(&self) -> String {
+        match self {
+            Engine::Embedded(archive) => archive.dir().display().to_string(),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.url(),
+        }
+    }
+
+    /// Runs a search ([`Archive::search`]).
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        match self {
+            Engine::Embedded(archive) => archive.search(request),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.search(request),
+        }
+    }
+
+    /// The article with this id ([`Archive::get`]).
+    pub fn get(&self, id: &str) -> Result<Option<Article>> {
+        match self {
+            Engine::Embedded(archive) => archive.get(id),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.get(id),
+        }
+    }
+
+    /// What the engine holds ([`Archive::stats`]).
+    pub fn stats(&self) -> Result<Stats> {
+        match self {
+            Engine::Embedded(archive) => archive.stats(),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.stats(),
+        }
+    }
+}
