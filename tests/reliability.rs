@@ -355,9 +355,10 @@ fn a_write_error_during_a_commit_is_one_line_and_keeps_the_previous_commit() {
 fn interrupt_commits_the_current_batch(signal_name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    // Enough that an optimised build (~4,000 articles a second on one thread) is still
-    // reading when the signal comes.
-    let order = synthetic_corpus(&corpus, 6, 3000);
+    // Enough that an optimised build is still reading when the signal comes, on a
+    // quiet machine too (~17,000 short articles a second on one thread: 18,000 were
+    // once all indexed before it).
+    let order = synthetic_corpus(&corpus, 6, 8000);
     let index = dir.path().join("index");
     let path = corpus.to_str().unwrap();
     let logs = dir.path().join("logs");
@@ -370,7 +371,7 @@ fn interrupt_commits_the_current_batch(signal_name: &str) {
     assert!(wait_for(Duration::from_secs(60), || {
         index.join("baoku-writer.lock").exists()
     }));
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(300));
     signal(child.id(), signal_name);
     let status = child.wait().unwrap();
     let err = std::fs::read_to_string(logs.join("stderr")).unwrap();

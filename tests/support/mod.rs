@@ -93,7 +93,8 @@ pub fn hit_ids(results: &Value) -> Vec<String> {
     hit_strings(results, "id")
 }
 
-fn hit_strings(results: &Value, key: &str) -> Vec<String> {
+/// One string field of every hit, in order ("" where it is null).
+pub fn hit_strings(results: &Value, key: &str) -> Vec<String> {
     results["hits"]
         .as_array()
         .expect("hits")
