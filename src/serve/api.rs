@@ -395,10 +395,7 @@ pub async fn article(
     let Path(id) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     known_once(&params, ARTICLE_PARAMS, &[])?;
-    // An empty q, as a form leaves it, is no query.
-    let query = value_of(&params, "q")
-        .filter(|q| !q.is_empty())
-        .map(str::to_string);
+    let query = value_of(&params, "q").map(str::to_string);
     if let Some(query) = &query {
         searchable(query)?;
     }
