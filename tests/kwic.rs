@@ -154,22 +154,44 @@ fn written_index() -> &'static Path {
     let (_dir, index) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let articles = [
-            ("a1", "2020-01-05", "人民日报", "川普宣布对进口钢铁加征关税。"),
-            ("a2", "2020-02-05", "人民网－人民日报", "特朗普总统在白宫发表讲话。"),
-            ("a3", "2020-03-05", "新华社", "特朗普与国会就预算达成协议。"),
-            ("a4", "2020-03-06", "新华社", "世界卫生组织发布新冠疫情报告。"),
-            ("a5", "2020-03-07", "明報", "世衛組織總幹事表示疫情可控。"),
-            ("a6", "2020-03-08", "新华社", "WHO officials met in Geneva."),
+            (
+                "a1",
+                Some("2020-01-05"),
+                "人民日报",
+                "川普宣布对进口钢铁加征关税。",
+            ),
+            (
+                "a2",
+                Some("2020-02-05"),
+                "人民网－人民日报",
+                "特朗普总统在白宫发表讲话。",
+            ),
+            (
+                "a3",
+                Some("2020-03-05"),
+                "新华社",
+                "特朗普与国会就预算达成协议。",
+            ),
+            (
+                "a4",
+                Some("2020-03-06"),
+                "新华社",
+                "世界卫生组织发布新冠疫情报告。",
+            ),
+            (
+                "a5",
+                Some("2020-03-07"),
+                "明報",
+                "世衛組織總幹事表示疫情可控。",
+            ),
+            (
+                "a6",
+                Some("2020-03-08"),
+                "新华社",
+                "WHO officials met in Geneva.",
+            ),
         ];
-        let records: Vec<Value> = articles
-            .into_iter()
-            .map(|(id, date, source, body)| {
-                serde_json::json!({
-                    "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
-                })
-            })
-            .collect();
-        let index = support::index_records(dir.path(), &records);
+        let index = support::index_articles(dir.path(), &articles);
         (dir, index)
     });
     index

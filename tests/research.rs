@@ -16,25 +16,33 @@ fn written_index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_dir, index) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let story = "台风“梅花”今晨在浙江舟山登陆，中心附近最大风力十四级，沿海各地转移群众二十万人，\
+        let story =
+            "台风“梅花”今晨在浙江舟山登陆，中心附近最大风力十四级，沿海各地转移群众二十万人，\
                      渔船全部回港避风，铁路部门停运多趟列车，防汛部门启动一级应急响应。";
         let articles = [
-            ("t1", Some("2022-05-03"), "新华社", story.to_string()),
-            ("t2", Some("2022-05-04"), "人民日报", story.to_string()),
-            ("t3", Some("2022-07-09"), "新华社", "台风过后，暴雨又至，城区多处积水。".to_string()),
-            ("r1", Some("2022-06-01"), "浙江日报", "暴雨红色预警发布，学校停课一天。".to_string()),
-            ("r2", Some("2022-06-20"), "浙江日报", "连日暴雨致山体滑坡，交通中断。".to_string()),
-            ("u1", None, "新华社", "台风季将至，专家提醒储备物资。".to_string()),
+            ("t1", Some("2022-05-03"), "新华社", story),
+            ("t2", Some("2022-05-04"), "人民日报", story),
+            (
+                "t3",
+                Some("2022-07-09"),
+                "新华社",
+                "台风过后，暴雨又至，城区多处积水。",
+            ),
+            (
+                "r1",
+                Some("2022-06-01"),
+                "浙江日报",
+                "暴雨红色预警发布，学校停课一天。",
+            ),
+            (
+                "r2",
+                Some("2022-06-20"),
+                "浙江日报",
+                "连日暴雨致山体滑坡，交通中断。",
+            ),
+            ("u1", None, "新华社", "台风季将至，专家提醒储备物资。"),
         ];
-        let records: Vec<Value> = articles
-            .into_iter()
-            .map(|(id, date, source, body)| {
-                serde_json::json!({
-                    "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
-                })
-            })
-            .collect();
-        let index = support::index_records(dir.path(), &records);
+        let index = support::index_articles(dir.path(), &articles);
         (dir, index)
     });
     index

@@ -262,21 +262,30 @@ impl Archive {
     pub fn get(&self, id: &str) -> Result<Option<Article>> {
         let searcher = self.searcher();
         let schema = self.schema();
-        let term = Term::from_field_text(schema.fields().id, id);
-        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-        let top = searcher.search(
-            &query,
-            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some((_, address)) = top.first() else {
+        let Some(address) = self.address_of(&searcher, id)? else {
             return Ok(None);
         };
-        let doc: TantivyDocument = searcher.doc(*address)?;
+        let doc: TantivyDocument = searcher.doc(address)?;
         debug_assert_eq!(
             doc.get_first(schema.fields().id).and_then(|v| v.as_str()),
             Some(id)
         );
         Ok(Some(schema.to_article(&doc)))
+    }
+
+    /// Where the article with this id is in `searcher`, if there is one.
+    pub(crate) fn address_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        id: &str,
+    ) -> Result<Option<tantivy::DocAddress>> {
+        let term = Term::from_field_text(self.schema().fields().id, id);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        Ok(top.first().map(|&(_, address)| address))
     }
 
     /// Starts writing: at most one writer per archive at a time (tantivy holds a lock

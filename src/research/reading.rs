@@ -30,8 +30,8 @@ pub const MAX_SIMILAR: usize = 100;
 
 /// A similar article scores at least this share of what the article itself scores
 /// for its own words: below, it shares a word or two and nothing of the story (on
-/// the shared corpora the ten most similar articles score 0.2–0.55 of it; unrelated
-/// ones in a small archive 0.07).
+/// three seeds of the shared corpora looked at, the ten most similar scored 0.2–0.55
+/// of it; unrelated ones in the 24-article sample corpus 0.07).
 const MIN_LIKENESS: f32 = 0.1;
 
 /// How many of an article's words a "more like this" query asks for.
@@ -220,11 +220,11 @@ impl Archive {
             return Ok(None);
         };
         let limit = options.limit.min(MAX_SIMILAR);
-        let reprints = self.reprints_of(&searcher, &found)?;
+        let near = near_duplicates(&searcher, &found)?;
         // Words only the story's own articles hold find nothing else.
-        let story = 1 + reprints.len() as u64;
+        let story = 1 + near.len() as u64;
         let mut related = match options.reprints {
-            true => reprints,
+            true => self.related(&searcher, near)?,
             false => Vec::new(),
         };
         related.truncate(limit);
@@ -274,46 +274,26 @@ impl Archive {
 
     /// The article with this id, where it is and its fingerprint.
     fn find(&self, searcher: &Searcher, id: &str) -> Result<Option<Found>> {
-        let schema = self.schema();
-        let term = Term::from_field_text(schema.fields().id, id);
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let top = searcher.search(
-            &query,
-            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some(&(_, address)) = top.first() else {
+        let Some(address) = self.address_of(searcher, id)? else {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(address)?;
         Ok(Some(Found {
             address,
             simhash: simhash_at(searcher, address)?,
-            article: schema.to_article(&doc),
+            article: self.schema().to_article(&doc),
         }))
     }
 
     /// Every other article whose fingerprint is near `found`'s, oldest first
     /// (undated last). An article without a body has no fingerprint and no reprints.
     fn reprints_of(&self, searcher: &Searcher, found: &Found) -> Result<Vec<Related>> {
-        if found.simhash == 0 {
-            return Ok(Vec::new());
-        }
-        let mut near: Vec<DocAddress> = Vec::new();
-        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-            let simhash = segment.fast_fields().u64("simhash")?;
-            for doc in segment.doc_ids_alive() {
-                let Some(hash) = simhash.first(doc) else {
-                    continue;
-                };
-                let address = DocAddress::new(ordinal as u32, doc);
-                if hash != 0
-                    && address != found.address
-                    && distance(hash, found.simhash) <= NEAR_DUPLICATE_BITS
-                {
-                    near.push(address);
-                }
-            }
-        }
+        let near = near_duplicates(searcher, found)?;
+        self.related(searcher, near)
+    }
+
+    /// The reprints at these addresses, oldest first (undated last).
+    fn related(&self, searcher: &Searcher, near: Vec<DocAddress>) -> Result<Vec<Related>> {
         let mut related = Vec::with_capacity(near.len());
         for address in near {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -387,6 +367,31 @@ impl Archive {
             .collect();
         Some(BooleanQuery::new(clauses))
     }
+}
+
+/// Where every other article whose fingerprint is near `found`'s is; none for an
+/// article without a body (no fingerprint).
+fn near_duplicates(searcher: &Searcher, found: &Found) -> Result<Vec<DocAddress>> {
+    let mut near: Vec<DocAddress> = Vec::new();
+    if found.simhash == 0 {
+        return Ok(near);
+    }
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let simhash = segment.fast_fields().u64("simhash")?;
+        for doc in segment.doc_ids_alive() {
+            let Some(hash) = simhash.first(doc) else {
+                continue;
+            };
+            let address = DocAddress::new(ordinal as u32, doc);
+            if hash != 0
+                && address != found.address
+                && distance(hash, found.simhash) <= NEAR_DUPLICATE_BITS
+            {
+                near.push(address);
+            }
+        }
+    }
+    Ok(near)
 }
 
 /// The fingerprint stored for the article at `address` (0 when it has none).

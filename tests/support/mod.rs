@@ -184,6 +184,20 @@ pub fn index_records(dir: &Path, records: &[Value]) -> PathBuf {
     index
 }
 
+/// An index of short articles `(id, date, source, body)`, each titled "`id` 报道",
+/// made by [`index_records`].
+pub fn index_articles(dir: &Path, articles: &[(&str, Option<&str>, &str, &str)]) -> PathBuf {
+    let records: Vec<Value> = articles
+        .iter()
+        .map(|(id, date, source, body)| {
+            serde_json::json!({
+                "id": id, "title": format!("{id} 报道"), "date": date, "source": source, "body": body,
+            })
+        })
+        .collect();
+    index_records(dir, &records)
+}
+
 /// Starts `baoku index` in the background, its output in files under `logs`.
 pub fn spawn_index(index: &Path, args: &[&str], logs: &Path) -> Child {
     std::fs::create_dir_all(logs).unwrap();

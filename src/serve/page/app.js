@@ -415,6 +415,18 @@ function articleLink(state, id) {
   return urlFor({ ...withoutKeys(state, []), article: id });
 }
 
+/** A click that opens `address` in this page (Back returns to the results); with a
+ * modifier key or another button the browser opens it as it would. */
+function openFromResults(address) {
+  return (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    cameFromResults = true;
+    history.pushState(null, "", address);
+    render();
+  };
+}
+
 function drawHits(state, hits) {
   const list = $("hits");
   list.replaceChildren();
@@ -430,13 +442,7 @@ function drawHits(state, hits) {
     const link = el("a", {
       href: articleLink(state, hit.id),
       class: "title",
-      onclick: (event) => {
-        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-        event.preventDefault();
-        cameFromResults = true;
-        history.pushState(null, "", articleLink(state, hit.id));
-        render();
-      },
+      onclick: openFromResults(articleLink(state, hit.id)),
     }, title);
     const item = el("li", { class: "hit" }, el("h2", {}, link), metaLine(hit));
     if (hit.similar > 0) {
@@ -448,13 +454,7 @@ function drawHits(state, hits) {
           href: reprints,
           class: "similar",
           text: `另有 ${hit.similar} 篇转载`,
-          onclick: (event) => {
-            if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-            event.preventDefault();
-            cameFromResults = true;
-            history.pushState(null, "", reprints);
-            render();
-          },
+          onclick: openFromResults(reprints),
         }),
       );
     }
