@@ -72,6 +72,8 @@ pub struct ArchiveWriter {
     /// Inputs being read again (see [`ArchiveWriter::begin_reread`]), each with the
     /// ids upserted from it since.
     rereading: HashMap<String, HashSet<String>>,
+    /// Whether anything was added or deleted since the last commit.
+    changed: bool,
     /// Declared last, so that it is released after tantivy's writer.
     _lock: WriterLock,
 }
@@ -98,6 +100,7 @@ impl ArchiveWriter {
             deleted_ids: HashSet::new(),
             deleted_inputs: HashSet::new(),
             rereading: HashMap::new(),
+            changed: false,
             _lock: lock,
         })
     }
@@ -119,6 +122,7 @@ impl ArchiveWriter {
         let live = self.is_live(&id_term)?;
         let existed = self.ids_in_batch.contains(&article.id)
             || (live && !self.deleted_ids.contains(&article.id));
+        self.changed = true;
         if existed || live {
             self.writer.delete_term(id_term);
         }
@@ -141,6 +145,7 @@ impl ArchiveWriter {
     /// Deletes the article with this id, if there is one.
     pub fn delete(&mut self, id: &str) {
         let term = Term::from_field_text(self.archive.schema().fields().id, id);
+        self.changed = true;
         self.writer.delete_term(term);
         self.ids_in_batch.remove(id);
         self.deleted_ids.insert(id.to_string());
@@ -150,6 +155,7 @@ impl ArchiveWriter {
     /// or when it has disappeared).
     pub fn delete_input(&mut self, input: &str) {
         let term = Term::from_field_text(self.archive.schema().fields().input, input);
+        self.changed = true;
         self.writer.delete_term(term);
         self.deleted_inputs.insert(input.to_string());
     }
@@ -263,6 +269,7 @@ impl ArchiveWriter {
         if let Err(error) = self.writer.commit() {
             return Err(self.write_failed(error));
         }
+        self.changed = false;
         self.archive.reload()?;
         self.committed = self.archive.searcher();
         self.ids_in_batch.clear();
@@ -297,6 +304,7 @@ impl ArchiveWriter {
     /// Discards every change since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
+        self.changed = false;
         // The files of the discarded segments would otherwise stay until the next
         // commit: after a full disk, that space is what the next run needs.
         let _ = self.writer.garbage_collect_files().wait();
@@ -331,7 +339,11 @@ impl ArchiveWriter {
     }
 
     fn finish_and_merge_if(mut self, merge: impl FnOnce(u64) -> bool) -> Result<bool> {
-        self.commit()?;
+        // A commit with nothing new would still write `meta.json`: on a full disk it
+        // would fail after every article was committed, and say the batch was lost.
+        if self.changed {
+            self.commit()?;
+        }
         let total = self.committed.num_docs();
         let ArchiveWriter {
             archive,
@@ -339,20 +351,21 @@ impl ArchiveWriter {
             _lock,
             ..
         } = self;
-        writer.wait_merging_threads()?;
-        if !merge(total) {
-            return Ok(false);
-        }
-        let index = archive.tantivy_index();
-        let segments = index.searchable_segment_ids()?;
-        if segments.len() < 2 {
-            return Ok(false);
-        }
-        release_freed_memory();
+        // From here on every article is committed: what fails is only a merge.
         let failed = |cause| Error::Merge {
             path: archive.dir().to_path_buf(),
             cause,
         };
+        writer.wait_merging_threads().map_err(failed)?;
+        if !merge(total) {
+            return Ok(false);
+        }
+        let index = archive.tantivy_index();
+        let segments = index.searchable_segment_ids().map_err(failed)?;
+        if segments.len() < 2 {
+            return Ok(false);
+        }
+        release_freed_memory();
         let mut merger: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(1, MERGE_WRITER_MEMORY)
             .map_err(failed)?;
