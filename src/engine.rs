@@ -6,6 +6,7 @@
 use crate::article::Article;
 use crate::error::Result;
 use crate::index::{Archive, Stats};
+use crate::research::{Trend, TrendRequest};
 use crate::search::{SearchRequest, SearchResults};
 use std::path::Path;
 
@@ -74,6 +75,15 @@ impl Engine {
             Engine::Embedded(archive) => archive.get(id),
             #[cfg(feature = "cluster")]
             Engine::Cluster(cluster) => cluster.get(id),
+        }
+    }
+
+    /// The matches of each query per period ([`Archive::trend`]).
+    pub fn trend(&self, request: &TrendRequest) -> Result<Trend> {
+        match self {
+            Engine::Embedded(archive) => archive.trend(request),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.trend(request),
         }
     }
 

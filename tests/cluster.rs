@@ -390,8 +390,96 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
     let output = on_engine(&engine, &["show", "no-such-article"]);
     assert_eq!(output.status.code(), Some(1));
 
+    // Trends: the same counts in every period, reprints collapsed or not, with
+    // shares, by every interval.
+    for args in [
+        &["台风", "暴雨"][..],
+        &["--no-collapse", "--by", "year", "台风", "暴雨"],
+        &["--share", "--since", "2015", "--until", "2019", "经济"],
+        &[
+            "--by", "week", "--since", "2017-01", "--until", "2017-03", "经济",
+        ],
+        &[
+            "--by",
+            "day",
+            "--no-collapse",
+            "--share",
+            "source:眾新聞 政府",
+        ],
+        &["--by", "year", "乡村振兴 NEAR/10 收入", "改革 -开放"],
+    ] {
+        let trend = |output: Output| -> Value {
+            assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+            let mut trend: Value = serde_json::from_str(&stdout(&output)).unwrap();
+            trend.as_object_mut().unwrap().remove("took_ms");
+            trend
+        };
+        let mine = trend(run(&local, &[&["trend", "--json"][..], args].concat()));
+        let theirs = trend(on_engine(
+            &engine,
+            &[&["trend", "--json"][..], args].concat(),
+        ));
+        assert!(mine["series"][0]["total"].as_u64().unwrap() > 0, "{args:?}");
+        assert_eq!(theirs, mine, "{args:?}");
+    }
+
+    // `export` copies the embedded index into another cluster index: the same stats
+    // and answers as the index built from the inputs; a second run sends only what
+    // changed since.
+    let copy = index_name("copy");
+    let copy_engine = format!("{url}/{copy}");
+    let output = baoku(&local)
+        .args(["export", "--engine", &copy_engine])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("copied {articles} of {articles} articles")),
+        "{err}"
+    );
+    assert_eq!(
+        stats(on_engine(&copy_engine, &["stats", "--json"])),
+        local_stats
+    );
+    for query in ["鄉村振興 收入", "台风 -演习", "改革 NEAR/5 开放"] {
+        let answer = |engine: &str| -> Value {
+            let output = on_engine(engine, &["search", "--json", "--facets", query]);
+            serde_json::from_str(&stdout(&output)).unwrap()
+        };
+        let (copied, indexed) = (answer(&copy_engine), answer(&engine));
+        assert_eq!(copied["total"], indexed["total"], "{query}");
+        assert_eq!(copied["facets"], indexed["facets"], "{query}");
+        if total(&indexed) <= 10 {
+            assert_eq!(shape(&copied), shape(&indexed), "{query}");
+        }
+    }
+    std::fs::write(
+        corpus.join("late.jsonl"),
+        r#"{"id": "late-1", "title": "晚到的稿件", "date": "2023-03-01", "body": "这篇稿件在第一次复制之后才进入索引。"}"#,
+    )
+    .unwrap();
+    let output = run(&local, &[&["index", "-q"][..], &inputs].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = baoku(&local)
+        .args(["export", "--engine", &copy_engine])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "copied 1 of {} articles from {} ({articles} already there); {} articles in the index",
+            articles + 1,
+            local.display(),
+            articles + 1
+        )),
+        "{err}"
+    );
+    http("DELETE", &copy_engine);
+
     // Commands the cluster engine does not have yet say so in one line.
-    let output = on_engine(&engine, &["trend", "台风"]);
+    let output = on_engine(&engine, &["kwic", "台风"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("does not work with --engine yet"));
 

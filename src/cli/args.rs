@@ -471,6 +471,17 @@ pub(super) struct StatsArgs {
     pub(super) json: bool,
 }
 
+#[derive(Debug, Args)]
+pub(super) struct ExportArgs {
+    /// Requests in flight at once [default: the number of CPUs, at least 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub(super) threads: Option<u32>,
+
+    /// No progress bar and no summary (errors are still reported).
+    #[arg(long, short)]
+    pub(super) quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(super) enum ColorChoice {
     Auto,

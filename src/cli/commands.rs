@@ -106,16 +106,21 @@ fn open(dir: &Path, args: &SynonymArgs) -> anyhow::Result<Archive> {
     Ok(Archive::open(dir)?.with_synonyms(synonyms))
 }
 
+/// The cluster index at `engine`, or else the archive in `dir` with its synonyms
+/// (a cluster engine has none yet).
+fn open_engine(dir: &Path, engine: Option<&str>, args: &SynonymArgs) -> anyhow::Result<Engine> {
+    Ok(match engine {
+        None => Engine::Embedded(open(dir, args)?),
+        Some(_) => Engine::open(dir, engine)?,
+    })
+}
+
 pub(super) fn search(
     dir: &Path,
     engine: Option<&str>,
     args: &SearchArgs,
 ) -> anyhow::Result<ExitCode> {
-    // Synonyms are the embedded archive's (a cluster engine has none yet).
-    let engine = match engine {
-        None => Engine::Embedded(open(dir, &args.synonyms)?),
-        Some(_) => Engine::open(dir, engine)?,
-    };
+    let engine = open_engine(dir, engine, &args.synonyms)?;
     if let Some(batch) = &args.batch {
         return search_batch(&engine, args, batch);
     }
@@ -234,9 +239,13 @@ pub(super) fn search_batch(
     })
 }
 
-pub(super) fn trend(dir: &Path, args: &TrendArgs) -> anyhow::Result<ExitCode> {
-    let archive = open(dir, &args.synonyms)?;
-    let trend = archive.trend(&args.request())?;
+pub(super) fn trend(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &TrendArgs,
+) -> anyhow::Result<ExitCode> {
+    let engine = open_engine(dir, engine, &args.synonyms)?;
+    let trend = engine.trend(&args.request())?;
     for series in &trend.series {
         for note in &series.notes {
             warn(&format!("baoku: note: {}: {note}", series.query));

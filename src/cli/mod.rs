@@ -35,7 +35,8 @@ struct Cli {
     /// Use an index of an OpenSearch / Elasticsearch cluster instead of the index
     /// directory, e.g. http://127.0.0.1:9200/news (`index` creates it). Credentials:
     /// BAOKU_ENGINE_API_KEY, or BAOKU_ENGINE_USER and BAOKU_ENGINE_PASSWORD; more nodes
-    /// to fail over to: BAOKU_ENGINE_NODES. Works with index, search, show and stats.
+    /// to fail over to: BAOKU_ENGINE_NODES. Works with index, search, show, stats and
+    /// trend; `export` copies the index directory into it.
     #[arg(long, global = true, env = "BAOKU_ENGINE", value_name = "URL")]
     engine: Option<String>,
 
@@ -77,6 +78,15 @@ enum Command {
     Similar(SimilarArgs),
     /// Show what the index holds: articles, dates, sources, duplicates, size.
     Stats(StatsArgs),
+    /// Copy the index directory's articles into a cluster index: `baoku --index DIR
+    /// export --engine URL`.
+    ///
+    /// Creates the cluster index with baoku's analysis if it does not exist, and sends
+    /// every article as stored (no input is read again). Articles the cluster already
+    /// holds exactly so are not sent again, so a run cut short is completed by running
+    /// it again, and a later run sends only what changed. Exit status: 0 every article
+    /// is in the cluster; 2 error; 130 interrupted.
+    Export(ExportArgs),
     /// Verify the index: the checksum of every segment file, the schema and analyzer
     /// versions, and that each article has exactly one id and no id is held twice.
     ///
@@ -241,8 +251,13 @@ pub fn run() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Show(args) => show(&cli.index, engine, args),
         Command::Stats(args) => stats(&cli.index, engine, args),
-        Command::Trend(_)
-        | Command::Kwic(_)
+        Command::Export(args) => match engine {
+            Some(url) => cluster::export(&cli.index, url, args),
+            None => Err(anyhow::anyhow!(
+                "`baoku export` copies the index directory into a cluster: give the cluster index with --engine URL (or BAOKU_ENGINE)"
+            )),
+        },
+        Command::Kwic(_)
         | Command::Similar(_)
         | Command::Check
         | Command::Serve(_)
@@ -250,7 +265,7 @@ pub fn run() -> ExitCode {
         {
             Err(cluster::not_yet(&cli.command))
         }
-        Command::Trend(args) => trend(&cli.index, args),
+        Command::Trend(args) => trend(&cli.index, engine, args),
         Command::Kwic(args) => kwic(&cli.index, args),
         Command::Similar(args) => similar(&cli.index, args),
         Command::Check => check(&cli.index),

@@ -14,13 +14,14 @@ use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract::{extract_input, find_inputs, ExtractOptions};
+use crate::index::Archive;
 use crate::ingest::{pipeline, IndexReport, Problem, Progress};
 use crate::source::ReadCounters;
 use serde_json::json;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -81,27 +82,10 @@ impl Cluster {
         let total_bytes: u64 = inputs.files.iter().map(|f| f.size).sum();
         progress.start(inputs.files.len(), total_bytes);
         let counters = ReadCounters::default();
-        let shared = Shared {
-            cluster: self,
-            options,
-            added: AtomicU64::new(0),
-            replaced: AtomicU64::new(0),
-            retries: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            error: Mutex::new(None),
-        };
-        let senders = options.senders.max(1);
-        let (sender, receiver) = sync_channel::<Vec<Article>>(senders * 2);
-        let receiver = Mutex::new(receiver);
+        let shared = Shared::new(self, options);
         let mut seen_bodies: HashSet<u64> = HashSet::new();
-        let outcome = std::thread::scope(|scope| -> Result<()> {
-            for _ in 0..senders {
-                let (shared, receiver) = (&shared, &receiver);
-                scope.spawn(move || send_loop(shared, receiver));
-            }
-            let mut chunk: Vec<Article> = Vec::with_capacity(256);
+        let outcome = shared.send_all(|feed| -> Result<()> {
             let mut inputs_done = 0;
-            let mut result = Ok(());
             'inputs: for file in &inputs.files {
                 let mut problems: Vec<Problem> = Vec::new();
                 let mut emit = |item: std::result::Result<Article, Problem>| {
@@ -109,64 +93,240 @@ impl Cluster {
                         Ok(article) => {
                             // Exactly the same text under another id is not stored, as
                             // in the embedded archive.
-                            if seen_bodies.insert(content_hash(&article)) {
-                                chunk.push(article);
-                            } else {
+                            if !seen_bodies.insert(content_hash(&article)) {
                                 report.duplicates += 1;
+                            } else if !feed.push(article) {
+                                return false;
                             }
                         }
                         Err(problem) => problems.push(problem),
                     }
-                    if chunk.len() >= 256 {
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(256));
-                        if sender.send(full).is_err() {
-                            return false;
-                        }
-                    }
-                    !shared.stop.load(Ordering::Relaxed) && !progress.interrupted()
+                    !feed.stopped() && !progress.interrupted()
                 };
                 let fatal = extract_input(&file.path, &options.extract, &counters, &mut emit).err();
                 for problem in problems.iter().chain(fatal.as_ref()) {
-                    if let Err(error) = count_problem(&mut report, problem, options, progress) {
-                        result = Err(error);
-                        break 'inputs;
-                    }
+                    count_problem(&mut report, problem, options, progress)?;
                 }
                 report.inputs_read += 1;
                 inputs_done += 1;
                 progress.update(
                     counters.file_bytes.load(Ordering::Relaxed),
-                    shared.added.load(Ordering::Relaxed) + shared.replaced.load(Ordering::Relaxed),
+                    feed.sent(),
                     inputs_done,
                 );
-                if shared.stop.load(Ordering::Relaxed) {
-                    break;
+                if feed.stopped() {
+                    break 'inputs;
                 }
                 if progress.interrupted() {
                     report.interrupted = true;
-                    break;
+                    break 'inputs;
                 }
             }
-            if !chunk.is_empty() {
-                let _ = sender.send(chunk);
-            }
-            drop(sender);
-            result
+            Ok(())
         });
         report.bytes = counters.file_bytes.load(Ordering::Relaxed);
         report.text_bytes = counters.text_bytes.load(Ordering::Relaxed);
-        report.added = shared.added.load(Ordering::Relaxed);
-        report.replaced = shared.replaced.load(Ordering::Relaxed);
-        if let Some(error) = shared.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(error);
-        }
-        outcome?;
+        shared.finish(outcome, &mut report)?;
+        self.refreshed(&mut report, started, progress)?;
+        Ok(report)
+    }
+
+    /// Copies every article of an embedded archive into this index (`baoku export
+    /// --engine URL`), creating it if needed: the articles as stored, analysed as
+    /// `index --engine` analyses them. Articles the index already holds exactly so are
+    /// not sent again, so a run cut short (Ctrl-C, a node gone) is completed by running
+    /// it again; one whose copy differs is replaced.
+    pub fn copy_archive(
+        &self,
+        archive: &Archive,
+        options: &ClusterIndexOptions,
+        progress: &mut dyn Progress,
+    ) -> Result<IndexReport> {
+        let started = Instant::now();
+        let mut report = IndexReport::default();
+        let searcher = archive.searcher();
+        let schema = archive.schema();
+        let total = searcher.num_docs();
+        // The bar counts text bytes; their total is estimated from the first articles.
+        let text_bytes = |a: &Article| {
+            let optional = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+            (optional(&a.title) + optional(&a.subtitle) + a.body.len()) as u64
+        };
+        let mut sampled = (0u64, 0u64);
+        let shared = Shared::new(self, options);
+        let outcome = shared.send_all(|feed| -> Result<()> {
+            let mut pending: Vec<Article> = Vec::with_capacity(CHUNK);
+            let flush = |pending: &mut Vec<Article>,
+                         report: &mut IndexReport,
+                         feed: &mut Feed<'_, '_>|
+             -> Result<bool> {
+                let held = self.held_as_they_are(pending)?;
+                for article in pending.drain(..) {
+                    if held.contains(&article.id) {
+                        report.unchanged += 1;
+                    } else if !feed.push(article) {
+                        return Ok(false);
+                    }
+                }
+                Ok(!feed.stopped())
+            };
+            let mut bytes = 0u64;
+            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                let alive = segment.alive_bitset();
+                for doc in 0..segment.max_doc() {
+                    if alive.is_some_and(|alive| !alive.is_alive(doc)) {
+                        continue;
+                    }
+                    let stored: tantivy::TantivyDocument =
+                        searcher.doc(tantivy::DocAddress::new(ordinal as u32, doc))?;
+                    let article = schema.to_article(&stored);
+                    bytes += text_bytes(&article);
+                    if sampled.0 < 256 {
+                        sampled = (sampled.0 + 1, bytes);
+                        if sampled.0 == 256.min(total) {
+                            progress.start(1, sampled.1 / sampled.0 * total);
+                        }
+                    }
+                    pending.push(article);
+                    if pending.len() == CHUNK {
+                        if !flush(&mut pending, &mut report, feed)? {
+                            return Ok(());
+                        }
+                        progress.update(bytes, feed.sent() + report.unchanged, 0);
+                        if progress.interrupted() {
+                            report.interrupted = true;
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            flush(&mut pending, &mut report, feed)?;
+            report.inputs_read = 1;
+            report.bytes = bytes;
+            report.text_bytes = bytes;
+            Ok(())
+        });
+        shared.finish(outcome, &mut report)?;
+        self.refreshed(&mut report, started, progress)?;
+        Ok(report)
+    }
+
+    /// The ids of those `articles` that the index holds exactly as they are.
+    fn held_as_they_are(&self, articles: &[Article]) -> Result<HashSet<String>> {
+        let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let held = self.articles(&ids)?;
+        Ok(articles
+            .iter()
+            .filter(|a| held.get(&a.id) == Some(*a))
+            .map(|a| a.id.clone())
+            .collect())
+    }
+
+    /// Makes what was sent searchable and completes the report.
+    fn refreshed(
+        &self,
+        report: &mut IndexReport,
+        started: Instant,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         progress.committing();
         self.client.json("POST", "/_refresh", &json!({}))?;
         report.commits = 1;
         report.total_articles = self.count()?;
         report.elapsed = started.elapsed();
-        Ok(report)
+        Ok(())
+    }
+}
+
+/// Articles handed to the sender threads at a time.
+const CHUNK: usize = 256;
+
+impl<'a> Shared<'a> {
+    fn new(cluster: &'a Cluster, options: &'a ClusterIndexOptions) -> Shared<'a> {
+        Shared {
+            cluster,
+            options,
+            added: AtomicU64::new(0),
+            replaced: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            error: Mutex::new(None),
+        }
+    }
+
+    /// Runs `produce` with a [`Feed`] whose articles the sender threads send; returns
+    /// when every article pushed was sent (or the run stopped).
+    fn send_all<T>(&self, produce: impl FnOnce(&mut Feed<'_, '_>) -> T) -> T {
+        let senders = self.options.senders.max(1);
+        let (sender, receiver) = sync_channel::<Vec<Article>>(senders * 2);
+        let receiver = Mutex::new(receiver);
+        std::thread::scope(|scope| {
+            for _ in 0..senders {
+                let receiver = &receiver;
+                scope.spawn(move || send_loop(self, receiver));
+            }
+            let mut feed = Feed {
+                sender: Some(sender),
+                chunk: Vec::with_capacity(CHUNK),
+                shared: self,
+            };
+            let outcome = produce(&mut feed);
+            feed.close();
+            outcome
+        })
+    }
+
+    /// The first error of a sender thread, else the producer's outcome; the counts
+    /// of what the cluster took go into `report`.
+    fn finish(self, outcome: Result<()>, report: &mut IndexReport) -> Result<()> {
+        report.added = self.added.load(Ordering::Relaxed);
+        report.replaced = self.replaced.load(Ordering::Relaxed);
+        if let Some(error) = self.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(error);
+        }
+        outcome
+    }
+}
+
+/// Where a producer puts the articles to send.
+struct Feed<'s, 'a> {
+    sender: Option<SyncSender<Vec<Article>>>,
+    chunk: Vec<Article>,
+    shared: &'s Shared<'a>,
+}
+
+impl Feed<'_, '_> {
+    /// Queues `article`; `false` when nothing more will be sent (a sender failed).
+    fn push(&mut self, article: Article) -> bool {
+        self.chunk.push(article);
+        if self.chunk.len() >= CHUNK {
+            let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+            if let Some(sender) = &self.sender {
+                if sender.send(full).is_err() {
+                    return false;
+                }
+            }
+        }
+        !self.stopped()
+    }
+
+    /// Whether the run stopped on a sender's error.
+    fn stopped(&self) -> bool {
+        self.shared.stop.load(Ordering::Relaxed)
+    }
+
+    /// Articles the cluster took so far.
+    fn sent(&self) -> u64 {
+        self.shared.added.load(Ordering::Relaxed) + self.shared.replaced.load(Ordering::Relaxed)
+    }
+
+    /// Sends what is queued and lets the senders finish.
+    fn close(&mut self) {
+        if let Some(sender) = self.sender.take() {
+            if !self.chunk.is_empty() {
+                let _ = sender.send(std::mem::take(&mut self.chunk));
+            }
+        }
     }
 }
 

@@ -26,6 +26,7 @@ mod ingest;
 mod mapping;
 mod query;
 mod search;
+mod trend;
 
 pub use client::EngineUrl;
 pub use ingest::ClusterIndexOptions;

@@ -88,20 +88,7 @@ impl Cluster {
             .enumerate()
             .map(|(i, hit)| {
                 ids.push(hit["_id"].as_str().unwrap_or_default().to_string());
-                let source = &hit["_source"];
-                Candidate {
-                    address: DocAddress::new(0, i as u32),
-                    score: hit["_score"].as_f64().unwrap_or(0.0) as f32,
-                    day: source["date"]
-                        .as_str()
-                        .and_then(Date::parse_iso)
-                        .map(|d| d.days_since_epoch() as i32),
-                    simhash: source["simhash"]
-                        .as_str()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0),
-                    partial: false,
-                }
+                candidate_of(i, hit)
             })
             .collect();
         let groups = page(
@@ -145,7 +132,7 @@ impl Cluster {
     }
 
     /// The articles with these ids that the index holds, by id.
-    fn articles(&self, ids: &[&str]) -> Result<HashMap<String, Article>> {
+    pub(super) fn articles(&self, ids: &[&str]) -> Result<HashMap<String, Article>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -236,6 +223,25 @@ impl Cluster {
             schema_version: self.versions.0,
             analyzer_version: self.versions.1,
         })
+    }
+}
+
+/// A hit that came back with its `date` and `simhash` in `_source`, as the ranking
+/// code's candidate; `i` (its place in the answer) stands in for the address.
+pub(super) fn candidate_of(i: usize, hit: &Value) -> Candidate {
+    let source = &hit["_source"];
+    Candidate {
+        address: DocAddress::new(0, i as u32),
+        score: hit["_score"].as_f64().unwrap_or(0.0) as f32,
+        day: source["date"]
+            .as_str()
+            .and_then(Date::parse_iso)
+            .map(|d| d.days_since_epoch() as i32),
+        simhash: source["simhash"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        partial: false,
     }
 }
 

@@ -16,8 +16,8 @@ use crate::index::Archive;
 use crate::schema::IndexSchema;
 use crate::search::collect::{AllMatches, Candidate};
 use crate::search::query::Expr;
-use crate::search::rank::{comparator, stories};
-use crate::search::{strict_query, understand, Filters, Sort};
+use crate::search::rank::stories;
+use crate::search::{strict_query, understand, Filters};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -244,93 +244,20 @@ impl Archive {
     /// ```
     pub fn trend(&self, request: &TrendRequest) -> Result<Trend> {
         let started = Instant::now();
-        if request.queries.is_empty() {
-            return Err(Error::Request("a trend needs at least one query".into()));
-        }
-        if request.queries.len() > MAX_QUERIES {
-            return Err(Error::Request(format!(
-                "a trend compares at most {MAX_QUERIES} queries, not {}",
-                request.queries.len()
-            )));
-        }
+        check(request)?;
         let schema = self.schema();
         let searcher = self.searcher();
-        let by = request.by;
-        let mut counted: Vec<(Counts, Vec<String>)> = Vec::new();
+        let mut counted = Vec::new();
         for text in &request.queries {
-            if text.trim().is_empty() {
-                return Err(Error::Query("a trend's query is empty".into()));
-            }
             let (expr, notes) = understand(self, &searcher, text, &request.filters)?;
             let matches = dated_matches(&searcher, schema, &expr)?;
-            counted.push((Counts::of(matches, by, request.collapse), notes));
+            counted.push((Counts::of(matches, request.by, request.collapse), notes));
         }
-        // From the first to the last period anything matches, within since and until
-        // (what they admit is all that can match).
-        let first = counted.iter().filter_map(|(c, _)| c.first()).min();
-        let last = counted.iter().filter_map(|(c, _)| c.last()).max();
-        let since = request
-            .filters
-            .since
-            .map(|p| by.key(p.first.days_since_epoch()));
-        let until = request
-            .filters
-            .until
-            .map(|p| by.key(p.after.days_since_epoch() - 1));
-        let first = first.map(|f| since.map_or(f, |s| f.max(s)));
-        let last = last.map(|l| until.map_or(l, |u| l.min(u)));
-        let keys: Vec<i64> = match (first, last) {
-            (Some(first), Some(last)) if first <= last => {
-                let periods = (last - first) / by.step() + 1;
-                if periods as usize > MAX_PERIODS {
-                    return Err(Error::Request(format!(
-                        "a trend by {by} from {} to {} has {periods} periods, more than {MAX_PERIODS}: count by a longer period or bound the dates (since, until)",
-                        by.label(first),
-                        by.label(last)
-                    )));
-                }
-                (0..periods).map(|n| first + n * by.step()).collect()
-            }
-            _ => Vec::new(),
-        };
         let all = match request.share {
-            true => Some(self.admitted(&searcher, &request.filters, by)?),
+            true => Some(self.admitted(&searcher, &request.filters, request.by)?),
             false => None,
         };
-        let series = request
-            .queries
-            .iter()
-            .zip(counted)
-            .map(|(query, (counts, notes))| Series {
-                query: query.clone(),
-                total: counts.total,
-                undated: counts.undated,
-                notes,
-                points: keys
-                    .iter()
-                    .map(|key| {
-                        let count = counts.periods.get(key).copied().unwrap_or(0);
-                        Point {
-                            period: by.label(*key),
-                            count,
-                            share: all.as_ref().map(|all| {
-                                let of = all.periods.get(key).copied().unwrap_or(0);
-                                match of {
-                                    0 => 0.0,
-                                    of => (count as f64 / of as f64 * 1e6).round() / 1e6,
-                                }
-                            }),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(Trend {
-            by,
-            collapse: request.collapse,
-            series,
-            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-        })
+        assemble(request, counted, all, started)
     }
 
     /// Every article the filters admit, counted per period (reprints too): the
@@ -353,6 +280,96 @@ impl Archive {
     }
 }
 
+/// Refuses a request no engine should count: no query, too many, an empty one.
+pub(crate) fn check(request: &TrendRequest) -> Result<()> {
+    if request.queries.is_empty() {
+        return Err(Error::Request("a trend needs at least one query".into()));
+    }
+    if request.queries.len() > MAX_QUERIES {
+        return Err(Error::Request(format!(
+            "a trend compares at most {MAX_QUERIES} queries, not {}",
+            request.queries.len()
+        )));
+    }
+    if request.queries.iter().any(|text| text.trim().is_empty()) {
+        return Err(Error::Query("a trend's query is empty".into()));
+    }
+    Ok(())
+}
+
+/// The answer from each query's counts (with the notes on how it was read) and, for
+/// shares, the counts of every article the filters admit — whichever engine counted.
+pub(crate) fn assemble(
+    request: &TrendRequest,
+    counted: Vec<(Counts, Vec<String>)>,
+    all: Option<Counts>,
+    started: Instant,
+) -> Result<Trend> {
+    let by = request.by;
+    // From the first to the last period anything matches, within since and until
+    // (what they admit is all that can match).
+    let first = counted.iter().filter_map(|(c, _)| c.first()).min();
+    let last = counted.iter().filter_map(|(c, _)| c.last()).max();
+    let since = request
+        .filters
+        .since
+        .map(|p| by.key(p.first.days_since_epoch()));
+    let until = request
+        .filters
+        .until
+        .map(|p| by.key(p.after.days_since_epoch() - 1));
+    let first = first.map(|f| since.map_or(f, |s| f.max(s)));
+    let last = last.map(|l| until.map_or(l, |u| l.min(u)));
+    let keys: Vec<i64> = match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            let periods = (last - first) / by.step() + 1;
+            if periods as usize > MAX_PERIODS {
+                return Err(Error::Request(format!(
+                    "a trend by {by} from {} to {} has {periods} periods, more than {MAX_PERIODS}: count by a longer period or bound the dates (since, until)",
+                    by.label(first),
+                    by.label(last)
+                )));
+            }
+            (0..periods).map(|n| first + n * by.step()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let series = request
+        .queries
+        .iter()
+        .zip(counted)
+        .map(|(query, (counts, notes))| Series {
+            query: query.clone(),
+            total: counts.total,
+            undated: counts.undated,
+            notes,
+            points: keys
+                .iter()
+                .map(|key| {
+                    let count = counts.periods.get(key).copied().unwrap_or(0);
+                    Point {
+                        period: by.label(*key),
+                        count,
+                        share: all.as_ref().map(|all| {
+                            let of = all.periods.get(key).copied().unwrap_or(0);
+                            match of {
+                                0 => 0.0,
+                                of => (count as f64 / of as f64 * 1e6).round() / 1e6,
+                            }
+                        }),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Trend {
+        by,
+        collapse: request.collapse,
+        series,
+        took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+    })
+}
+
 /// Every match, with its date and fingerprint: a trend has no order but time.
 const UNSCORED: AllMatches = AllMatches {
     facets: false,
@@ -373,32 +390,46 @@ fn dated_matches(
 
 /// The matches of one query, counted by period.
 #[derive(Debug, Default)]
-struct Counts {
+pub(crate) struct Counts {
     periods: BTreeMap<i64, u64>,
     undated: u64,
-    total: u64,
+    /// Every match counted, dated or not.
+    pub(crate) total: u64,
 }
 
 impl Counts {
-    fn of(mut matches: Vec<Candidate>, by: Interval, collapse: bool) -> Counts {
+    /// Every match counted once, or each story once when `collapse`.
+    pub(crate) fn of(mut matches: Vec<Candidate>, by: Interval, collapse: bool) -> Counts {
         let mut counts = Counts::default();
-        let mut count = |candidate: &Candidate| {
-            counts.total += 1;
-            match candidate.day {
-                Some(day) => *counts.periods.entry(by.key(i64::from(day))).or_default() += 1,
-                None => counts.undated += 1,
-            }
-        };
         if collapse {
-            // Oldest first: a story counts where it first appeared.
-            matches.sort_unstable_by(comparator(Sort::Oldest));
+            // Oldest first: a story counts where it first appeared. Articles of one
+            // day go in the order of their fingerprints, not of where they lie in the
+            // index: a story of near-duplicates that chain (A near B, B near C, A not
+            // near C) is then cut the same way whatever order the articles were
+            // indexed in, and by every engine.
+            matches.sort_unstable_by(|a, b| {
+                (b.day.is_some().cmp(&a.day.is_some()))
+                    .then(a.day.cmp(&b.day))
+                    .then(a.simhash.cmp(&b.simhash))
+            });
             for index in stories(&matches) {
-                count(&matches[index]);
+                counts.add(matches[index].day.map(i64::from), 1, by);
             }
         } else {
-            matches.iter().for_each(count);
+            for candidate in &matches {
+                counts.add(candidate.day.map(i64::from), 1, by);
+            }
         }
         counts
+    }
+
+    /// Counts `count` matches on `day` (days since 1970-01-01; `None`: undated).
+    pub(crate) fn add(&mut self, day: Option<i64>, count: u64, by: Interval) {
+        self.total += count;
+        match day {
+            Some(day) => *self.periods.entry(by.key(day)).or_default() += count,
+            None => self.undated += count,
+        }
     }
 
     fn first(&self) -> Option<i64> {
