@@ -595,3 +595,109 @@ fn a_node_killed_during_a_bulk_ingest_loses_and_duplicates_nothing() {
         http("DELETE", &format!("{url}/{index}"));
     }
 }
+
+/// An https cluster with a certificate authority of its own (Elasticsearch 8 and
+/// OpenSearch's security plugin make one by default): trusted when `BAOKU_ENGINE_CA`
+/// names it, refused at once otherwise with a line that says what to set — not
+/// retried for a minute as if the cluster were down. `baoku serve --tls-cert` stands
+/// in for the cluster: the TLS handshake is the same, and its answer to a cluster
+/// request (404, no such index) is what a cluster without that index says.
+#[test]
+fn an_https_cluster_with_its_own_certificate_authority_is_trusted_through_baoku_engine_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, &ca_key);
+    let node_key = rcgen::KeyPair::generate().unwrap();
+    let node_params =
+        rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap();
+    let node_cert = node_params.signed_by(&node_key, &issuer).unwrap();
+    let file = |name: &str, text: &str| -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let ca = file("ca.pem", &ca_cert.pem());
+    let cert = file("node.pem", &node_cert.pem());
+    let key = file("node-key.pem", &node_key.serialize_pem());
+    let not_pem = file("not-a-ca.pem", "no certificate here\n");
+
+    let mut server = baoku(sample_index())
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--tls-cert",
+            &cert,
+            "--tls-key",
+            &key,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("baoku serving ")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    assert!(base.starts_with("https://127.0.0.1:"), "{line}");
+    let engine = format!("{base}/news");
+    let stats = |ca: Option<&str>| -> (Output, Duration) {
+        let started = Instant::now();
+        let mut command = baoku_command();
+        command.env_remove("BAOKU_ENGINE_CA");
+        if let Some(ca) = ca {
+            command.env("BAOKU_ENGINE_CA", ca);
+        }
+        let output = command
+            .args(["--engine", &engine, "stats"])
+            .output()
+            .unwrap();
+        (output, started.elapsed())
+    };
+
+    // Trusted: the handshake succeeds and the "cluster" answers that it has no
+    // such index.
+    let (output, _) = stats(Some(&ca));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("no baoku index at {engine}")),
+        "{err}"
+    );
+
+    // Not trusted: one line, at once, naming the variable.
+    let (output, took) = stats(None);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("UnknownIssuer") && err.contains("BAOKU_ENGINE_CA"),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(20), "took {took:?}: {err}");
+
+    // A file that holds no certificate is named.
+    let (output, _) = stats(Some(&not_pem));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("BAOKU_ENGINE_CA={not_pem}")) && err.contains("no certificate"),
+        "{err}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -34,9 +34,10 @@ struct Cli {
 
     /// Use an index of an OpenSearch / Elasticsearch cluster instead of the index
     /// directory, e.g. http://127.0.0.1:9200/news (`index` creates it). Credentials:
-    /// BAOKU_ENGINE_API_KEY, or BAOKU_ENGINE_USER and BAOKU_ENGINE_PASSWORD; more nodes
-    /// to fail over to: BAOKU_ENGINE_NODES. Works with index, search, show, stats and
-    /// trend; `export` copies the index directory into it.
+    /// BAOKU_ENGINE_API_KEY, or BAOKU_ENGINE_USER and BAOKU_ENGINE_PASSWORD; a CA of its
+    /// own (PEM): BAOKU_ENGINE_CA; more nodes to fail over to: BAOKU_ENGINE_NODES. Works
+    /// with index, search, show, stats and trend; `export` copies the index directory
+    /// into it.
     #[arg(long, global = true, env = "BAOKU_ENGINE", value_name = "URL")]
     engine: Option<String>,
 

@@ -4,6 +4,8 @@
 
 use crate::error::{Error, Result};
 use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Attempts of one request before giving up (the waits between them add up to ~1 min).
@@ -73,6 +75,49 @@ impl EngineUrl {
     }
 }
 
+/// The environment variable naming the PEM file of the certificate authorities an
+/// https cluster's certificates are checked against (a cluster's own, self-signed
+/// CA, as Elasticsearch 8 and OpenSearch's security plugin make by default).
+pub const CA_VARIABLE: &str = "BAOKU_ENGINE_CA";
+
+/// The certificates in the PEM file at `path`: at least one, or an error naming it.
+fn ca_certificates(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let bad = |what: String| Error::Engine(format!("{CA_VARIABLE}={}: {what}", path.display()));
+    let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let mut certificates = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        // A key beside the certificates is not for us: it is left alone.
+        let item = item.map_err(|e| bad(format!("not a PEM file: {e}")))?;
+        if let ureq::tls::PemItem::Certificate(certificate) = item {
+            certificates.push(certificate);
+        }
+    }
+    if certificates.is_empty() {
+        return Err(bad(
+            "holds no certificate (-----BEGIN CERTIFICATE-----)".into()
+        ));
+    }
+    Ok(certificates)
+}
+
+/// A request that got no answer: a node down or a connection lost may answer the next
+/// time, a certificate that is not trusted will not.
+fn transport_failure(method: &str, url: &str, error: ureq::Error) -> Failure {
+    let tls = match &error {
+        ureq::Error::Rustls(_) | ureq::Error::Tls(_) => true,
+        ureq::Error::Io(io) => io
+            .get_ref()
+            .is_some_and(|inner| inner.is::<rustls::Error>()),
+        _ => false,
+    };
+    match tls {
+        true => Failure::Refused(format!(
+            "{method} {url}: {error}; if the cluster has a certificate authority of its own, name its PEM file in {CA_VARIABLE}"
+        )),
+        false => Failure::Transient(format!("{method} {url}: {error}")),
+    }
+}
+
 /// A failed request: whether sending it again may succeed.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -99,13 +144,21 @@ pub(crate) struct Answer {
 impl Client {
     /// A client for `url`; credentials come from `BAOKU_ENGINE_API_KEY`, or
     /// `BAOKU_ENGINE_USER` and `BAOKU_ENGINE_PASSWORD`; `BAOKU_ENGINE_NODES` (URLs
-    /// separated by commas) adds nodes to fail over to.
-    pub(crate) fn new(mut url: EngineUrl) -> Client {
+    /// separated by commas) adds nodes to fail over to; `BAOKU_ENGINE_CA` names a PEM
+    /// file of the certificate authorities to trust for https (instead of the web's).
+    pub(crate) fn new(mut url: EngineUrl) -> Result<Client> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(path) = env(CA_VARIABLE) {
+            tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(ca_certificates(
+                Path::new(&path),
+            )?)));
+        }
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(REQUEST_TIMEOUT))
             .http_status_as_error(false)
+            .tls_config(tls.build())
             .build();
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let authorization = match (
             env("BAOKU_ENGINE_API_KEY"),
             env("BAOKU_ENGINE_USER"),
@@ -125,11 +178,11 @@ impl Client {
                 }
             }
         }
-        Client {
+        Ok(Client {
             agent: config.into(),
             url,
             authorization,
-        }
+        })
     }
 
     /// The index's URL on the first node, for messages.
@@ -166,7 +219,7 @@ impl Client {
                     .send(body),
                 (_, None) => self.with_auth(self.agent.post(&url)).send_empty(),
             };
-            result.map_err(|e| Failure::Transient(format!("{method} {url}: {e}")))?
+            result.map_err(|e| transport_failure(method, &url, e))?
         };
         let status = response.status().as_u16();
         let text = response

@@ -28,7 +28,7 @@ mod query;
 mod search;
 mod trend;
 
-pub use client::EngineUrl;
+pub use client::{EngineUrl, CA_VARIABLE};
 pub use ingest::ClusterIndexOptions;
 
 use crate::error::{Error, Result};
@@ -52,7 +52,7 @@ impl Cluster {
     /// Opens an index baoku created; a missing index, or one made by another baoku
     /// version or by something else, is an error that says what to do.
     pub fn open(url: &str) -> Result<Cluster> {
-        let client = Client::new(EngineUrl::parse(url)?);
+        let client = Client::new(EngineUrl::parse(url)?)?;
         match Cluster::read_versions(&client)? {
             Some(versions) => Ok(Cluster { client, versions }),
             None => Err(Error::Engine(format!(
@@ -66,7 +66,7 @@ impl Cluster {
     /// Opens the index, creating it with baoku's settings and mappings first if the
     /// cluster has none of that name.
     pub fn open_or_create(url: &str) -> Result<Cluster> {
-        let client = Client::new(EngineUrl::parse(url)?);
+        let client = Client::new(EngineUrl::parse(url)?)?;
         if let Some(versions) = Cluster::read_versions(&client)? {
             return Ok(Cluster { client, versions });
         }
