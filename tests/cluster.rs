@@ -428,12 +428,16 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
     // changed since.
     let copy = index_name("copy");
     let copy_engine = format!("{url}/{copy}");
-    let output = baoku(&local)
-        .args(["export", "--engine", &copy_engine])
-        .output()
-        .unwrap();
-    let err = stderr(&output);
-    assert!(output.status.success(), "{err}");
+    let export = || -> String {
+        let output = baoku(&local)
+            .args(["export", "--engine", &copy_engine])
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert!(output.status.success(), "{err}");
+        err
+    };
+    let err = export();
     assert!(
         err.contains(&format!("copied {articles} of {articles} articles")),
         "{err}"
@@ -461,12 +465,7 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
     .unwrap();
     let output = run(&local, &[&["index", "-q"][..], &inputs].concat());
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = baoku(&local)
-        .args(["export", "--engine", &copy_engine])
-        .output()
-        .unwrap();
-    let err = stderr(&output);
-    assert!(output.status.success(), "{err}");
+    let err = export();
     assert!(
         err.contains(&format!(
             "copied 1 of {} articles from {} ({articles} already there); {} articles in the index",

@@ -7,6 +7,7 @@ use super::args::{ExportArgs, IndexArgs};
 use super::progress::ProgressBarReporter;
 use super::{warn, Command};
 use baoku::cluster::{Cluster, ClusterIndexOptions};
+use baoku::ingest::IndexReport;
 use baoku::output::summary_line;
 use baoku::Archive;
 use std::path::Path;
@@ -23,20 +24,14 @@ pub(super) fn index(url: &str, args: &IndexArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("{}: {error}", path.display());
         }
     }
-    let mut options = ClusterIndexOptions {
+    let options = ClusterIndexOptions {
         extract: args.read.options()?,
         strict: args.strict,
         ..ClusterIndexOptions::default()
     };
-    if let Some(threads) = args.threads {
-        options.senders = threads as usize;
-    }
-    let mut progress = ProgressBarReporter::new(args.quiet);
-    progress.stop_on_ctrl_c();
-    let cluster = Cluster::open_or_create(url)?;
-    let result = cluster.index_paths(&args.paths, &options, &mut progress);
-    progress.finish();
-    let report = result?;
+    let (cluster, report) = send(url, options, args.threads, args.quiet, |c, o, p| {
+        c.index_paths(&args.paths, o, p)
+    })?;
     if !args.quiet {
         warn(&format!(
             "baoku: {} → {}",
@@ -44,32 +39,19 @@ pub(super) fn index(url: &str, args: &IndexArgs) -> anyhow::Result<ExitCode> {
             cluster.url()
         ));
     }
-    if report.interrupted {
-        warn(&format!(
-            "baoku: interrupted: {} articles in {}; run the same command again to finish",
-            report.total_articles,
-            cluster.url()
-        ));
-        return Ok(ExitCode::from(130));
-    }
-    Ok(match report.complete() {
-        true => ExitCode::SUCCESS,
-        false => ExitCode::from(1),
+    Ok(match interrupted(&report, &cluster) {
+        Some(code) => code,
+        None if report.complete() => ExitCode::SUCCESS,
+        None => ExitCode::from(1),
     })
 }
 
 pub(super) fn export(dir: &Path, url: &str, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open(dir)?;
-    let mut options = ClusterIndexOptions::default();
-    if let Some(threads) = args.threads {
-        options.senders = threads as usize;
-    }
-    let mut progress = ProgressBarReporter::new(args.quiet);
-    progress.stop_on_ctrl_c();
-    let cluster = Cluster::open_or_create(url)?;
-    let result = cluster.copy_archive(&archive, &options, &mut progress);
-    progress.finish();
-    let report = result?;
+    let options = ClusterIndexOptions::default();
+    let (cluster, report) = send(url, options, args.threads, args.quiet, |c, o, p| {
+        c.copy_archive(&archive, o, p)
+    })?;
     if !args.quiet {
         warn(&format!(
             "baoku: copied {} of {} articles from {} ({} already there); {} articles in the index → {}",
@@ -81,15 +63,43 @@ pub(super) fn export(dir: &Path, url: &str, args: &ExportArgs) -> anyhow::Result
             cluster.url()
         ));
     }
-    if report.interrupted {
+    Ok(interrupted(&report, &cluster).unwrap_or(ExitCode::SUCCESS))
+}
+
+/// Opens (or creates) the cluster index at `url` and runs `work` on it with a progress
+/// bar that Ctrl-C stops; `threads` requests in flight if given.
+fn send(
+    url: &str,
+    mut options: ClusterIndexOptions,
+    threads: Option<u32>,
+    quiet: bool,
+    work: impl FnOnce(
+        &Cluster,
+        &ClusterIndexOptions,
+        &mut ProgressBarReporter,
+    ) -> baoku::Result<IndexReport>,
+) -> anyhow::Result<(Cluster, IndexReport)> {
+    if let Some(threads) = threads {
+        options.senders = threads as usize;
+    }
+    let mut progress = ProgressBarReporter::new(quiet);
+    progress.stop_on_ctrl_c();
+    let cluster = Cluster::open_or_create(url)?;
+    let result = work(&cluster, &options, &mut progress);
+    progress.finish();
+    Ok((cluster, result?))
+}
+
+/// Exit status 130 and the line saying how to finish, for a run Ctrl-C cut short.
+fn interrupted(report: &IndexReport, cluster: &Cluster) -> Option<ExitCode> {
+    report.interrupted.then(|| {
         warn(&format!(
             "baoku: interrupted: {} articles in {}; run the same command again to finish",
             report.total_articles,
             cluster.url()
         ));
-        return Ok(ExitCode::from(130));
-    }
-    Ok(ExitCode::SUCCESS)
+        ExitCode::from(130)
+    })
 }
 
 /// The error for a command that has no cluster engine yet.

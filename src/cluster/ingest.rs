@@ -147,12 +147,12 @@ impl Cluster {
         let searcher = archive.searcher();
         let schema = archive.schema();
         let total = searcher.num_docs();
-        // The bar counts text bytes; their total is estimated from the first articles.
+        // The bar counts text bytes; their total is estimated from the first chunk.
         let text_bytes = |a: &Article| {
             let optional = |text: &Option<String>| text.as_ref().map_or(0, String::len);
             (optional(&a.title) + optional(&a.subtitle) + a.body.len()) as u64
         };
-        let mut sampled = (0u64, 0u64);
+        let (mut read, mut bytes) = (0u64, 0u64);
         let shared = Shared::new(self, options);
         let outcome = shared.send_all(|feed| -> Result<()> {
             let mut pending: Vec<Article> = Vec::with_capacity(CHUNK);
@@ -170,7 +170,6 @@ impl Cluster {
                 }
                 Ok(!feed.stopped())
             };
-            let mut bytes = 0u64;
             for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
                 let alive = segment.alive_bitset();
                 for doc in 0..segment.max_doc() {
@@ -180,12 +179,10 @@ impl Cluster {
                     let stored: tantivy::TantivyDocument =
                         searcher.doc(tantivy::DocAddress::new(ordinal as u32, doc))?;
                     let article = schema.to_article(&stored);
+                    read += 1;
                     bytes += text_bytes(&article);
-                    if sampled.0 < 256 {
-                        sampled = (sampled.0 + 1, bytes);
-                        if sampled.0 == 256.min(total) {
-                            progress.start(1, sampled.1 / sampled.0 * total);
-                        }
+                    if read == (CHUNK as u64).min(total) {
+                        progress.start(1, bytes / read * total);
                     }
                     pending.push(article);
                     if pending.len() == CHUNK {
@@ -201,11 +198,10 @@ impl Cluster {
                 }
             }
             flush(&mut pending, &mut report, feed)?;
-            report.inputs_read = 1;
-            report.bytes = bytes;
-            report.text_bytes = bytes;
             Ok(())
         });
+        report.bytes = bytes;
+        report.text_bytes = bytes;
         shared.finish(outcome, &mut report)?;
         self.refreshed(&mut report, started, progress)?;
         Ok(report)
