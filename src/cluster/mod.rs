@@ -25,6 +25,7 @@ mod client;
 mod ingest;
 mod mapping;
 mod query;
+mod relaxed;
 mod search;
 mod trend;
 

@@ -24,6 +24,27 @@ pub(crate) fn dsl(expr: &Expr) -> Value {
     }
 }
 
+/// `query` restricted by the filters and exclusions at the top of `expr` (its dates,
+/// sources and `-words`), as relaxed matching keeps them (`plan::with_constraints`).
+pub(crate) fn with_constraints(expr: &Expr, query: Value) -> Value {
+    let parts = match expr {
+        Expr::And(parts) => parts.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    let (mut filter, mut must_not) = (Vec::new(), Vec::new());
+    for part in parts {
+        match part {
+            Expr::Date(_) | Expr::Source(_) => filter.push(expr_dsl(part)),
+            Expr::Not(inner) => must_not.push(expr_dsl(inner)),
+            _ => {}
+        }
+    }
+    if filter.is_empty() && must_not.is_empty() {
+        return query;
+    }
+    json!({"bool": {"must": [query], "filter": filter, "must_not": must_not}})
+}
+
 fn expr_dsl(expr: &Expr) -> Value {
     match expr {
         Expr::Term(term) => term_dsl(term),
@@ -64,7 +85,7 @@ fn expr_dsl(expr: &Expr) -> Value {
 }
 
 /// The fields a scope searches, with their weights.
-fn fields_of(scope: Scope) -> Vec<(&'static str, f32)> {
+pub(crate) fn fields_of(scope: Scope) -> Vec<(&'static str, f32)> {
     let wanted: &[&str] = match scope {
         Scope::Default => &["title", "subtitle", "body", "author"],
         Scope::Title => &["title", "subtitle"],

@@ -9,15 +9,16 @@
 use super::mapping::{article_of, STORED};
 use super::query::dsl;
 use super::Cluster;
+use crate::analyze::fingerprint::distance;
 use crate::article::{Article, Date};
 use crate::error::Result;
 use crate::index::{SourceCount, Stats};
 use crate::search::collect::{Candidate, Collected};
 use crate::search::query::Term;
-use crate::search::rank::page;
+use crate::search::rank::{blend_recency, page};
 use crate::search::{
     highlighter_for, hit_of, understand_with, Facets, Mode, SearchRequest, SearchResults, Sort,
-    MAX_LIMIT,
+    MAX_LIMIT, NEAR_DUPLICATE_BITS,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ impl Cluster {
     /// Runs a search; `--json` of the answer has exactly the embedded archive's shape.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
-        let (expr, mut notes) =
+        let (expr, notes) =
             understand_with(&request.query, &request.filters, None, || self.outlets())?;
         let sort = match (expr.has_no_words(), request.sort) {
             (true, Sort::Relevance) => Sort::Date,
@@ -60,37 +61,82 @@ impl Cluster {
                 body["sort"] = json!([{"date": {"order": "asc", "missing": "_last"}}, "_score"])
             }
         }
+        let aggs = json!({
+            "source": {"terms": {"field": "source", "size": MAX_OUTLETS, "missing": MISSING}},
+            "month": {"date_histogram": {"field": "date", "calendar_interval": "month",
+                                         "format": "yyyy-MM", "min_doc_count": 1}},
+            "undated": {"missing": {"field": "date"}},
+        });
         if request.facets {
-            body["aggs"] = json!({
-                "source": {"terms": {"field": "source", "size": MAX_OUTLETS, "missing": MISSING}},
-                "month": {"date_histogram": {"field": "date", "calendar_interval": "month",
-                                             "format": "yyyy-MM", "min_doc_count": 1}},
-                "undated": {"missing": {"field": "date"}},
-            });
+            body["aggs"] = aggs.clone();
         }
-        let answer =
+        let mut answer =
             self.client
                 .json("POST", "/_search?search_type=dfs_query_then_fetch", &body)?;
-        let total = answer["hits"]["total"]["value"].as_u64().unwrap_or(0);
-        if total == 0 && !expr.has_no_words() {
-            notes.push(
-                "no article holds every word; a cluster engine gives no relaxed answers yet (the index directory does)"
-                    .to_string(),
-            );
-        }
-        let found = answer["hits"]["hits"]
+        let mut total = answer["hits"]["total"]["value"].as_u64().unwrap_or(0);
+        let mut mode = Mode::All;
+        let mut terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
+        let mut found = answer["hits"]["hits"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        let mut ids = Vec::with_capacity(found.len());
         let mut candidates: Vec<Candidate> = found
             .iter()
             .enumerate()
-            .map(|(i, hit)| {
-                ids.push(hit["_id"].as_str().unwrap_or_default().to_string());
-                candidate_of(i, hit)
-            })
+            .map(|(i, hit)| candidate_of(i, hit))
             .collect();
+        let mut partial_terms: Vec<Term> = Vec::new();
+        if total == 0 && !expr.has_no_words() {
+            let facets = request.facets.then_some(&aggs);
+            if let Some(relaxed) = self.relaxed(&expr, needed, facets)? {
+                if relaxed.total > 0 {
+                    mode = Mode::Relaxed;
+                    total = relaxed.total;
+                    terms = relaxed.content.highlight_terms();
+                    found = relaxed.hits;
+                    candidates = relaxed.candidates;
+                    for candidate in candidates.iter_mut() {
+                        candidate.partial = false;
+                    }
+                    answer = relaxed.answer;
+                }
+            }
+        } else if (total as usize) < needed
+            && sort == Sort::Relevance
+            && expr.is_plain_with_filters()
+        {
+            // Fewer exact matches than the page shows: the best articles holding some of
+            // the words follow them, marked partial (reprints of an exact match left
+            // out), as the embedded archive fills a page.
+            if let Some(relaxed) = self.relaxed(&expr, needed, None)? {
+                let exact_ids: Vec<&str> = found.iter().filter_map(|h| h["_id"].as_str()).collect();
+                let mut more = Vec::new();
+                for (candidate, hit) in relaxed.candidates.into_iter().zip(relaxed.hits) {
+                    let reprint = candidates.iter().any(|e| {
+                        e.simhash != 0
+                            && distance(e.simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS
+                    });
+                    if !reprint && !exact_ids.contains(&hit["_id"].as_str().unwrap_or_default()) {
+                        more.push((candidate, hit));
+                    }
+                }
+                if !more.is_empty() {
+                    partial_terms = relaxed.content.highlight_terms();
+                }
+                for (mut candidate, hit) in more {
+                    candidate.address = DocAddress::new(0, found.len() as u32);
+                    candidates.push(candidate);
+                    found.push(hit);
+                }
+            }
+        }
+        let ids: Vec<String> = found
+            .iter()
+            .map(|hit| hit["_id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        if request.recent && sort == Sort::Relevance {
+            blend_recency(&mut candidates);
+        }
         let groups = page(
             &mut candidates,
             sort,
@@ -98,19 +144,32 @@ impl Cluster {
             request.offset,
             limit,
         );
-        let page_ids: Vec<&str> = groups
-            .iter()
-            .map(|(c, _)| ids[c.address.doc_id as usize].as_str())
-            .collect();
-        let mut articles = self.articles(&page_ids)?;
-        let terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
+        // Relaxed candidates came with their whole articles; exact matches are fetched.
+        let mut articles: HashMap<String, Article> = HashMap::new();
+        let mut missing = Vec::new();
+        for (candidate, _) in &groups {
+            let i = candidate.address.doc_id as usize;
+            match found[i]["_source"].get("body") {
+                Some(_) => {
+                    articles.insert(ids[i].clone(), article_of(&found[i]["_source"]));
+                }
+                None => missing.push(ids[i].as_str()),
+            }
+        }
+        articles.extend(self.articles(&missing)?);
         let highlighter = highlighter_for(&terms, &request.query);
+        // A partial hit holds only some of the words: its own, as the relaxed answer found them.
+        let partial_highlighter = highlighter_for(&partial_terms, &request.query);
         let mut hits = Vec::with_capacity(groups.len());
         for (candidate, similar) in &groups {
             let id = &ids[candidate.address.doc_id as usize];
+            let highlighter = match candidate.partial {
+                true => &partial_highlighter,
+                false => &highlighter,
+            };
             // An article deleted between the two requests is left out.
             if let Some(article) = articles.remove(id.as_str()) {
-                hits.push(hit_of(article, candidate, *similar, &highlighter, request));
+                hits.push(hit_of(article, candidate, *similar, highlighter, request));
             }
         }
         let facets = request.facets.then(|| facets_of(&answer["aggregations"]));
@@ -118,7 +177,7 @@ impl Cluster {
             query: request.query.clone(),
             total,
             total_is_lower_bound: false,
-            mode: Mode::All,
+            mode,
             notes,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             hits,

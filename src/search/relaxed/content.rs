@@ -18,17 +18,17 @@ pub(crate) struct Unit {
 
 /// A run of adjacent content words (`司马` + `晏`), as the query has them.
 #[derive(Debug, Clone)]
-pub(super) struct Run {
-    pub(super) text: String,
-    pub(super) scope: Scope,
-    pub(super) units: Vec<usize>,
+pub(crate) struct Run {
+    pub(crate) text: String,
+    pub(crate) scope: Scope,
+    pub(crate) units: Vec<usize>,
 }
 
 /// The query's content, ready to rank with.
 #[derive(Debug, Clone)]
 pub(crate) struct Content {
     pub units: Vec<Unit>,
-    pub(super) runs: Vec<Run>,
+    pub(crate) runs: Vec<Run>,
 }
 
 impl Content {

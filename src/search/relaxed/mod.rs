@@ -22,6 +22,7 @@ mod rerank;
 
 pub use content::is_function_word;
 pub(crate) use content::{content, Content};
+pub(crate) use rerank::{combine, FieldOf, Scoring};
 
 use super::collect::{AllMatches, Collected};
 use super::plan::{self, scope_fields};
@@ -172,10 +173,14 @@ fn weigh(searcher: &Searcher, schema: &IndexSchema, content: &mut Content) -> Re
                 df = if tokens.is_empty() { 0 } else { rarest };
             }
         }
-        let df = df as f32;
-        unit.weight = (1.0 + (documents - df + 0.5) / (df + 0.5)).ln();
+        unit.weight = rarity(documents, df as f32);
     }
     Ok(())
+}
+
+/// A unit's weight when `df` of the archive's `documents` hold it.
+pub(crate) fn rarity(documents: f32, df: f32) -> f32 {
+    (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// The bigram and words fields of a schema field.

@@ -42,12 +42,6 @@ pub(super) fn rerank(
     params: &RankParams,
     top: Vec<(f32, DocAddress)>,
 ) -> Result<Vec<Candidate>> {
-    let total_weight: f32 = content
-        .units
-        .iter()
-        .map(|u| u.weight)
-        .sum::<f32>()
-        .max(1e-6);
     let mut by_segment: HashMap<u32, Vec<(DocId, f32)>> = HashMap::new();
     for (score, address) in &top {
         by_segment
@@ -55,14 +49,10 @@ pub(super) fn rerank(
             .or_default()
             .push((address.doc_id, *score));
     }
-    let best_pairs = top.iter().map(|(s, _)| *s).fold(0.0f32, f32::max).max(1e-6);
+    let best_pairs = top.iter().map(|(s, _)| *s).fold(0.0f32, f32::max);
+    let mut scoring = Scoring::new(content, params);
     let mut scored: Vec<(Candidate, [f32; 6])> = Vec::with_capacity(top.len());
     let mut starts: Vec<u32> = Vec::new();
-    let mut body_places: Vec<(u32, usize)> = Vec::new();
-    let multi_runs: Vec<&Run> = content.runs.iter().filter(|r| r.units.len() > 1).collect();
-    let run_weight =
-        |run: &Run| -> f32 { run.units.iter().map(|&u| content.units[u].weight).sum() };
-    let all_runs_weight: f32 = multi_runs.iter().map(|r| run_weight(r)).sum();
 
     for (segment, mut docs) in by_segment {
         docs.sort_unstable_by_key(|(doc, _)| *doc);
@@ -70,17 +60,17 @@ pub(super) fn rerank(
         let fast = reader.fast_fields();
         let dates = fast.date("date")?;
         let simhashes = fast.u64("simhash")?;
-        let mut fields = open_fields(searcher, reader, schema, content, &multi_runs)?;
+        let mut fields = open_fields(searcher, reader, schema, content, scoring.runs())?;
         for (doc, pairs_score) in docs {
-            let mut held = vec![false; content.units.len()];
-            let mut in_title = vec![false; content.units.len()];
-            let mut runs_found = vec![false; multi_runs.len()];
-            let mut words_bm25 = 0.0f32;
-            let mut window = 0.0f32;
+            scoring.start_article();
             for place in fields.iter_mut() {
-                let length = place.norms.fieldnorm(doc) as f32;
-                let norm = 1.2 * (0.25 + 0.75 * length / place.average_length.max(1.0));
-                body_places.clear();
+                let field = FieldOf::new(
+                    place.boost,
+                    place.norms.fieldnorm(doc) as f32,
+                    place.average_length,
+                    place.is_body,
+                    place.is_title,
+                );
                 for (index, unit) in place.units.iter_mut().enumerate() {
                     let Some(unit) = unit else { continue };
                     let tf = match unit {
@@ -89,9 +79,6 @@ pub(super) fn rerank(
                                 continue;
                             }
                             occurrences.starts(&mut starts);
-                            if place.is_body {
-                                body_places.extend(starts.iter().map(|&s| (s, index)));
-                            }
                             starts.len() as f32
                         }
                         Place::Words(postings) => {
@@ -103,67 +90,24 @@ pub(super) fn rerank(
                             if at != doc {
                                 continue;
                             }
+                            starts.clear();
                             postings.term_freq() as f32
                         }
                     };
-                    if tf == 0.0 {
-                        continue;
-                    }
-                    held[index] = true;
-                    if place.is_title {
-                        in_title[index] = true;
-                    }
-                    let weight = content.units[index].weight;
-                    words_bm25 += place.boost * weight * tf * 2.2 / (tf + norm);
+                    scoring.unit(&field, index, tf, &starts);
                 }
                 for (index, run) in place.runs.iter_mut().enumerate() {
                     if let Some(run) = run {
                         if run.seek(doc) == doc {
                             run.starts(&mut starts);
-                            runs_found[index] |= !starts.is_empty();
+                            if !starts.is_empty() {
+                                scoring.run_found(index);
+                            }
                         }
                     }
                 }
-                if place.is_body {
-                    window = window.max(best_window(
-                        &mut body_places,
-                        &content.units,
-                        params.window_chars,
-                    ));
-                }
+                scoring.end_field(&field);
             }
-            // A title is short: all of it is one window.
-            let title_weight: f32 = in_title
-                .iter()
-                .zip(&content.units)
-                .filter(|(found, _)| **found)
-                .map(|(_, u)| u.weight)
-                .sum();
-            window = window.max(title_weight);
-            let held_weight: f32 = held
-                .iter()
-                .zip(&content.units)
-                .filter(|(found, _)| **found)
-                .map(|(_, u)| u.weight)
-                .sum();
-            let runs_weight: f32 = runs_found
-                .iter()
-                .zip(&multi_runs)
-                .filter(|(found, _)| **found)
-                .map(|(_, r)| run_weight(r))
-                .sum();
-            let features = [
-                pairs_score / best_pairs,
-                words_bm25,
-                held_weight / total_weight,
-                window / total_weight,
-                title_weight / total_weight,
-                if all_runs_weight > 0.0 {
-                    runs_weight / all_runs_weight
-                } else {
-                    0.0
-                },
-            ];
             scored.push((
                 Candidate {
                     address: DocAddress::new(segment, doc),
@@ -174,16 +118,180 @@ pub(super) fn rerank(
                     simhash: simhashes.first(doc).unwrap_or(0),
                     partial: true,
                 },
-                features,
+                scoring.features(pairs_score, best_pairs),
             ));
         }
     }
+    Ok(combine(scored, params))
+}
+
+/// One field of one article as re-ranking sees it.
+pub(crate) struct FieldOf {
+    boost: f32,
+    /// BM25's length normalisation of the field in this article.
+    norm: f32,
+    is_body: bool,
+    is_title: bool,
+}
+
+impl FieldOf {
+    /// A field of `length` tokens where the archive's average is `average_length`.
+    pub(crate) fn new(
+        boost: f32,
+        length: f32,
+        average_length: f32,
+        is_body: bool,
+        is_title: bool,
+    ) -> FieldOf {
+        FieldOf {
+            boost,
+            norm: 1.2 * (0.25 + 0.75 * length / average_length.max(1.0)),
+            is_body,
+            is_title,
+        }
+    }
+}
+
+/// Re-ranking's signals of one article, added up field by field from where the
+/// content's words stand: the one scoring both engines use (the embedded archive reads
+/// the places from its postings, a cluster from the article's folded text).
+pub(crate) struct Scoring<'c> {
+    content: &'c Content,
+    runs: Vec<&'c Run>,
+    total_weight: f32,
+    all_runs_weight: f32,
+    window_chars: u32,
+    held: Vec<bool>,
+    in_title: Vec<bool>,
+    runs_found: Vec<bool>,
+    words_bm25: f32,
+    window: f32,
+    body_places: Vec<(u32, usize)>,
+}
+
+impl<'c> Scoring<'c> {
+    pub(crate) fn new(content: &'c Content, params: &RankParams) -> Scoring<'c> {
+        let runs: Vec<&Run> = content.runs.iter().filter(|r| r.units.len() > 1).collect();
+        let all_runs_weight = runs.iter().map(|r| run_weight(content, r)).sum();
+        Scoring {
+            content,
+            total_weight: content
+                .units
+                .iter()
+                .map(|u| u.weight)
+                .sum::<f32>()
+                .max(1e-6),
+            runs,
+            all_runs_weight,
+            window_chars: params.window_chars,
+            held: Vec::new(),
+            in_title: Vec::new(),
+            runs_found: Vec::new(),
+            words_bm25: 0.0,
+            window: 0.0,
+            body_places: Vec::new(),
+        }
+    }
+
+    /// The runs of two or more words, as [`Scoring::run_found`] numbers them.
+    pub(crate) fn runs(&self) -> &[&'c Run] {
+        &self.runs
+    }
+
+    /// Forgets the previous article.
+    pub(crate) fn start_article(&mut self) {
+        let units = self.content.units.len();
+        self.held = vec![false; units];
+        self.in_title = vec![false; units];
+        self.runs_found = vec![false; self.runs.len()];
+        self.words_bm25 = 0.0;
+        self.window = 0.0;
+        self.body_places.clear();
+    }
+
+    /// Unit `index` stands `tf` times in `field`, starting at `starts` (in characters;
+    /// empty when only its count is known).
+    pub(crate) fn unit(&mut self, field: &FieldOf, index: usize, tf: f32, starts: &[u32]) {
+        if tf == 0.0 {
+            return;
+        }
+        if field.is_body {
+            self.body_places.extend(starts.iter().map(|&s| (s, index)));
+        }
+        self.held[index] = true;
+        if field.is_title {
+            self.in_title[index] = true;
+        }
+        let weight = self.content.units[index].weight;
+        self.words_bm25 += field.boost * weight * tf * 2.2 / (tf + field.norm);
+    }
+
+    /// Run `index` of [`Scoring::runs`] stands whole in the current field.
+    pub(crate) fn run_found(&mut self, index: usize) {
+        self.runs_found[index] = true;
+    }
+
+    /// The end of a field's places.
+    pub(crate) fn end_field(&mut self, field: &FieldOf) {
+        if field.is_body {
+            let best = best_window(
+                &mut self.body_places,
+                &self.content.units,
+                self.window_chars,
+            );
+            self.window = self.window.max(best);
+        }
+        self.body_places.clear();
+    }
+
+    /// The article's signals; `pairs` is its candidate-search score, `best_pairs` the
+    /// best candidate's.
+    pub(crate) fn features(&self, pairs: f32, best_pairs: f32) -> [f32; 6] {
+        let weight_of = |found: &[bool]| -> f32 {
+            found
+                .iter()
+                .zip(&self.content.units)
+                .filter(|(found, _)| **found)
+                .map(|(_, u)| u.weight)
+                .sum()
+        };
+        // A title is short: all of it is one window.
+        let title_weight = weight_of(&self.in_title);
+        let window = self.window.max(title_weight);
+        let runs_weight: f32 = self
+            .runs_found
+            .iter()
+            .zip(&self.runs)
+            .filter(|(found, _)| **found)
+            .map(|(_, r)| run_weight(self.content, r))
+            .sum();
+        [
+            pairs / best_pairs.max(1e-6),
+            self.words_bm25,
+            weight_of(&self.held) / self.total_weight,
+            window / self.total_weight,
+            title_weight / self.total_weight,
+            if self.all_runs_weight > 0.0 {
+                runs_weight / self.all_runs_weight
+            } else {
+                0.0
+            },
+        ]
+    }
+}
+
+fn run_weight(content: &Content, run: &Run) -> f32 {
+    run.units.iter().map(|&u| content.units[u].weight).sum()
+}
+
+/// The candidates' scores: their signals weighed by `params`.
+pub(crate) fn combine(scored: Vec<(Candidate, [f32; 6])>, params: &RankParams) -> Vec<Candidate> {
     let best_words = scored
         .iter()
         .map(|(_, f)| f[1])
         .fold(0.0f32, f32::max)
         .max(1e-6);
-    Ok(scored
+    scored
         .into_iter()
         .map(|(mut candidate, f)| {
             candidate.score = params.pairs * f[0]
@@ -194,7 +302,7 @@ pub(super) fn rerank(
                 + params.runs * f[5];
             candidate
         })
-        .collect())
+        .collect()
 }
 
 /// The most unit weight whose occurrences start within one window of `chars`
