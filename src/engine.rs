@@ -6,11 +6,12 @@
 use crate::article::Article;
 use crate::error::Result;
 use crate::index::{Archive, Stats};
-use crate::research::{Trend, TrendRequest};
+use crate::research::{Reading, Trend, TrendRequest};
 use crate::search::{SearchRequest, SearchResults};
 use std::path::Path;
 
 /// The engine that stores and searches the articles.
+#[derive(Debug, Clone)]
 pub enum Engine {
     /// The embedded tantivy archive in a folder.
     Embedded(Archive),
@@ -75,6 +76,37 @@ impl Engine {
             Engine::Embedded(archive) => archive.get(id),
             #[cfg(feature = "cluster")]
             Engine::Cluster(cluster) => cluster.get(id),
+        }
+    }
+
+    /// The article with this id opened for reading: `query`'s highlights when one is
+    /// given, and its story's reprints ([`Archive::read`]).
+    pub fn read(&self, id: &str, query: Option<&str>) -> Result<Option<Reading>> {
+        match self {
+            Engine::Embedded(archive) => archive.read(id, query),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.read(id, query),
+        }
+    }
+
+    /// Articles held ([`Archive::num_articles`]; a cluster is asked each time).
+    pub fn num_articles(&self) -> Result<u64> {
+        match self {
+            Engine::Embedded(archive) => Ok(archive.num_articles()),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.count(),
+        }
+    }
+
+    /// The embedded archive, or an error naming `what` when a cluster answers: for
+    /// what only the embedded archive does yet (`kwic`, `similar`, `export`…).
+    pub fn embedded(&self, what: &str) -> Result<&Archive> {
+        match self {
+            Engine::Embedded(archive) => Ok(archive),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(_) => Err(crate::Error::Unsupported(format!(
+                "{what} works with the index directory only, not yet with --engine"
+            ))),
         }
     }
 

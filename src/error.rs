@@ -118,6 +118,11 @@ pub enum Error {
     #[error("{0}")]
     Engine(String),
 
+    /// What only the embedded archive does yet was asked of a cluster engine (`kwic`,
+    /// `similar`, `export` with `--engine`); the message names it.
+    #[error("{0}")]
+    Unsupported(String),
+
     /// tantivy reported an error while reading or writing the index.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

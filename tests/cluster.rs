@@ -106,12 +106,56 @@ fn http(method: &str, url: &str) -> (u16, Value) {
     }
 }
 
+/// Deletes a test's index and its record of the inputs read (`NAME.inputs`).
+fn drop_index(engine: &str) {
+    for name in [engine.to_string(), format!("{engine}.inputs")] {
+        http("DELETE", &name);
+    }
+}
+
 /// Documents in the index after a refresh, and whether each `_id` is held once.
 fn count(url: &str, index: &str) -> u64 {
     http("POST", &format!("{url}/{index}/_refresh"));
     let (status, body) = http("GET", &format!("{url}/{index}/_count"));
     assert_eq!(status, 200, "{body}");
     body["count"].as_u64().unwrap()
+}
+
+/// `command serve --addr 127.0.0.1:0 ARGS` (a port of its own), stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT` or `https://…`, without the final slash.
+    base: String,
+}
+
+impl Served {
+    fn start(mut command: Command, args: &[&str]) -> Served {
+        let mut child = command
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("baoku serving ")
+            .unwrap_or_else(|| panic!("serve printed {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        Served { child, base }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Writes the first `n` records of a shared corpus file into `out`, `per_file` to a
@@ -231,9 +275,9 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
-    corpus_slice("cctv_xwlb.jsonl.zst", 5_000, 5_000, &corpus);
-    corpus_slice("hkcnews.jsonl.zst", 3_000, 3_000, &corpus);
-    corpus_slice("zh_inews.jsonl.zst", 2_000, 2_000, &corpus);
+    corpus_slice("cctv_xwlb.jsonl.zst", 10_000, 5_000, &corpus);
+    corpus_slice("hkcnews.jsonl.zst", 6_000, 3_000, &corpus);
+    corpus_slice("zh_inews.jsonl.zst", 4_000, 2_000, &corpus);
     let sample = sample_corpus();
     let inputs = [corpus.to_str().unwrap(), sample.to_str().unwrap()];
     let local = dir.path().join("index");
@@ -376,7 +420,20 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
         hits.sort_by_key(|h| h["id"].to_string());
         hits
     };
-    assert_eq!(shape(&theirs), shape(&mine));
+    // The same hits but for a near tie at the page's end (Lucene's BM25 is not
+    // tantivy's); each hit both give has the same snippets and highlights.
+    let (theirs_hits, mine_hits) = (shape(&theirs), shape(&mine));
+    let common: Vec<&Value> = theirs_hits
+        .iter()
+        .filter(|h| mine_hits.iter().any(|m| m["id"] == h["id"]))
+        .collect();
+    assert!(
+        common.len() + 1 >= mine_hits.len(),
+        "{theirs_hits:?}\n{mine_hits:?}"
+    );
+    for hit in common {
+        assert!(mine_hits.contains(hit), "{hit}");
+    }
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&theirs), keys(&mine));
     assert!(titles(&theirs)
@@ -395,7 +452,12 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
         let (mine, _) = search_json(&local, args);
         let output = on_engine(&engine, &[&["search", "--json"][..], args].concat());
         let theirs: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        assert_eq!(theirs["total"], mine["total"], "{args:?}");
+        // Past 1,000 matches in relevance order the embedded total is a lower bound.
+        if mine["total_is_lower_bound"] == true {
+            assert!(total(&theirs) >= total(&mine), "{args:?}");
+        } else {
+            assert_eq!(theirs["total"], mine["total"], "{args:?}");
+        }
         assert_eq!(theirs["facets"], mine["facets"], "{args:?}");
         if args.contains(&"date") {
             // Newest first: the same dates, the same articles but among those of the
@@ -513,14 +575,14 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
         )),
         "{err}"
     );
-    http("DELETE", &copy_engine);
+    drop_index(&copy_engine);
 
     // Commands the cluster engine does not have yet say so in one line.
     let output = on_engine(&engine, &["kwic", "台风"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("does not work with --engine yet"));
 
-    http("DELETE", &format!("{url}/{index}"));
+    drop_index(&format!("{url}/{index}"));
 }
 
 /// Runs `baoku index --engine` on `inputs` in the background and kills node `victim`
@@ -620,6 +682,18 @@ fn a_node_killed_during_a_bulk_ingest_loses_and_duplicates_nothing() {
     let output = on_engine(&engine, &[&["index"][..], &inputs].concat());
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(count(&url, &index), expected);
+    // A third run reads nothing: the cluster holds every input as it is.
+    let output = on_engine(&engine, &[&["index"][..], &inputs].concat());
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "indexed 0 articles (0 new, 0 replaced), {expected} unchanged; 0 inputs read, 8 unchanged"
+        )),
+        "{err}"
+    );
+    // Without that record, every input is read again and every article replaced.
+    http("DELETE", &format!("{engine}.inputs"));
     let output = on_engine(&engine, &[&["index"][..], &inputs].concat());
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
@@ -629,7 +703,7 @@ fn a_node_killed_during_a_bulk_ingest_loses_and_duplicates_nothing() {
     );
     assert_eq!(count(&url, &index), expected);
     for index in [data_index, index] {
-        http("DELETE", &format!("{url}/{index}"));
+        drop_index(&format!("{url}/{index}"));
     }
 }
 
@@ -666,31 +740,12 @@ fn an_https_cluster_with_its_own_certificate_authority_is_trusted_through_baoku_
     let key = file("node-key.pem", &node_key.serialize_pem());
     let not_pem = file("not-a-ca.pem", "no certificate here\n");
 
-    let mut server = baoku(sample_index())
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--tls-cert",
-            &cert,
-            "--tls-key",
-            &key,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("baoku serving ")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    assert!(base.starts_with("https://127.0.0.1:"), "{line}");
+    let server = Served::start(
+        baoku(sample_index()),
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    let base = &server.base;
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
     let engine = format!("{base}/news");
     let stats = |ca: Option<&str>| -> (Output, Duration) {
         let started = Instant::now();
@@ -735,6 +790,177 @@ fn an_https_cluster_with_its_own_certificate_authority_is_trusted_through_baoku_
         err.contains(&format!("BAOKU_ENGINE_CA={not_pem}")) && err.contains("no certificate"),
         "{err}"
     );
-    let _ = server.kill();
-    let _ = server.wait();
+}
+
+/// `GET base + path` as JSON, with what the engines cannot share left out: the time
+/// taken, the index's size on disk, and scores (Lucene's BM25 is not tantivy's; the
+/// order they give is compared).
+fn api(base: &str, path: &str) -> (u16, Value) {
+    let (status, mut body) = http("GET", &format!("{base}{path}"));
+    if let Some(object) = body.as_object_mut() {
+        for local in ["took_ms", "index_bytes", "segments"] {
+            object.remove(local);
+        }
+        for hit in object
+            .get_mut("hits")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            hit.as_object_mut().unwrap().remove("score");
+        }
+    }
+    (status, body)
+}
+
+#[test]
+fn serve_answers_from_the_cluster_as_from_the_index_directory() {
+    let Some((url, _)) = cluster() else { return };
+    let _one = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    // The sample corpus and a reprint of its seed article, in both engines.
+    let dir = tempfile::tempdir().unwrap();
+    let local = index_sample_corpus_with(dir.path(), &[seed_reprint()]);
+    let engine = format!("{url}/{}", index_name("serve"));
+    let sample = sample_corpus();
+    let extra = dir.path().join("extra.jsonl");
+    let output = on_engine(
+        &engine,
+        &[
+            "index",
+            "-q",
+            sample.to_str().unwrap(),
+            extra.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut command = baoku_command();
+    command.args(["--engine", &engine]);
+    let clustered = Served::start(command, &[]);
+    let embedded = Served::start(baoku(&local), &[]);
+
+    // The API answers alike: searches (facets, dates, relaxed), the reading view with
+    // highlights and the story's reprints, stats and trends.
+    let query = percent_encode("乡村振兴 收入");
+    let paths = [
+        format!("/api/search?q={query}&facets=true"),
+        format!("/api/search?q={}&sort=date&limit=5", percent_encode("中国")),
+        format!("/api/search?q={}", percent_encode("台风造成了哪些损失？")),
+        format!("/api/articles/{SEED_ID}?q={query}"),
+        "/api/articles/seed-reprint".to_string(),
+        "/api/stats".to_string(),
+        format!("/api/trend?q={query}&by=year"),
+        "/healthz".to_string(),
+    ];
+    for path in &paths {
+        let (status, theirs) = api(&clustered.base, path);
+        let (_, mine) = api(&embedded.base, path);
+        assert_eq!(status, 200, "{path}: {theirs}");
+        assert_eq!(theirs, mine, "{path}");
+    }
+    let (_, reading) = api(&clustered.base, &format!("/api/articles/{SEED_ID}"));
+    let reprints: Vec<&str> = reading["reprints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(reprints, ["seed-reprint"], "{reading}");
+    let (status, _) = api(&clustered.base, "/api/articles/no-such-article");
+    assert_eq!(status, 404);
+
+    // What a cluster does not do yet is a 501 that says so, not a wrong answer.
+    for path in [
+        format!("/api/kwic?q={query}"),
+        format!("/api/articles/{SEED_ID}/similar"),
+    ] {
+        let (status, body) = api(&clustered.base, &path);
+        assert_eq!(status, 501, "{path}: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("not yet with --engine")),
+            "{path}: {body}"
+        );
+    }
+
+    // The page's main path in a real browser, on the cluster.
+    if let Some(chromium) = browser() {
+        let articles = api(&embedded.base, "/healthz").1["articles"].to_string();
+        let shots = std::env::temp_dir().join("baoku-browser-engine");
+        let printed = run_browser_script(
+            &chromium,
+            "main_path.mjs",
+            &[
+                &format!("{}/", clustered.base),
+                shots.to_str().unwrap(),
+                &articles,
+            ],
+        );
+        eprintln!("{}", printed.trim());
+    }
+    drop(clustered);
+    drop_index(&engine);
+}
+
+#[test]
+fn a_second_run_into_the_cluster_reads_only_what_changed() {
+    let Some((url, _)) = cluster() else { return };
+    let _one = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, ids: &[&str], broken: bool| {
+        let mut text: String = ids
+            .iter()
+            .map(|id| {
+                format!(
+                    "{}\n",
+                    serde_json::json!({"id": id, "title": format!("{id} 报道"), "date": "2023-03-01",
+                        "body": format!("{id}：{FILLER}")})
+                )
+            })
+            .collect();
+        if broken {
+            text.push_str("{\"id\": \"half\", \"body\": \n");
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    };
+    write("a.jsonl", &["a-1", "a-2"], false);
+    write("b.jsonl", &["b-1"], false);
+    let index = index_name("inputs");
+    let engine = format!("{url}/{index}");
+    let folder = dir.path().to_str().unwrap();
+    // Succeeds, or, with c.jsonl's broken record, says so and exits 1.
+    let index_run = || {
+        let output = on_engine(&engine, &["index", folder]);
+        let err = stderr(&output);
+        let broken = dir.path().join("c.jsonl").exists();
+        assert_eq!(output.status.code(), Some(i32::from(broken)), "{err}");
+        err
+    };
+    let said = |err: &str, what: &str| assert!(err.contains(what), "expected {what:?} in: {err}");
+
+    said(
+        &index_run(),
+        "indexed 3 articles (3 new, 0 replaced); 2 inputs read;",
+    );
+    // Nothing changed: nothing is read.
+    said(
+        &index_run(),
+        "indexed 0 articles (0 new, 0 replaced), 3 unchanged; 0 inputs read, 2 unchanged;",
+    );
+    // One input changed: only it is read; an input with a broken record is read again
+    // on every run, so that its problem is reported again.
+    write("b.jsonl", &["b-1", "b-2"], false);
+    write("c.jsonl", &["c-1"], true);
+    let err = index_run();
+    said(&err, "indexed 3 articles (2 new, 1 replaced), 2 unchanged");
+    said(&err, "2 inputs read, 1 unchanged;");
+    let err = index_run();
+    said(&err, "indexed 1 article (0 new, 1 replaced)");
+    said(&err, "1 input read, 2 unchanged;");
+    assert_eq!(count(&url, &index), 5);
+    // An index made again under the same name does not inherit the record.
+    http("DELETE", &engine);
+    said(&index_run(), "(5 new, 0 replaced)");
+
+    drop_index(&engine);
 }

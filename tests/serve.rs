@@ -11,10 +11,10 @@ mod support;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::Duration;
-use support::{baoku, chars_of, sample_corpus, sample_index, signal, wait_for};
+use support::{baoku, chars_of, percent_encode, sample_corpus, sample_index, signal, wait_for};
 
 /// A running `baoku serve`; killed when dropped (unless stopped by a test).
 struct Server {
@@ -254,17 +254,6 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&data[end + 2..end + 2 + size]);
         data = &data[end + 4 + size..];
     }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn query_string(params: &[(&str, &str)]) -> String {
@@ -1022,64 +1011,21 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
 /// query, filters, pages, opens an article and checks a phone-width screen.
 #[test]
 fn the_page_works_in_a_real_browser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = root.join("tests/browser/search.mjs");
-    let chromium = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    let skip = if !chromium.exists() {
-        Some(format!(
-            "{} not found (apt-get install chromium, or set CHROMIUM)",
-            chromium.display()
-        ))
-    } else if Command::new("node").arg("--version").output().is_err() {
-        Some("node not found (apt-get install nodejs npm)".to_string())
-    } else if !root
-        .join("tests/browser/node_modules/playwright-core")
-        .is_dir()
-    {
-        Some("playwright-core not installed (run `npm ci` in tests/browser)".to_string())
-    } else {
-        None
-    };
-    if let Some(reason) = skip {
-        // CI installs all of it (`.ci/run`) and says so: there a skip is a failure.
-        assert!(
-            std::env::var_os("BAOKU_REQUIRE_BROWSER").is_none(),
-            "browser test required but cannot run: {reason}"
-        );
-        eprintln!("skipping browser test: {reason}");
+    let Some(chromium) = support::browser() else {
         return;
-    }
+    };
     let token = "browser-test-token-0123456789";
     // The sample corpus and a reprint of its seed article, so that a hit has one.
     let dir = tempfile::tempdir().unwrap();
-    let seed = support::run(sample_index(), &["show", support::SEED_ID, "--json"]);
-    let seed: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
-    let reprint = serde_json::json!({
-        "id": "seed-reprint", "title": seed["title"], "date": "2022-05-18",
-        "source": "新华网",
-        // Not word for word (an exact copy is not stored twice): the wire's dateline.
-        "body": format!("新华网长春5月18日电 {}", seed["body"].as_str().unwrap()),
-    });
-    let index = support::index_sample_corpus_with(dir.path(), &[reprint]);
+    let index = support::index_sample_corpus_with(dir.path(), &[support::seed_reprint()]);
     let server = Server::start_with_token(&index, token, &[]);
     let shots = std::env::temp_dir().join("baoku-browser-screenshots");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(server.url())
-        .arg(&shots)
-        .arg(token)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (support::stdout(&output), support::stderr(&output));
-    assert!(
-        output.status.success(),
-        "browser test failed:\n{stdout}\n{stderr}"
+    let printed = support::run_browser_script(
+        &chromium,
+        "search.mjs",
+        &[&server.url(), shots.to_str().unwrap(), token],
     );
-    assert!(stdout.contains("browser test passed"), "{stdout}");
-    eprintln!("{}", stdout.trim());
+    eprintln!("{}", printed.trim());
 }
 
 // ---- a server others can reach: tokens, limits, slow clients, TLS, CORS ----------

@@ -106,12 +106,11 @@ fn interrupted(report: &IndexReport, cluster: &Cluster) -> Option<ExitCode> {
 pub(super) fn not_yet(command: &Command) -> anyhow::Error {
     let name = match command {
         Command::Check => "check",
-        Command::Serve(_) => "serve",
         Command::Kwic(_) => "kwic",
         Command::Similar(_) => "similar",
         _ => "this command",
     };
     anyhow::anyhow!(
-        "`baoku {name}` does not work with --engine yet (index, search, show, stats and trend do); leave out --engine (or BAOKU_ENGINE) to use the index directory"
+        "`baoku {name}` does not work with --engine yet (index, search, show, stats, trend and serve do); leave out --engine (or BAOKU_ENGINE) to use the index directory"
     )
 }

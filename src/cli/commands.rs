@@ -13,7 +13,7 @@ use baoku::output::{
     write_export_row, write_json_line, write_kwic_line, write_reading, write_related, write_search,
     write_stats, write_trend, write_trend_table, Markup, OutputFormat,
 };
-use baoku::research::{Field, Reading, SimilarOptions};
+use baoku::research::{Field, SimilarOptions};
 use baoku::search::Synonyms;
 use baoku::Archive;
 use std::io::{self, IsTerminal, Write};
@@ -107,10 +107,13 @@ fn open(dir: &Path, args: &SynonymArgs) -> anyhow::Result<Archive> {
 }
 
 /// The cluster index at `engine`, or else the archive in `dir` with its synonyms
-/// (a cluster engine has none yet).
+/// (a cluster engine has none yet: `--synonyms` with it is refused, not ignored).
 fn open_engine(dir: &Path, engine: Option<&str>, args: &SynonymArgs) -> anyhow::Result<Engine> {
     Ok(match engine {
         None => Engine::Embedded(open(dir, args)?),
+        Some(_) if args.synonyms.is_some() => {
+            anyhow::bail!("--synonyms works with the index directory only, not yet with --engine")
+        }
         Some(_) => Engine::open(dir, engine)?,
     })
 }
@@ -125,10 +128,7 @@ pub(super) fn search(
         return search_batch(&engine, args, batch);
     }
     if let Some(format) = args.export {
-        let Engine::Embedded(archive) = &engine else {
-            anyhow::bail!("--export works with the index directory only, not yet with --engine");
-        };
-        return export(archive, args, format);
+        return export(engine.embedded("--export")?, args, format);
     }
     let results = engine.search(&args.request(args.query_text()))?;
     for note in &results.notes {
@@ -306,21 +306,7 @@ pub(super) fn kwic(dir: &Path, args: &KwicArgs) -> anyhow::Result<ExitCode> {
 pub(super) fn show(dir: &Path, engine: Option<&str>, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(dir, engine)?;
     let location = engine.location();
-    let found = match engine {
-        Engine::Embedded(archive) => archive.read(&args.id, args.query.as_deref())?,
-        #[cfg(feature = "cluster")]
-        cluster => {
-            if args.query.is_some() {
-                anyhow::bail!("--query works with the index directory only, not yet with --engine");
-            }
-            cluster.get(&args.id)?.map(|article| Reading {
-                article,
-                highlights: None,
-                reprints: Vec::new(),
-            })
-        }
-    };
-    let Some(reading) = found else {
+    let Some(reading) = engine.read(&args.id, args.query.as_deref())? else {
         return Ok(no_article(&args.id, &location));
     };
     let stdout = io::stdout();
@@ -470,7 +456,11 @@ pub(super) fn man() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn serve(
+    dir: &Path,
+    engine: Option<&str>,
+    args: &ServeArgs,
+) -> anyhow::Result<ExitCode> {
     let mut options = serve::ServeOptions::new(args.addr);
     if let Some(concurrency) = args.concurrency {
         options.concurrency = concurrency as usize;
@@ -490,12 +480,11 @@ pub(super) fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         (None, None) => None,
         _ => anyhow::bail!("--tls-cert and --tls-key go together: give both, or neither"),
     };
-    options.synonyms = synonyms(dir, &args.synonyms)?;
     options.clients = serve::limits::ClientLimits {
         rate: args.rate,
         concurrency: args.client_concurrency,
         connections: args.client_connections,
     };
-    serve::run(dir, &options)?;
+    serve::run(|| open_engine(dir, engine, &args.synonyms), &options)?;
     Ok(ExitCode::SUCCESS)
 }

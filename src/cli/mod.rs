@@ -258,11 +258,7 @@ pub fn run() -> ExitCode {
                 "`baoku export` copies the index directory into a cluster: give the cluster index with --engine URL (or BAOKU_ENGINE)"
             )),
         },
-        Command::Kwic(_)
-        | Command::Similar(_)
-        | Command::Check
-        | Command::Serve(_)
-            if engine.is_some() =>
+        Command::Kwic(_) | Command::Similar(_) | Command::Check if engine.is_some() =>
         {
             Err(cluster::not_yet(&cli.command))
         }
@@ -270,7 +266,7 @@ pub fn run() -> ExitCode {
         Command::Kwic(args) => kwic(&cli.index, args),
         Command::Similar(args) => similar(&cli.index, args),
         Command::Check => check(&cli.index),
-        Command::Serve(args) => serve(&cli.index, args),
+        Command::Serve(args) => serve(&cli.index, engine, args),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
     };

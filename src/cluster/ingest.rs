@@ -15,8 +15,9 @@ use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract::{extract_input, find_inputs, ExtractOptions};
 use crate::index::Archive;
-use crate::ingest::{pipeline, IndexReport, Problem, Progress};
+use crate::ingest::{input_key, pipeline, IndexReport, InputState, Problem, Progress};
 use crate::source::ReadCounters;
+use crate::source::{InputFile, Origin};
 use serde_json::json;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -79,15 +80,37 @@ impl Cluster {
         for problem in &inputs.skipped {
             count_problem(&mut report, problem, options, progress)?;
         }
-        let total_bytes: u64 = inputs.files.iter().map(|f| f.size).sum();
-        progress.start(inputs.files.len(), total_bytes);
+        // Inputs held as they are now are not read again (`inputs.rs`).
+        let held = self.held_inputs()?;
+        let mut pending: Vec<(InputFile, String)> = Vec::new();
+        for file in inputs.files {
+            let key = match file.path.canonicalize() {
+                Ok(canonical) => input_key(&canonical),
+                Err(e) => {
+                    let problem = Problem::from_io(&Origin::file(&file.path), &e);
+                    count_problem(&mut report, &problem, options, progress)?;
+                    continue;
+                }
+            };
+            match held.get(&key) {
+                Some(state) if state.size == file.size && state.mtime_ns == file.mtime_ns => {
+                    report.inputs_unchanged += 1;
+                    report.unchanged += state.articles;
+                }
+                _ => pending.push((file, key)),
+            }
+        }
+        let total_bytes: u64 = pending.iter().map(|(f, _)| f.size).sum();
+        progress.start(pending.len(), total_bytes);
+        let mut finished: Vec<(String, InputState)> = Vec::new();
         let counters = ReadCounters::default();
         let shared = Shared::new(self, options);
         let mut seen_bodies: HashSet<u64> = HashSet::new();
         let outcome = shared.send_all(|feed| -> Result<()> {
             let mut inputs_done = 0;
-            'inputs: for file in &inputs.files {
+            'inputs: for (file, key) in &pending {
                 let mut problems: Vec<Problem> = Vec::new();
+                let mut articles = 0;
                 let mut emit = |item: std::result::Result<Article, Problem>| {
                     match item {
                         Ok(article) => {
@@ -97,6 +120,8 @@ impl Cluster {
                                 report.duplicates += 1;
                             } else if !feed.push(article) {
                                 return false;
+                            } else {
+                                articles += 1;
                             }
                         }
                         Err(problem) => problems.push(problem),
@@ -106,6 +131,23 @@ impl Cluster {
                 let fatal = extract_input(&file.path, &options.extract, &counters, &mut emit).err();
                 for problem in problems.iter().chain(fatal.as_ref()) {
                     count_problem(&mut report, problem, options, progress)?;
+                }
+                // Read to its end without a failure: recorded once the cluster holds
+                // all of it. One with problems is read again, and they are reported again.
+                let cut_short = feed.stopped() || progress.interrupted();
+                if !cut_short
+                    && !problems
+                        .iter()
+                        .chain(fatal.as_ref())
+                        .any(Problem::is_failure)
+                {
+                    let (size, mtime_ns) = (file.size, file.mtime_ns);
+                    let state = InputState {
+                        size,
+                        mtime_ns,
+                        articles,
+                    };
+                    finished.push((key.clone(), state));
                 }
                 report.inputs_read += 1;
                 inputs_done += 1;
@@ -128,6 +170,7 @@ impl Cluster {
         report.text_bytes = counters.text_bytes.load(Ordering::Relaxed);
         shared.finish(outcome, &mut report)?;
         self.refreshed(&mut report, started, progress)?;
+        self.record_inputs(&finished)?;
         Ok(report)
     }
 

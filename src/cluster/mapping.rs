@@ -9,8 +9,11 @@
 //!   single character anywhere and measures `NEAR` distances in characters.
 //! * `*_w` fields hold jieba's search-mode words separated by spaces, analysed by
 //!   `whitespace`: a match there is a real word, which adds score.
+//! * `simhash_bands` holds the body's fingerprint cut in [`BANDS`] pieces: two
+//!   fingerprints within [`NEAR_DUPLICATE_BITS`] of each other share a piece, so the
+//!   reprints of a story are found by a `terms` query and checked exactly.
 //! * The article itself is stored as written (`_source`); the folded and segmented
-//!   fields are left out of `_source`, so they cost index space only.
+//!   fields and the bands are left out of `_source`, so they cost index space only.
 //!
 //! No Chinese plugin (IK, smartcn, ICU) is needed. This module must not send requests.
 
@@ -18,6 +21,7 @@ use crate::analyze::fingerprint::simhash;
 use crate::analyze::{normalize_str, words, ANALYZER_VERSION};
 use crate::article::{Article, Date};
 use crate::schema::IndexSchema;
+use crate::search::NEAR_DUPLICATE_BITS;
 use serde_json::{json, Map, Value};
 
 /// The text fields searched, with the cluster's field prefix and the weight of a match
@@ -32,6 +36,24 @@ pub(crate) const TEXT_FIELDS: &[(&str, f32)] = &[
 /// How much more a match in a word field counts than one in the bigram field (the
 /// schema's `word_boost`).
 pub(crate) const WORD_BOOST: f32 = 1.5;
+
+/// How many pieces a fingerprint is cut into for `simhash_bands`: more than
+/// [`NEAR_DUPLICATE_BITS`], so that fingerprints that differ in that many bits still
+/// share one piece whole.
+pub(crate) const BANDS: u32 = 4;
+const _: () = assert!(BANDS > NEAR_DUPLICATE_BITS && 64 % BANDS == 0);
+
+/// What the mapping itself looks like, beside the schema and analyzer versions: 2
+/// added `simhash_bands`.
+const MAPPING_VERSION: u32 = 2;
+
+/// The pieces of a fingerprint as `simhash_bands` holds them (`"2:9f3a"`: piece 2).
+pub(crate) fn bands(hash: u64) -> Vec<String> {
+    let width = 64 / BANDS;
+    (0..BANDS)
+        .map(|i| format!("{i}:{:x}", (hash >> (i * width)) & ((1 << width) - 1)))
+        .collect()
+}
 
 /// The article's fields stored in `_source` as written.
 pub(crate) const STORED: &[&str] = &[
@@ -68,10 +90,12 @@ pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
             json!({"type": "text", "analyzer": "whitespace"}),
         );
     }
-    let excluded: Vec<String> = TEXT_FIELDS
+    properties.insert("simhash_bands".into(), json!({"type": "keyword"}));
+    let mut excluded: Vec<String> = TEXT_FIELDS
         .iter()
         .flat_map(|(name, _)| [format!("{name}_f"), format!("{name}_w")])
         .collect();
+    excluded.push("simhash_bands".into());
     json!({
         "settings": {
             "index": {
@@ -114,6 +138,7 @@ pub(crate) fn versions() -> Value {
     json!({
         "schema_version": IndexSchema::embedded().version(),
         "analyzer_version": ANALYZER_VERSION,
+        "mapping_version": MAPPING_VERSION,
     })
 }
 
@@ -139,7 +164,11 @@ pub(crate) fn document(article: &Article) -> Value {
     if let Some(date) = article.date {
         doc.insert("date".into(), json!(date.to_string()));
     }
-    doc.insert("simhash".into(), json!(simhash(&article.body).to_string()));
+    let hash = simhash(&article.body);
+    doc.insert("simhash".into(), json!(hash.to_string()));
+    if hash != 0 {
+        doc.insert("simhash_bands".into(), json!(bands(hash)));
+    }
     let texts = [
         ("title", article.title.as_deref()),
         ("subtitle", article.subtitle.as_deref()),
@@ -194,6 +223,16 @@ mod tests {
         assert_eq!(doc["date"], "2022-05-17");
         assert!(doc.get("subtitle_f").is_none());
         assert_eq!(article_of(&doc), article);
+    }
+
+    #[test]
+    fn near_fingerprints_share_a_band() {
+        let hash = 0x0123_4567_89ab_cdef_u64;
+        assert_eq!(bands(hash), ["0:cdef", "1:89ab", "2:4567", "3:123"]);
+        // Three bits apart, each in another piece: the fourth is whole.
+        let near = hash ^ (1 << 3) ^ (1 << 20) ^ (1 << 40);
+        let shared = bands(near).into_iter().filter(|b| bands(hash).contains(b));
+        assert_eq!(shared.collect::<Vec<_>>(), ["3:123"]);
     }
 
     #[test]

@@ -23,8 +23,10 @@
 
 mod client;
 mod ingest;
+mod inputs;
 mod mapping;
 mod query;
+mod reading;
 mod relaxed;
 mod search;
 mod trend;
@@ -115,9 +117,10 @@ impl Cluster {
         Ok(answer["count"].as_u64().unwrap_or(0))
     }
 
-    /// Deletes the index and everything in it.
+    /// Deletes the index and everything in it (and its record of the inputs read).
     pub fn delete(self) -> Result<()> {
-        self.client.json("DELETE", "", &Value::Null).map(drop)
+        self.client.json("DELETE", "", &Value::Null)?;
+        self.forget_inputs()
     }
 
     /// The versions recorded in the index's mapping; `None` when there is no such
@@ -143,12 +146,17 @@ impl Cluster {
             )));
         };
         let current = mapping::versions();
-        if json!({"schema_version": schema, "analyzer_version": analyzer}) != current {
+        // Indexes made before the mapping had a version of its own hold version 1.
+        let layout = version("mapping_version").unwrap_or(1);
+        if json!({"schema_version": schema, "analyzer_version": analyzer, "mapping_version": layout})
+            != current
+        {
             return Err(Error::Engine(format!(
-                "{} was built by another baoku (schema {schema}, analyzer {analyzer}; this one has schema {}, analyzer {}): index the articles again into a new index name",
+                "{} was built by another baoku (schema {schema}, analyzer {analyzer}, mapping {layout}; this one has schema {}, analyzer {}, mapping {}): index the articles again into a new index name",
                 client.index_url(),
                 current["schema_version"],
-                current["analyzer_version"]
+                current["analyzer_version"],
+                current["mapping_version"]
             )));
         }
         Ok(Some((schema, analyzer)))

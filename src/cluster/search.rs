@@ -296,12 +296,17 @@ pub(super) fn candidate_of(i: usize, hit: &Value) -> Candidate {
             .as_str()
             .and_then(Date::parse_iso)
             .map(|d| d.days_since_epoch() as i32),
-        simhash: source["simhash"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
+        simhash: fingerprint(source),
         partial: false,
     }
+}
+
+/// The fingerprint of a document's `_source` (0 when it has none).
+pub(super) fn fingerprint(source: &Value) -> u64 {
+    source["simhash"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The buckets of a terms aggregation: key (`None` for [`MISSING`]) and count.

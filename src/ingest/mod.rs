@@ -14,6 +14,7 @@ mod manifest;
 pub(crate) mod pipeline;
 
 pub use crate::source::{Problem, ProblemKind};
+pub(crate) use manifest::input_key;
 pub use manifest::{InputState, Manifest};
 
 use crate::error::Result;

@@ -15,7 +15,7 @@ use crate::analyze::words;
 use crate::article::{Article, Date};
 use crate::error::Result;
 use crate::index::Archive;
-use crate::search::query::Term as QueryTerm;
+use crate::search::query::{Expr, Term as QueryTerm};
 use crate::search::relaxed::{content, is_function_word};
 use crate::search::{understand, Filters, NEAR_DUPLICATE_BITS};
 use crate::snippet::Highlighter;
@@ -299,13 +299,7 @@ impl Archive {
             let doc: TantivyDocument = searcher.doc(address)?;
             related.push(related_of(self.schema().to_article(&doc), true));
         }
-        related.sort_by(|a, b| {
-            b.date
-                .is_some()
-                .cmp(&a.date.is_some())
-                .then(a.date.cmp(&b.date))
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        oldest_first(&mut related);
         Ok(related)
     }
 
@@ -404,7 +398,19 @@ fn simhash_at(searcher: &Searcher, address: DocAddress) -> Result<u64> {
         .unwrap_or(0))
 }
 
-fn related_of(article: Article, reprint: bool) -> Related {
+/// Reprints in the order the reading view lists them: oldest first, undated last.
+pub(crate) fn oldest_first(related: &mut [Related]) {
+    related.sort_by(|a, b| {
+        b.date
+            .is_some()
+            .cmp(&a.date.is_some())
+            .then(a.date.cmp(&b.date))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// An article as a line of the reading view's lists.
+pub(crate) fn related_of(article: Article, reprint: bool) -> Related {
     Related {
         id: article.id,
         title: article.title,
@@ -424,6 +430,13 @@ fn highlights(
     article: &Article,
 ) -> Result<Highlights> {
     let (expr, _notes) = understand(archive, searcher, query, &Filters::default())?;
+    Ok(highlights_of(&expr, query, article))
+}
+
+/// Where the words of `expr` (understood from `query`) are in `article`: its positive
+/// terms, or, for a question none of whose words occur as typed, its content words as
+/// the relaxed answer that found the article marks them.
+pub(crate) fn highlights_of(expr: &Expr, query: &str, article: &Article) -> Highlights {
     let mark = |terms: Vec<&QueryTerm>| {
         let terms: Vec<&str> = terms.iter().map(|t| t.normalized.as_str()).collect();
         let highlighter = Highlighter::new(&terms).whole_words(query, is_function_word);
@@ -436,10 +449,8 @@ fn highlights(
     };
     let strict = mark(expr.positive_terms());
     if !strict.is_empty() {
-        return Ok(strict);
+        return strict;
     }
-    // A question none of whose words occur as typed: its content words, as the
-    // relaxed answer that found this article marks them.
-    let relaxed_terms = content(&expr).highlight_terms();
-    Ok(mark(relaxed_terms.iter().collect()))
+    let relaxed_terms = content(expr).highlight_terms();
+    mark(relaxed_terms.iter().collect())
 }

@@ -27,6 +27,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use baoku::analyze::normalize_str;
+use baoku::engine::Engine;
 use baoku::research::{SimilarOptions, MAX_SIMILAR};
 use baoku::search::{Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
@@ -86,11 +87,11 @@ const SEARCH_PARAMS: &[&str] = &[
     "snippet_chars",
 ];
 
-/// What every handler shares: the archive, the limits on work done with it, who may
-/// ask, and the counters.
+/// What every handler shares: the engine (the archive or a cluster), the limits on
+/// work done with it, who may ask, and the counters.
 #[derive(Debug)]
 pub struct AppState {
-    archive: Archive,
+    engine: Engine,
     permits: Arc<Semaphore>,
     /// Places in the queue for a search slot ([`MAX_WAITING`]).
     waiting: Arc<Semaphore>,
@@ -104,16 +105,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for serving `archive` with the limits of `options`, the tokens of
+    /// State for serving `engine` with the limits of `options`, the tokens of
     /// `access`, counting in `metrics`.
     pub fn new(
-        archive: Archive,
+        engine: Engine,
         options: &ServeOptions,
         access: Arc<Access>,
         metrics: Arc<Metrics>,
     ) -> Arc<AppState> {
         Arc::new(AppState {
-            archive,
+            engine,
             permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
             waiting: Arc::new(Semaphore::new(MAX_WAITING)),
             timeout: options.timeout,
@@ -129,9 +130,10 @@ impl AppState {
         })
     }
 
-    /// Whether answers are kept for repeated requests.
+    /// Whether answers are kept for repeated requests: by the embedded archive, which
+    /// knows when its index changed; a cluster's answers are asked for each time.
     pub(super) fn caches(&self) -> bool {
-        self.answers.enabled()
+        self.answers.enabled() && matches!(self.engine, Engine::Embedded(_))
     }
 
     /// The tokens requests are checked against.
@@ -154,18 +156,23 @@ impl AppState {
         self.cors.as_ref()
     }
 
-    /// Articles in the index as of the last commit the server saw.
-    pub fn num_articles(&self) -> u64 {
-        self.archive.num_articles()
+    /// Articles in the index as of the last commit the server saw (a cluster is
+    /// asked, off the async threads).
+    pub async fn num_articles(&self) -> Result<u64, ApiError> {
+        let engine = self.engine.clone();
+        match tokio::task::spawn_blocking(move || engine.num_articles()).await {
+            Ok(count) => count.map_err(ApiError::from),
+            Err(_) => Err(internal_error()),
+        }
     }
 
     /// Runs `work` on the blocking pool once a permit is free, within the deadline.
     async fn on_index<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
+        F: FnOnce(&Engine) -> baoku::Result<T> + Send + 'static,
     {
-        let archive = self.archive.clone();
+        let engine = self.engine.clone();
         let permits = Arc::clone(&self.permits);
         let waiting = Arc::clone(&self.waiting).try_acquire_owned().map_err(|_| {
             self.metrics.rejected("server_busy");
@@ -181,7 +188,7 @@ impl AppState {
             // still counts against the limit until it really ends.
             let task = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                work(&archive)
+                work(&engine)
             });
             match task.await {
                 Ok(result) => result.map_err(ApiError::from),
@@ -233,6 +240,18 @@ impl From<baoku::Error> for ApiError {
             baoku::Error::Query(message) => ApiError::bad_request(format!("q: {message}")),
             // A request whose parts are each valid but not together (the library says which).
             baoku::Error::Request(message) => ApiError::bad_request(message),
+            // What a cluster engine does not do yet (the message names it).
+            baoku::Error::Unsupported(message) => {
+                ApiError::new(StatusCode::NOT_IMPLEMENTED, message)
+            }
+            // The cluster's URL and answer stay in the server's log.
+            baoku::Error::Engine(message) => {
+                eprintln!("baoku serve: {message}");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "the search cluster did not answer; the server's log says why",
+                )
+            }
             // Paths of the server's files stay out of answers to clients.
             _ => ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -290,7 +309,7 @@ pub async fn search(
     let request = search_request(&params)?;
     let hide_paths = state.hides_paths(caller);
     // The request with every default filled in: equal requests, equal keys.
-    let key = match state.answers.enabled() {
+    let key = match state.caches() {
         true => {
             let canonical = serde_json::to_string(&request).map_err(|_| internal_error())?;
             Some(if hide_paths {
@@ -301,8 +320,8 @@ pub async fn search(
         }
         false => None,
     };
-    answer(&state, key, move |archive| {
-        let mut results = archive.search(&request)?;
+    answer(&state, key, move |engine| {
+        let mut results = engine.search(&request)?;
         if hide_paths {
             for hit in &mut results.hits {
                 hit.path = None;
@@ -323,20 +342,20 @@ pub(super) async fn answer<T, F>(
 ) -> Result<Response, ApiError>
 where
     T: serde::Serialize + Send + 'static,
-    F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
+    F: FnOnce(&Engine) -> baoku::Result<T> + Send + 'static,
 {
-    let Some(key) = key else {
+    let (Some(key), Engine::Embedded(archive)) = (key, &state.engine) else {
         return Ok(Json(state.on_index(work).await?).into_response());
     };
     // Taken before the work: the answer is at least as new as this version.
-    let version = index_version(&state.archive);
+    let version = index_version(archive);
     if let Some(answer) = state.answers.get(&key, version) {
         state.metrics.cache(true);
         return Ok(json_bytes(answer, "hit"));
     }
     state.metrics.cache(false);
     let answer = state
-        .on_index(move |archive| Ok(serde_json::to_vec(&work(archive)?).map(Bytes::from)))
+        .on_index(move |engine| Ok(serde_json::to_vec(&work(engine)?).map(Bytes::from)))
         .await?
         .map_err(|_| internal_error())?;
     state.answers.put(key, version, answer.clone());
@@ -402,7 +421,7 @@ pub async fn article(
     let wanted = id.clone();
     let hide_paths = state.hides_paths(caller);
     match state
-        .on_index(move |archive| archive.read(&wanted, query.as_deref()))
+        .on_index(move |engine| engine.read(&wanted, query.as_deref()))
         .await?
     {
         Some(mut reading) => {
@@ -437,7 +456,7 @@ pub async fn similar(
     };
     let wanted = id.clone();
     match state
-        .on_index(move |archive| archive.similar(&wanted, &options))
+        .on_index(move |engine| engine.embedded("similar")?.similar(&wanted, &options))
         .await?
     {
         Some(similar) => Ok(Json(json!({ "id": id, "similar": similar })).into_response()),
@@ -454,13 +473,15 @@ fn no_article(id: &str) -> ApiError {
 /// visit: kept in the answer cache like searches (a search key is a JSON object, so
 /// this one cannot collide).
 pub async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
-    let key = state.answers.enabled().then(|| "/api/stats".to_string());
-    answer(&state, key, |archive| archive.stats()).await
+    let key = state.caches().then(|| "/api/stats".to_string());
+    answer(&state, key, |engine| engine.stats()).await
 }
 
-/// `GET /healthz`: the server is up and has an index open (never waits for a search).
-pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    Json(json!({ "status": "ok", "articles": state.archive.num_articles() })).into_response()
+/// `GET /healthz`: the server is up and has an index open (never waits for a search;
+/// with a cluster engine, 502 when the cluster does not answer).
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let articles = state.num_articles().await?;
+    Ok(Json(json!({ "status": "ok", "articles": articles })).into_response())
 }
 
 /// Any other path: 404 with a JSON body.

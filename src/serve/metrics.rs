@@ -7,7 +7,7 @@
 //! the start (at 0), so that a dashboard's rate over it is defined before the first
 //! refusal. Nothing counted carries a query, a token or an address.
 
-use super::api::AppState;
+use super::api::{ApiError, AppState};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -306,16 +306,16 @@ pub async fn record(State(state): State<Arc<AppState>>, request: Request, next: 
 }
 
 /// `GET /metrics`: the counters in Prometheus's text format.
-pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let text = state.metrics().render(state.num_articles());
-    (
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let text = state.metrics().render(state.num_articles().await?);
+    Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
         text,
     )
-        .into_response()
+        .into_response())
 }
 
 #[cfg(test)]

@@ -28,10 +28,10 @@ pub mod tls;
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
-use baoku::Archive;
+use baoku::engine::Engine;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -82,8 +82,6 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// What one client may do.
     pub clients: limits::ClientLimits,
-    /// Synonyms applied to every query the server answers.
-    pub synonyms: Option<baoku::search::Synonyms>,
 }
 
 impl ServeOptions {
@@ -102,17 +100,20 @@ impl ServeOptions {
             cors: None,
             tls: None,
             clients: limits::ClientLimits::default(),
-            synonyms: None,
         }
     }
 }
 
-/// Opens the archive in `dir` and serves it until Ctrl-C or SIGTERM.
+/// Serves `engine` (the archive `open` gives, or a cluster index) until Ctrl-C or
+/// SIGTERM.
 ///
 /// Refuses, before opening anything, to expose the archive to other machines without
 /// a token (unless `public`). Prints `baoku serving URL` on stdout once it listens,
 /// and a greeting on stderr.
-pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
+pub fn run(
+    open: impl FnOnce() -> anyhow::Result<Engine>,
+    options: &ServeOptions,
+) -> anyhow::Result<()> {
     let access = Arc::new(access::Access::load(&options.tokens).map_err(anyhow::Error::msg)?);
     access::check_exposure(options.addr, access.required(), options.public)
         .map_err(anyhow::Error::msg)?;
@@ -120,7 +121,9 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
         Some((cert, key)) => Some(tls::acceptor(cert, key).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let archive = Archive::open(dir)?.with_synonyms(options.synonyms.clone());
+    let engine = open()?;
+    let articles = engine.num_articles()?;
+    let location = engine.location();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("baoku-serve")
@@ -148,9 +151,7 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
             }
         }
         eprintln!(
-            "baoku: {} articles from {}; {}; Ctrl-C to stop",
-            archive.num_articles(),
-            dir.display(),
+            "baoku: {articles} articles from {location}; {}; Ctrl-C to stop",
             if access.required() {
                 "API requests need a token"
             } else {
@@ -160,7 +161,7 @@ pub fn run(dir: &Path, options: &ServeOptions) -> anyhow::Result<()> {
         Arc::clone(&access).watch();
 
         let metrics = Arc::new(metrics::Metrics::default());
-        let state = api::AppState::new(archive, options, access, Arc::clone(&metrics));
+        let state = api::AppState::new(engine, options, access, Arc::clone(&metrics));
         let clients = Arc::clone(state.clients());
         let app = router(state);
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -287,6 +288,8 @@ mod tests {
     use axum::body::Body;
     use axum::extract::ConnectInfo;
     use axum::http::{Request, StatusCode};
+    use baoku::Archive;
+    use std::path::Path;
     use tower::ServiceExt;
 
     const TOKEN: &str = "unit-test-token-0123456789";
@@ -343,7 +346,7 @@ mod tests {
         options.tokens.tokens = vec![TOKEN.into()];
         let access = Arc::new(access::Access::load(&options.tokens).unwrap());
         router(api::AppState::new(
-            archive,
+            Engine::Embedded(archive),
             &options,
             access,
             Arc::new(metrics::Metrics::default()),

@@ -35,7 +35,7 @@ pub async fn trend(
         )),
         false => None,
     };
-    answer(&state, key, move |archive| archive.trend(&request)).await
+    answer(&state, key, move |engine| engine.trend(&request)).await
 }
 
 /// Builds the library request from `/api/trend` parameters.
@@ -104,8 +104,9 @@ pub async fn kwic(
         )),
         false => None,
     };
-    answer(&state, key, move |archive| {
-        archive
+    answer(&state, key, move |engine| {
+        engine
+            .embedded("kwic")?
             .kwic(&request, &options)?
             .into_results(&request.query)
     })
