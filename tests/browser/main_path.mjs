@@ -10,7 +10,7 @@
 // Chromium is /usr/bin/chromium unless CHROMIUM names another. Exits 0 when every
 // check passes, 1 at the first failure (with what was seen).
 
-import { chromium } from "playwright-core";
+import { check, launch } from "./common.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -22,17 +22,7 @@ if (!base || !shots || !articles) {
 mkdirSync(shots, { recursive: true });
 
 let step = "starting";
-function check(condition, message, seen) {
-  if (!condition) {
-    const detail = seen === undefined ? "" : `\n  seen: ${JSON.stringify(seen)}`;
-    throw new Error(`${message}${detail}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
-});
+const browser = await launch();
 const problems = [];
 const api = (page, path) => page.evaluate(async (p) => (await fetch(p)).json(), path);
 

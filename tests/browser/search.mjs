@@ -8,7 +8,7 @@
 // CHROMIUM names another.
 // Exits 0 when every check passes, 1 at the first failure (with what was seen).
 
-import { chromium } from "playwright-core";
+import { check, launch } from "./common.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -23,17 +23,7 @@ const token = process.argv[4] || "";
 mkdirSync(shots, { recursive: true });
 
 let step = "starting";
-function check(condition, message, seen) {
-  if (!condition) {
-    const detail = seen === undefined ? "" : `\n  seen: ${JSON.stringify(seen)}`;
-    throw new Error(`${message}${detail}`);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
-});
+const browser = await launch();
 const problems = [];
 
 // Signs in on a page that shows the token form (a server started with a token).
