@@ -6,7 +6,7 @@
 use crate::article::Article;
 use crate::error::Result;
 use crate::index::{Archive, Stats};
-use crate::research::{Reading, Trend, TrendRequest};
+use crate::research::{Export, Kwic, KwicOptions, Reading, Trend, TrendRequest};
 use crate::search::{SearchRequest, SearchResults};
 use std::path::Path;
 
@@ -89,6 +89,24 @@ impl Engine {
         }
     }
 
+    /// Every match of `request`, in its order ([`Archive::export`]).
+    pub fn export(&self, request: &SearchRequest, snippets: bool) -> Result<Export> {
+        match self {
+            Engine::Embedded(archive) => archive.export(request, snippets),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.export(request, snippets),
+        }
+    }
+
+    /// Every occurrence of `request`'s words in context ([`Archive::kwic`]).
+    pub fn kwic(&self, request: &SearchRequest, options: &KwicOptions) -> Result<Kwic> {
+        match self {
+            Engine::Embedded(archive) => archive.kwic(request, options),
+            #[cfg(feature = "cluster")]
+            Engine::Cluster(cluster) => cluster.kwic(request, options),
+        }
+    }
+
     /// Articles held ([`Archive::num_articles`]; a cluster is asked each time).
     pub fn num_articles(&self) -> Result<u64> {
         match self {
@@ -99,7 +117,7 @@ impl Engine {
     }
 
     /// The embedded archive, or an error naming `what` when a cluster answers: for
-    /// what only the embedded archive does yet (`kwic`, `similar`, `export`…).
+    /// what only the embedded archive does yet (`similar`, `check`…).
     pub fn embedded(&self, what: &str) -> Result<&Archive> {
         match self {
             Engine::Embedded(archive) => Ok(archive),

@@ -578,7 +578,7 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
     drop_index(&copy_engine);
 
     // Commands the cluster engine does not have yet say so in one line.
-    let output = on_engine(&engine, &["kwic", "台风"]);
+    let output = on_engine(&engine, &["similar", &id]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("does not work with --engine yet"));
 
@@ -849,6 +849,7 @@ fn serve_answers_from_the_cluster_as_from_the_index_directory() {
         "/api/articles/seed-reprint".to_string(),
         "/api/stats".to_string(),
         format!("/api/trend?q={query}&by=year"),
+        format!("/api/kwic?q={query}&sort=left"),
         "/healthz".to_string(),
     ];
     for path in &paths {
@@ -869,10 +870,8 @@ fn serve_answers_from_the_cluster_as_from_the_index_directory() {
     assert_eq!(status, 404);
 
     // What a cluster does not do yet is a 501 that says so, not a wrong answer.
-    for path in [
-        format!("/api/kwic?q={query}"),
-        format!("/api/articles/{SEED_ID}/similar"),
-    ] {
+    {
+        let path = format!("/api/articles/{SEED_ID}/similar");
         let (status, body) = api(&clustered.base, &path);
         assert_eq!(status, 501, "{path}: {body}");
         assert!(
@@ -881,6 +880,41 @@ fn serve_answers_from_the_cluster_as_from_the_index_directory() {
                 .is_some_and(|e| e.contains("not yet with --engine")),
             "{path}: {body}"
         );
+    }
+
+    // Every match exported, and every occurrence in context, as from the directory
+    // (the same rows and lines; the order of near ties is each engine's own).
+    for args in [
+        &[
+            "search",
+            "收入",
+            "--sort",
+            "oldest",
+            "--export",
+            "csv",
+            "--fields",
+            "id,date,source,title,snippet",
+        ][..],
+        &[
+            "search",
+            "乡村振兴",
+            "--export",
+            "jsonl",
+            "--fields",
+            "id,title,body",
+        ],
+        &["kwic", "收入", "--json", "--sort", "left"],
+    ] {
+        let sorted = |output: Output| {
+            assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+            let text = stdout(&output);
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            lines.sort();
+            lines
+        };
+        let theirs = sorted(on_engine(&engine, args));
+        assert!(theirs.len() > 3, "{args:?}: {theirs:?}");
+        assert_eq!(theirs, sorted(run(&local, args)), "{args:?}");
     }
 
     // The page's main path in a real browser, on the cluster.

@@ -106,11 +106,10 @@ fn interrupted(report: &IndexReport, cluster: &Cluster) -> Option<ExitCode> {
 pub(super) fn not_yet(command: &Command) -> anyhow::Error {
     let name = match command {
         Command::Check => "check",
-        Command::Kwic(_) => "kwic",
         Command::Similar(_) => "similar",
         _ => "this command",
     };
     anyhow::anyhow!(
-        "`baoku {name}` does not work with --engine yet (index, search, show, stats, trend and serve do); leave out --engine (or BAOKU_ENGINE) to use the index directory"
+        "`baoku {name}` does not work with --engine yet (index, search, show, stats, trend, kwic and serve do); leave out --engine (or BAOKU_ENGINE) to use the index directory"
     )
 }

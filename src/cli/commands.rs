@@ -128,7 +128,7 @@ pub(super) fn search(
         return search_batch(&engine, args, batch);
     }
     if let Some(format) = args.export {
-        return export(engine.embedded("--export")?, args, format);
+        return export(&engine, args, format);
     }
     let results = engine.search(&args.request(args.query_text()))?;
     for note in &results.notes {
@@ -157,7 +157,7 @@ pub(super) fn search(
 
 /// `--export`: every match, one row at a time, with a progress bar on a terminal.
 pub(super) fn export(
-    archive: &Archive,
+    engine: &Engine,
     args: &SearchArgs,
     format: ExportFormat,
 ) -> anyhow::Result<ExitCode> {
@@ -166,7 +166,7 @@ pub(super) fn export(
         .fields
         .as_ref()
         .map_or_else(|| Field::DEFAULT.to_vec(), |list| list.0.clone());
-    let export = archive.export(&request, fields.contains(&Field::Snippet))?;
+    let export = engine.export(&request, fields.contains(&Field::Snippet))?;
     for note in &export.notes {
         warn(&format!("baoku: note: {note}"));
     }
@@ -275,9 +275,9 @@ pub(super) fn trend(
     })
 }
 
-pub(super) fn kwic(dir: &Path, args: &KwicArgs) -> anyhow::Result<ExitCode> {
-    let archive = open(dir, &args.synonyms)?;
-    let kwic = archive.kwic(&args.request(), &args.options())?;
+pub(super) fn kwic(dir: &Path, engine: Option<&str>, args: &KwicArgs) -> anyhow::Result<ExitCode> {
+    let engine = open_engine(dir, engine, &args.synonyms)?;
+    let kwic = engine.kwic(&args.request(), &args.options())?;
     for note in &kwic.notes {
         warn(&format!("baoku: note: {note}"));
     }

@@ -258,12 +258,12 @@ pub fn run() -> ExitCode {
                 "`baoku export` copies the index directory into a cluster: give the cluster index with --engine URL (or BAOKU_ENGINE)"
             )),
         },
-        Command::Kwic(_) | Command::Similar(_) | Command::Check if engine.is_some() =>
+        Command::Similar(_) | Command::Check if engine.is_some() =>
         {
             Err(cluster::not_yet(&cli.command))
         }
         Command::Trend(args) => trend(&cli.index, engine, args),
-        Command::Kwic(args) => kwic(&cli.index, args),
+        Command::Kwic(args) => kwic(&cli.index, engine, args),
         Command::Similar(args) => similar(&cli.index, args),
         Command::Check => check(&cli.index),
         Command::Serve(args) => serve(&cli.index, engine, args),

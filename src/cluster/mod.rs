@@ -22,6 +22,7 @@
 //! This module must not print.
 
 mod client;
+mod export;
 mod ingest;
 mod inputs;
 mod mapping;

@@ -102,30 +102,47 @@ impl Cluster {
 
     /// Every article `query` matches, with its date and fingerprint.
     fn dated_matches(&self, query: &Value) -> Result<Vec<Candidate>> {
-        let mut matches = Vec::new();
+        Ok(self.every_match(query, false)?.0)
+    }
+
+    /// Every article `query` matches — with its score when `scored` (comparable
+    /// across shards), its date and fingerprint — fetched in pages of [`PAGE`] in id
+    /// order, and the matches' ids (a candidate's `doc_id` is its place in them).
+    pub(super) fn every_match(
+        &self,
+        query: &Value,
+        scored: bool,
+    ) -> Result<(Vec<Candidate>, Vec<String>)> {
+        let (mut matches, mut ids) = (Vec::new(), Vec::new());
         let mut after: Option<Value> = None;
+        let (query, path) = match scored {
+            true => (query.clone(), "/_search?search_type=dfs_query_then_fetch"),
+            false => (json!({"bool": {"filter": [query]}}), "/_search"),
+        };
         loop {
             let mut body = json!({
-                "query": {"bool": {"filter": [query]}},
+                "query": query,
                 "size": PAGE,
                 "_source": ["date", "simhash"],
                 "sort": [{"id": "asc"}],
+                "track_scores": scored,
                 "track_total_hits": false
             });
             if let Some(after) = after.take() {
                 body["search_after"] = after;
             }
-            let answer = self.client.json("POST", "/_search", &body)?;
+            let answer = self.client.json("POST", path, &body)?;
             let hits = answer["hits"]["hits"]
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
             for hit in &hits {
                 matches.push(candidate_of(matches.len(), hit));
+                ids.push(hit["_id"].as_str().unwrap_or_default().to_string());
             }
             match hits.last() {
                 Some(last) if hits.len() == PAGE => after = Some(last["sort"].clone()),
-                _ => return Ok(matches),
+                _ => return Ok((matches, ids)),
             }
         }
     }

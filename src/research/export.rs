@@ -2,9 +2,9 @@
 //!
 //! [`Archive::export`] collects every match as a search does (score, date,
 //! fingerprint; no stored fields), puts them all in the request's order and hands
-//! back an [`Export`], an iterator that reads one stored article at a time: memory
-//! holds the ordered list of matches (32 bytes each) and one article, however many
-//! there are. Reprints are exported too (each is a matching article), so that an
+//! back an [`Export`], an iterator that reads one stored article at a time (a
+//! cluster's export, a page of them per request): memory holds the ordered list of
+//! matches (32 bytes each) and the articles of one batch, however many there are. Reprints are exported too (each is a matching article), so that an
 //! export has as many rows as the search's `total`. Which columns are written is a
 //! list of [`Field`]s; writing them is `output`'s (CSV, JSON lines). This module
 //! must not print.
@@ -162,16 +162,43 @@ impl Row {
     }
 }
 
-/// Every match of a query, read one article at a time in the search's order.
+/// Where an export reads its matches' articles: the archive's store, or a cluster.
+pub(crate) trait ArticleStore: Send {
+    /// The articles of these matches, in their order.
+    fn articles(&mut self, matches: &[Candidate]) -> Result<Vec<Article>>;
+}
+
+/// The embedded archive's stored documents, by address.
+struct Stored {
+    searcher: Searcher,
+    schema: &'static IndexSchema,
+}
+
+impl ArticleStore for Stored {
+    fn articles(&mut self, matches: &[Candidate]) -> Result<Vec<Article>> {
+        matches
+            .iter()
+            .map(|m| {
+                let doc: TantivyDocument = self.searcher.doc(m.address)?;
+                Ok(self.schema.to_article(&doc))
+            })
+            .collect()
+    }
+}
+
+/// Every match of a query, read a few articles at a time in the search's order.
 pub struct Export {
     /// Matching articles: the number of rows this export yields.
     pub total: u64,
     /// How the query was read (as a search's `notes`).
     pub notes: Vec<String>,
-    searcher: Searcher,
-    schema: &'static IndexSchema,
+    store: Box<dyn ArticleStore>,
     /// The matches not yet read, the next last.
     remaining: Vec<Candidate>,
+    /// Rows read and not yet handed out, the next first.
+    ready: std::collections::VecDeque<Row>,
+    /// Articles read at a time.
+    batch: usize,
     /// Finds the query's words in an article (as a search highlights them).
     highlighter: Highlighter,
     /// How snippets are cut, when the export gives them.
@@ -182,38 +209,105 @@ impl Iterator for Export {
     type Item = Result<Row>;
 
     fn next(&mut self) -> Option<Result<Row>> {
-        let candidate = self.remaining.pop()?;
-        Some(self.read(candidate))
+        if self.ready.is_empty() {
+            if let Err(error) = self.read_batch() {
+                self.remaining.clear();
+                return Some(Err(error));
+            }
+        }
+        self.ready.pop_front().map(Ok)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining.len(), Some(self.remaining.len()))
+        let left = self.remaining.len() + self.ready.len();
+        (left, Some(left))
     }
 }
 
 impl Export {
+    /// An export of `matches` (in the order they are to come out) read from `store`,
+    /// `batch` articles at a time, marked and cut by `highlighter`.
+    pub(crate) fn new(
+        mut matches: Vec<Candidate>,
+        notes: Vec<String>,
+        store: Box<dyn ArticleStore>,
+        batch: usize,
+        highlighter: Highlighter,
+        snippets: Option<SnippetOptions>,
+    ) -> Export {
+        // Last first: the iterator pops from the end.
+        matches.reverse();
+        Export {
+            total: matches.len() as u64,
+            notes,
+            store,
+            remaining: matches,
+            ready: std::collections::VecDeque::new(),
+            batch: batch.max(1),
+            highlighter,
+            snippets,
+        }
+    }
+
     /// What finds the query's words in the exported articles: the words a search
     /// highlights, synonyms included.
     pub(crate) fn highlighter(&self) -> &Highlighter {
         &self.highlighter
     }
 
-    fn read(&self, candidate: Candidate) -> Result<Row> {
-        let doc: TantivyDocument = self.searcher.doc(candidate.address)?;
-        let article = self.schema.to_article(&doc);
-        let snippet = self.snippets.as_ref().and_then(|options| {
-            self.highlighter
-                .snippets(&article.body, options)
-                .into_iter()
-                .next()
-                .map(|s| s.text)
-        });
-        Ok(Row {
-            article,
-            score: candidate.score,
-            snippet,
-        })
+    fn read_batch(&mut self) -> Result<()> {
+        let take = self.batch.min(self.remaining.len());
+        let mut matches = self.remaining.split_off(self.remaining.len() - take);
+        matches.reverse();
+        let articles = self.store.articles(&matches)?;
+        for (candidate, article) in matches.iter().zip(articles) {
+            let snippet = self.snippets.as_ref().and_then(|options| {
+                self.highlighter
+                    .snippets(&article.body, options)
+                    .into_iter()
+                    .next()
+                    .map(|s| s.text)
+            });
+            self.ready.push_back(Row {
+                article,
+                score: candidate.score,
+                snippet,
+            });
+        }
+        Ok(())
     }
+}
+
+/// The order an export gives `matches` in: the search's (`sort`, `recent`; a query
+/// without words newest first).
+pub(crate) fn export_order(matches: &mut [Candidate], request: &SearchRequest, no_words: bool) {
+    let sort = match (no_words, request.sort) {
+        (true, Sort::Relevance) => Sort::Date,
+        (_, sort) => sort,
+    };
+    if request.recent && sort == Sort::Relevance {
+        crate::search::rank::blend_recency(matches);
+    }
+    let order = comparator(sort);
+    matches.sort_unstable_by(|a, b| order(a, b));
+}
+
+/// The highlighter and snippet options of an export of `expr`'s matches.
+pub(crate) fn marking(
+    expr: &crate::search::query::Expr,
+    request: &SearchRequest,
+    snippets: bool,
+) -> (Highlighter, Option<SnippetOptions>) {
+    let terms: Vec<&str> = expr
+        .positive_terms()
+        .into_iter()
+        .map(|t| t.normalized.as_str())
+        .collect();
+    let options = snippets.then_some(SnippetOptions {
+        max_snippets: 1,
+        ..request.snippets
+    });
+    (Highlighter::new(&terms), options)
 }
 
 impl Archive {
@@ -269,34 +363,10 @@ impl Archive {
             }
             None => Vec::new(),
         };
-        let sort = match (expr.has_no_words(), request.sort) {
-            (true, Sort::Relevance) => Sort::Date,
-            (_, sort) => sort,
-        };
-        if request.recent && sort == Sort::Relevance {
-            crate::search::rank::blend_recency(&mut matches);
-        }
-        // Last first: the iterator pops from the end.
-        let order = comparator(sort);
-        matches.sort_unstable_by(|a, b| order(b, a));
-        let terms: Vec<&str> = expr
-            .positive_terms()
-            .into_iter()
-            .map(|t| t.normalized.as_str())
-            .collect();
-        let highlighter = Highlighter::new(&terms);
-        let snippets = snippets.then_some(SnippetOptions {
-            max_snippets: 1,
-            ..request.snippets
-        });
-        Ok(Export {
-            total: matches.len() as u64,
-            notes,
-            searcher,
-            schema,
-            remaining: matches,
-            highlighter,
-            snippets,
-        })
+        export_order(&mut matches, request, expr.has_no_words());
+        let (highlighter, snippets) = marking(&expr, request, snippets);
+        // One stored article at a time: it is read from the archive's own files.
+        let store = Box::new(Stored { searcher, schema });
+        Ok(Export::new(matches, notes, store, 1, highlighter, snippets))
     }
 }

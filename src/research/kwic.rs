@@ -303,21 +303,37 @@ impl Archive {
     /// ```
     pub fn kwic(&self, request: &SearchRequest, options: &KwicOptions) -> Result<Kwic> {
         let started = Instant::now();
-        if options.width > MAX_WIDTH {
-            return Err(Error::Request(format!(
-                "a keyword-in-context line has at most {MAX_WIDTH} characters of context on each side, not {}",
-                options.width
-            )));
-        }
-        let request = SearchRequest {
-            sort: match options.sort {
-                KwicSort::Oldest => Sort::Oldest,
-                _ => Sort::Date,
-            },
-            recent: false,
-            ..request.clone()
-        };
-        let mut export = self.export(&request, false)?;
+        let export = self.export(&kwic_request(request, options)?, false)?;
+        Kwic::of(export, options, started)
+    }
+}
+
+/// The export a keyword-in-context reads: `request` in the order of `options.sort`'s
+/// articles (newest or oldest first), or a `width` refused.
+pub(crate) fn kwic_request(
+    request: &SearchRequest,
+    options: &KwicOptions,
+) -> Result<SearchRequest> {
+    if options.width > MAX_WIDTH {
+        return Err(Error::Request(format!(
+            "a keyword-in-context line has at most {MAX_WIDTH} characters of context on each side, not {}",
+            options.width
+        )));
+    }
+    Ok(SearchRequest {
+        sort: match options.sort {
+            KwicSort::Oldest => Sort::Oldest,
+            _ => Sort::Date,
+        },
+        recent: false,
+        ..request.clone()
+    })
+}
+
+impl Kwic {
+    /// The lines of every match `export` gives (made by [`kwic_request`]), from
+    /// `started`.
+    pub(crate) fn of(mut export: Export, options: &KwicOptions, started: Instant) -> Result<Kwic> {
         let (articles, notes) = (export.total, std::mem::take(&mut export.notes));
         let width = options.width;
         let key: fn(&Line) -> String = match options.sort {

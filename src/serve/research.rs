@@ -106,7 +106,6 @@ pub async fn kwic(
     };
     answer(&state, key, move |engine| {
         engine
-            .embedded("kwic")?
             .kwic(&request, &options)?
             .into_results(&request.query)
     })
