@@ -37,7 +37,7 @@ use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Most hits one API request returns: a larger `limit` is refused (page with `offset`).
 pub const MAX_LIMIT: usize = 100;
@@ -165,6 +165,20 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
     {
+        self.on_index_holding(work).await.map(|(value, _permit)| value)
+    }
+
+    /// As [`AppState::on_index`], and hands back the search slot with the answer:
+    /// work that goes on after it (the rows of an export, written while the client
+    /// reads them) keeps counting against `concurrency` until it drops the permit.
+    pub(super) async fn on_index_holding<T, F>(
+        &self,
+        work: F,
+    ) -> Result<(T, OwnedSemaphorePermit), ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
+    {
         let archive = self.archive.clone();
         let permits = Arc::clone(&self.permits);
         let waiting = Arc::clone(&self.waiting).try_acquire_owned().map_err(|_| {
@@ -179,12 +193,9 @@ impl AppState {
             drop(waiting);
             // The permit moves into the task: a search that outlives its deadline
             // still counts against the limit until it really ends.
-            let task = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                work(&archive)
-            });
+            let task = tokio::task::spawn_blocking(move || (work(&archive), permit));
             match task.await {
-                Ok(result) => result.map_err(ApiError::from),
+                Ok((result, permit)) => result.map(|value| (value, permit)).map_err(ApiError::from),
                 Err(_) => Err(internal_error()),
             }
         };
@@ -275,7 +286,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 impl AppState {
     /// Whether answers to `caller` leave out the paths of source files.
-    fn hides_paths(&self, caller: Caller) -> bool {
+    pub(super) fn hides_paths(&self, caller: Caller) -> bool {
         !self.show_paths && !caller.local
     }
 }
@@ -492,6 +503,13 @@ pub async fn method_not_allowed(method: Method) -> Response {
 /// trimming, no other spellings), as `schema/openapi.json` states them.
 pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     known_once(params, SEARCH_PARAMS, &[])?;
+    read_search(params)
+}
+
+/// The [`SearchRequest`] of the `/api/search` parameters present (the others at
+/// their defaults), for every route that searches: the caller has refused the
+/// parameters it does not take ([`known_once`]).
+pub(super) fn read_search(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     let get = |name: &str| value_of(params, name);
     let query = get("q").ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
     searchable(query)?;

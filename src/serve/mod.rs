@@ -232,6 +232,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<api::AppState>>)> {
         ("/api/search", get(api::search)),
         ("/api/trend", get(research::trend)),
         ("/api/kwic", get(research::kwic)),
+        ("/api/export", get(research::export)),
         ("/api/articles/{id}", get(api::article)),
         ("/api/articles/{id}/similar", get(api::similar)),
         ("/api/stats", get(api::stats)),
@@ -397,6 +398,7 @@ mod tests {
             for uri in [
                 "/api/search?q=%E5%8F%B0%E9%A3%8E",
                 "/api/trend?q=%E5%8F%B0%E9%A3%8E",
+                "/api/export?q=%E5%8F%B0%E9%A3%8E",
                 "/api/articles/draft-1",
                 "/api/stats",
                 "/metrics",
