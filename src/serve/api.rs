@@ -165,7 +165,9 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Archive) -> baoku::Result<T> + Send + 'static,
     {
-        self.on_index_holding(work).await.map(|(value, _permit)| value)
+        self.on_index_holding(work)
+            .await
+            .map(|(value, _permit)| value)
     }
 
     /// As [`AppState::on_index`], and hands back the search slot with the answer:

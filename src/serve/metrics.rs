@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 /// The routes requests are counted under.
 const ROUTES: &[&str] = &[
-    "search", "trend", "kwic", "export", "article", "similar", "stats", "openapi", "metrics", "healthz", "page",
-    "other",
+    "search", "trend", "kwic", "export", "article", "similar", "stats", "openapi", "metrics",
+    "healthz", "page", "other",
 ];
 
 /// Why a request was refused before it was answered.

@@ -14,9 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use baoku::output::{write_export_header, write_export_row, OutputFormat};
-use baoku::research::{
-    Export, Field, Interval, KwicOptions, KwicSort, TrendRequest, MAX_QUERIES,
-};
+use baoku::research::{Export, Field, Interval, KwicOptions, KwicSort, TrendRequest, MAX_QUERIES};
 use baoku::SearchRequest;
 use std::io::{self, Write};
 use std::pin::Pin;
@@ -363,10 +361,12 @@ fn attachment(query: &str, format: OutputFormat) -> HeaderValue {
     // Characters no file system takes, and spaces, become `_`.
     let named: String = query
         .chars()
-        .map(|c| match c.is_control() || c.is_whitespace() || r#"/\:*?"<>|"#.contains(c) {
-            true => '_',
-            false => c,
-        })
+        .map(
+            |c| match c.is_control() || c.is_whitespace() || r#"/\:*?"<>|"#.contains(c) {
+                true => '_',
+                false => c,
+            },
+        )
         .take(60)
         .collect();
     let mut encoded = String::new();
@@ -583,6 +583,111 @@ mod tests {
         assert_eq!(intervals, names);
         for name in &intervals {
             assert!(trend_request(&params(&[("q", "台风"), ("by", name)])).is_ok());
+        }
+    }
+
+    #[test]
+    fn export_parameters_are_searchs_and_the_document_lists_them() {
+        let request = export_request(&params(&[
+            ("q", "台风"),
+            ("format", "jsonl"),
+            ("fields", "date,title,snippet"),
+            ("sort", "oldest"),
+            ("since", "2021"),
+            ("snippet_chars", "40"),
+        ]))
+        .unwrap();
+        assert_eq!(request.format, OutputFormat::Jsonl);
+        assert_eq!(request.fields, [Field::Date, Field::Title, Field::Snippet]);
+        assert_eq!(request.search.sort, baoku::search::Sort::Oldest);
+        assert_eq!(request.search.snippets.fragment_chars, 40);
+        let plain = export_request(&params(&[("q", "台风")])).unwrap();
+        assert_eq!(plain.search, SearchRequest::new("台风"));
+        assert_eq!(
+            (plain.format, plain.fields),
+            (OutputFormat::Csv, Field::DEFAULT.to_vec())
+        );
+        for (pairs, message) in [
+            (vec![("format", "csv")], "missing parameter q"),
+            (
+                vec![("q", "台风"), ("format", "xlsx")],
+                "format=xlsx: must be csv or jsonl",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id,titel")],
+                "fields=id,titel: no field \\\"titel\\\"",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id,id")],
+                "fields=id,id: id is named twice",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id, title")],
+                "without spaces",
+            ),
+            (vec![("q", "台风"), ("fields", "")], "fields=: no field"),
+            (
+                vec![("q", "台风"), ("limit", "5")],
+                "unknown parameter \\\"limit\\\"",
+            ),
+            (
+                vec![("q", "台风"), ("sort", "score")],
+                "sort=score: must be relevance, date or oldest",
+            ),
+            (
+                vec![("q", "台风"), ("since", "2021-13")],
+                "since=2021-13: no such date",
+            ),
+        ] {
+            let error = format!(
+                "{:?}",
+                export_request(&params(&pairs)).expect_err("refused")
+            );
+            assert!(error.contains(message), "{pairs:?}: {error}");
+        }
+        let document: serde_json::Value =
+            serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();
+        let parameters = document["paths"]["/api/export"]["get"]["parameters"]
+            .as_array()
+            .expect("/api/export is described");
+        let mut names: Vec<&str> = parameters
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        let mut known = EXPORT_PARAMS.to_vec();
+        names.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(names, known, "describe every parameter and no other");
+        let described: Vec<&str> = document["components"]["schemas"]["ExportField"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let fields: Vec<&str> = Field::ALL.iter().map(|(name, _)| *name).collect();
+        assert_eq!(described, fields);
+    }
+
+    #[test]
+    fn an_export_is_named_for_its_query_in_ascii_and_in_full() {
+        for (query, format, expected) in [
+            (
+                "台风",
+                OutputFormat::Csv,
+                "attachment; filename=\"baoku-export.csv\"; filename*=UTF-8''baoku-%E5%8F%B0%E9%A3%8E.csv",
+            ),
+            (
+                "AI 芯片 \"2024\"",
+                OutputFormat::Jsonl,
+                "attachment; filename=\"baoku-AI-2024.jsonl\"; filename*=UTF-8''baoku-AI_%E8%8A%AF%E7%89%87___2024_.jsonl",
+            ),
+            (
+                "a/b",
+                OutputFormat::Csv,
+                "attachment; filename=\"baoku-a-b.csv\"; filename*=UTF-8''baoku-a_b.csv",
+            ),
+        ] {
+            assert_eq!(attachment(query, format).to_str().unwrap(), expected, "{query}");
         }
     }
 }
