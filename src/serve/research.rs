@@ -679,7 +679,7 @@ mod tests {
             (
                 "AI 芯片 \"2024\"",
                 OutputFormat::Jsonl,
-                "attachment; filename=\"baoku-AI-2024.jsonl\"; filename*=UTF-8''baoku-AI_%E8%8A%AF%E7%89%87___2024_.jsonl",
+                "attachment; filename=\"baoku-AI-2024.jsonl\"; filename*=UTF-8''baoku-AI_%E8%8A%AF%E7%89%87__2024_.jsonl",
             ),
             (
                 "a/b",
