@@ -1158,7 +1158,9 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
 
 /// The search page in headless Chromium, on a server that requires a token:
 /// `tests/browser/search.mjs` gives a wrong then the right token, types a Chinese
-/// query, filters, pages, opens an article and checks a phone-width screen.
+/// query, holds the trend chart to `baoku trend --json`, brushes it, compares a second
+/// query, exports a CSV and holds it to `search --export csv`, filters, pages, opens
+/// an article and checks a phone-width screen.
 #[test]
 fn the_page_works_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -1210,6 +1212,10 @@ fn the_page_works_in_a_real_browser() {
         .arg(&shots)
         .arg(token)
         .env("CHROMIUM", &chromium)
+        .env("BAOKU_BROWSER_BIN", env!("CARGO_BIN_EXE_baoku"))
+        .env("BAOKU_BROWSER_INDEX", &index)
+        .env_remove("BAOKU_INDEX")
+        .env_remove("BAOKU_ENGINE")
         .output()
         .unwrap();
     let (stdout, stderr) = (support::stdout(&output), support::stderr(&output));
