@@ -576,18 +576,19 @@ function drawPager(state, results, page) {
 
 const TREND_PERIODS = ["day", "week", "month", "year"];
 const PERIOD_NAMES = { day: "日", week: "周", month: "月", year: "年" };
-// Comparison series, after the search's bars: a colour, a marker and a dash each, so
-// that they can be told apart without colour.
+// Comparison series, after the search's bars: a colour (the style sheet's .s1 to .s9,
+// for light and dark pages), a marker and a dash each, so that they can be told
+// apart without colour.
 const SERIES_STYLES = [
-  { color: "#1a4fa0", marker: "circle", dash: "" },
-  { color: "#2e7d32", marker: "square", dash: "6 3" },
-  { color: "#8e24aa", marker: "triangle", dash: "2 3" },
-  { color: "#e65100", marker: "diamond", dash: "8 3 2 3" },
-  { color: "#00838f", marker: "cross", dash: "" },
-  { color: "#6d4c41", marker: "circle-open", dash: "6 3" },
-  { color: "#c2185b", marker: "square-open", dash: "2 3" },
-  { color: "#455a64", marker: "triangle-open", dash: "8 3 2 3" },
-  { color: "#827717", marker: "plus", dash: "" },
+  { marker: "circle", dash: "" },
+  { marker: "square", dash: "6 3" },
+  { marker: "triangle", dash: "2 3" },
+  { marker: "diamond", dash: "8 3 2 3" },
+  { marker: "cross", dash: "" },
+  { marker: "circle-open", dash: "6 3" },
+  { marker: "square-open", dash: "2 3" },
+  { marker: "triangle-open", dash: "8 3 2 3" },
+  { marker: "plus", dash: "" },
 ];
 const SVG_NS = "http://www.w3.org/2000/svg";
 // Most periods drawn; past this the chart asks for a longer period.
@@ -688,11 +689,12 @@ function niceStep(max, ticks) {
   return Math.max(1, Math.round(step));
 }
 
-function marker(kind, x, y, size, color) {
+// Drawn in currentColor: the series' class gives the colour.
+function marker(kind, x, y, size) {
   const r = size / 2;
   const open = kind.endsWith("-open");
   const shape = kind.replace("-open", "");
-  const paint = { fill: open ? "var(--card)" : color, stroke: color, "stroke-width": 1.5, class: "marker" };
+  const paint = { fill: "currentColor", stroke: "currentColor", "stroke-width": 1.5, class: open ? "marker open" : "marker" };
   if (shape === "circle") return svg("circle", { cx: x, cy: y, r, ...paint });
   if (shape === "square") return svg("rect", { x: x - r, y: y - r, width: size, height: size, ...paint });
   if (shape === "triangle") return svg("polygon", { points: `${x},${y - r} ${x + r},${y + r} ${x - r},${y + r}`, ...paint });
@@ -700,7 +702,7 @@ function marker(kind, x, y, size, color) {
   const d = shape === "cross"
     ? `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`
     : `M${x - r},${y}L${x + r},${y}M${x},${y - r}L${x},${y + r}`;
-  return svg("path", { d, fill: "none", stroke: color, "stroke-width": 2, class: "marker" });
+  return svg("path", { d, fill: "none", stroke: "currentColor", "stroke-width": 2, class: "marker" });
 }
 
 /** The little picture of a series in the legend: a bar, or its line and marker. */
@@ -710,8 +712,9 @@ function swatch(index) {
     picture.append(svg("rect", { x: 8, y: 1, width: 12, height: 13, class: "bar" }));
   } else {
     const style = SERIES_STYLES[(index - 1) % SERIES_STYLES.length];
-    picture.append(svg("path", { d: "M1,7H27", stroke: style.color, "stroke-width": 2, "stroke-dasharray": style.dash, fill: "none" }));
-    picture.append(marker(style.marker, 14, 7, 7, style.color));
+    picture.classList.add(`s${((index - 1) % SERIES_STYLES.length) + 1}`);
+    picture.append(svg("path", { d: "M1,7H27", stroke: "currentColor", "stroke-width": 2, "stroke-dasharray": style.dash, fill: "none" }));
+    picture.append(marker(style.marker, 14, 7, 7));
   }
   return picture;
 }
@@ -876,13 +879,13 @@ function drawChart(state, trend, plot) {
   // The comparisons, as lines with markers over the bars.
   trend.series.slice(1).forEach((series, k) => {
     const style = SERIES_STYLES[k % SERIES_STYLES.length];
-    const line = svg("g", { class: "series", "data-query": series.query, "aria-hidden": "true" });
+    const line = svg("g", { class: `series s${(k % SERIES_STYLES.length) + 1}`, "data-query": series.query, "aria-hidden": "true" });
     const path = series.points.map((p, i) => `${i ? "L" : "M"}${(x(i) + band / 2).toFixed(1)},${y(p.count).toFixed(1)}`).join("");
-    line.append(svg("path", { d: path, fill: "none", stroke: style.color, "stroke-width": 2, "stroke-dasharray": style.dash, "stroke-linejoin": "round" }));
+    line.append(svg("path", { d: path, fill: "none", stroke: "currentColor", "stroke-width": 2, "stroke-dasharray": style.dash, "stroke-linejoin": "round" }));
     series.points.forEach((p, i) => {
       // Markers where there are matches; the line alone says zero.
       if (p.count === 0) return;
-      const dot = marker(style.marker, x(i) + band / 2, y(p.count), Math.min(8, Math.max(4, band * 0.5)), style.color);
+      const dot = marker(style.marker, x(i) + band / 2, y(p.count), Math.min(8, Math.max(4, band * 0.5)));
       dot.setAttribute("data-count", p.count);
       dot.setAttribute("data-period", p.period);
       if (band < 5) dot.setAttribute("visibility", "hidden");
