@@ -378,6 +378,16 @@ mod tests {
                 assert_eq!(status, StatusCode::OK, "{results}");
                 assert_eq!(&results["hits"][0]["path"], expected, "search for {peer}");
             }
+            // One article: its export in JSON lines is one JSON object.
+            let (status, row) = get(
+                &hidden,
+                "/api/export?q=%E5%8F%B0%E9%A3%8E&format=jsonl&fields=id,path",
+                peer,
+                Some(TOKEN),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{row}");
+            assert_eq!(&row["path"], expected, "export for {peer}");
         }
         let shown = app(archive, true);
         let (_, article) = get(
