@@ -1062,6 +1062,14 @@ mod tests {
                         "21",
                         "20210",
                         "2021-03-08T00:00",
+                        // Blank as the server trims it (White_Space) and as ECMAScript
+                        // reads \s (which has U+FEFF, not U+0085): the document lists it.
+                        "\u{85}",
+                        "\u{feff}",
+                        "\u{3000}",
+                        "\u{1c}",
+                        "\u{200b}",
+                        "\t \u{a0}",
                     ] {
                         candidates.push(odd.to_string());
                     }
