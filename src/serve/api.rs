@@ -624,7 +624,12 @@ pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> 
     Ok(Filters {
         since: period(get("since"), "since")?,
         until: period(get("until"), "until")?,
-        source: filter("source"),
+        source: match filter("source") {
+            Some(name) if names_no_outlet(&name) => {
+                return Err(param_error("source", &name, "needs an outlet name"))
+            }
+            source => source,
+        },
         author: match filter("author").filter(|a| !normalize_str(a).trim().is_empty()) {
             Some(name) if !searchable_text(&name) => {
                 return Err(param_error(
@@ -636,6 +641,17 @@ pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> 
             author => author,
         },
     })
+}
+
+/// Whether a `source` names no outlet once its `=` (exactly) and quotes are read as
+/// `search::understand` reads them (it refuses such a filter at search time, as if
+/// about `q`; refused here, the error names the parameter and the document can say
+/// which values these are). The same reading as `understand`'s: keep the two alike.
+fn names_no_outlet(source: &str) -> bool {
+    baoku::search::query::SourceFilter::new(source, source.trim().starts_with('"'))
+        .typed
+        .trim_matches('"')
+        .is_empty()
 }
 
 /// A parameter's value as an error message shows it: escaped, and cut when long.
@@ -1070,6 +1086,17 @@ mod tests {
                         "\u{1c}",
                         "\u{200b}",
                         "\t \u{a0}",
+                        // Outlets as `=` (exactly) and quotes leave them.
+                        "=",
+                        "\"\"",
+                        "\" \"",
+                        "= \"",
+                        "\"=",
+                        "= =",
+                        " = ",
+                        "=\"\u{3000}\"",
+                        "=吉林日报",
+                        "\"新华网\"",
                     ] {
                         candidates.push(odd.to_string());
                     }
