@@ -929,6 +929,7 @@ fn serve_answers_from_the_cluster_as_from_the_index_directory() {
                 shots.to_str().unwrap(),
                 &articles,
             ],
+            &[],
         );
         eprintln!("{}", printed.trim());
     }

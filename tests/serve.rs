@@ -493,6 +493,145 @@ fn trend_api_answers_exactly_what_trend_json_prints() {
 }
 
 #[test]
+fn export_api_streams_exactly_the_file_search_export_writes() {
+    let index = sample_index();
+    let server = Server::start(index);
+    let cases: &[&[(&str, &str)]] = &[
+        &[("q", "收入")],
+        &[
+            ("q", "发展"),
+            ("sort", "oldest"),
+            ("fields", "date,id,title,snippet"),
+            ("snippet_chars", "30"),
+        ],
+        &[("q", "乡村振兴"), ("format", "jsonl"), ("since", "2021")],
+        &[
+            ("q", "中国"),
+            ("sort", "date"),
+            ("source", ""),
+            ("fields", "id,body"),
+        ],
+        &[("q", "没有这个词")],
+    ];
+    for params in cases {
+        let response = server.get(&format!("/api/export?{}", query_string(params)));
+        assert_eq!(response.status, 200, "{params:?}: {}", response.text());
+        let mut command = baoku(index);
+        command.arg("search");
+        let mut query = "";
+        let mut format = "csv";
+        for (name, value) in *params {
+            match *name {
+                "q" => query = value,
+                "format" => format = value,
+                "snippet_chars" => {
+                    command.args(["--snippet-chars", value]);
+                }
+                // An empty filter is no filter, as on the command line without it.
+                _ if value.is_empty() => {}
+                other => {
+                    command.arg(format!("--{other}")).arg(value);
+                }
+            }
+        }
+        let output = command
+            .args(["--export", format, "--", query])
+            .output()
+            .unwrap();
+        assert!(output.status.code().unwrap() <= 1, "{output:?}");
+        assert!(
+            response.body == output.stdout,
+            "GET /api/export with {params:?}:\n{}\n--export:\n{}",
+            response.text(),
+            support::stdout(&output)
+        );
+        // As many rows as the search's total (reprints included), and the header says so.
+        let search: Vec<(&str, &str)> = params
+            .iter()
+            .copied()
+            .filter(|(name, _)| ["q", "since", "until", "source", "author"].contains(name))
+            .collect();
+        let found =
+            server.search(&[search.as_slice(), &[("limit", "0"), ("sort", "date")]].concat());
+        // A query nothing matches as written is answered by relaxed matches; an
+        // export, like `--export`, holds only what matches as written.
+        let total = match found["mode"].as_str() {
+            Some("all") => found["total"].as_u64().unwrap(),
+            _ => 0,
+        };
+        assert_eq!(
+            response.header("x-baoku-total"),
+            Some(total.to_string().as_str())
+        );
+        let text = response.text();
+        let rows = match format {
+            "csv" => {
+                assert!(text.starts_with('\u{feff}'), "a byte order mark");
+                // No field of these exports holds a line break or a quote... except
+                // bodies, whose rows are counted by the CLI's own output above.
+                text.matches("\r\n").count() as u64 - 1
+            }
+            _ => text.lines().count() as u64,
+        };
+        if !params.iter().any(|(_, v)| v.contains("body")) {
+            assert_eq!(rows, total, "{params:?}");
+        }
+        let expected_type = match format {
+            "csv" => "text/csv; charset=utf-8",
+            _ => "application/x-ndjson",
+        };
+        assert_eq!(response.header("content-type"), Some(expected_type));
+        let disposition = response.header("content-disposition").unwrap();
+        assert!(
+            disposition.starts_with("attachment; filename=\"baoku-")
+                && disposition
+                    .contains(&format!("filename*=UTF-8''baoku-{}", percent_encode(query))),
+            "{disposition}"
+        );
+    }
+    server.assert_refused(&[
+        ("/api/export", "missing parameter q"),
+        (
+            "/api/export?q=a&format=xlsx",
+            "format=xlsx: must be csv or jsonl",
+        ),
+        (
+            "/api/export?q=a&fields=id,titel",
+            "fields=id,titel: no field \"titel\"",
+        ),
+        (
+            "/api/export?q=a&fields=id,id",
+            "fields=id,id: id is named twice",
+        ),
+        ("/api/export?q=a&limit=3", "unknown parameter \"limit\""),
+        (
+            "/api/export?q=a&sort=a&sort=a",
+            "parameter \"sort\" given twice",
+        ),
+        (
+            "/api/export?q=a&until=2021-02-30",
+            "until=2021-02-30: no such date",
+        ),
+        ("/api/export?q=titel%3Aa", "titel"),
+    ]);
+    assert_eq!(
+        server.metric("baoku_http_requests_total{route=\"export\",status=\"200\"}"),
+        cases.len() as f64
+    );
+
+    let guarded = Server::start_with_token(index, TOKEN, &[]);
+    let path = "/api/export?q=%E6%94%B6%E5%85%A5";
+    for refused in [None, Some("Bearer not-the-token-0123456789")] {
+        let response = status_with(&guarded, path, refused);
+        assert_eq!(response.status, 401, "{refused:?}");
+        assert!(response.error().contains("token"));
+    }
+    let with_token = guarded.get(path);
+    assert_eq!(with_token.status, 200);
+    assert_eq!(with_token.header("x-baoku-total"), Some("8"));
+}
+
+#[test]
 fn repeated_searches_are_answered_from_the_cache_and_it_can_be_turned_off() {
     let path = "/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&facets=true";
     let server = Server::start(sample_index());
@@ -723,7 +862,7 @@ fn health_stats_and_the_openapi_document() {
     for path in document["paths"].as_object().unwrap().keys() {
         let concrete = path.replace("{id}", "0000000000000000");
         let query = match concrete.as_str() {
-            "/api/search" | "/api/trend" | "/api/kwic" => "?q=a",
+            "/api/search" | "/api/trend" | "/api/kwic" | "/api/export" => "?q=a",
             _ => "",
         };
         let response = server.get(&format!("{concrete}{query}"));
@@ -1008,7 +1147,9 @@ fn bad_addresses_and_missing_indexes_are_one_line_errors() {
 
 /// The search page in headless Chromium, on a server that requires a token:
 /// `tests/browser/search.mjs` gives a wrong then the right token, types a Chinese
-/// query, filters, pages, opens an article and checks a phone-width screen.
+/// query, holds the trend chart to `baoku trend --json`, brushes it, compares a second
+/// query, exports a CSV and holds it to `search --export csv`, filters, pages, opens
+/// an article and checks a phone-width screen.
 #[test]
 fn the_page_works_in_a_real_browser() {
     let Some(chromium) = support::browser() else {
@@ -1024,6 +1165,10 @@ fn the_page_works_in_a_real_browser() {
         &chromium,
         "search.mjs",
         &[&server.url(), shots.to_str().unwrap(), token],
+        &[
+            ("BAOKU_BROWSER_BIN", Path::new(env!("CARGO_BIN_EXE_baoku"))),
+            ("BAOKU_BROWSER_INDEX", &index),
+        ],
     );
     eprintln!("{}", printed.trim());
 }

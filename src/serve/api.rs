@@ -38,7 +38,7 @@ use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Most hits one API request returns: a larger `limit` is refused (page with `offset`).
 pub const MAX_LIMIT: usize = 100;
@@ -172,6 +172,22 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Engine) -> baoku::Result<T> + Send + 'static,
     {
+        self.on_index_holding(work)
+            .await
+            .map(|(value, _permit)| value)
+    }
+
+    /// As [`AppState::on_index`], and hands back the search slot with the answer:
+    /// work that goes on after it (the rows of an export, written while the client
+    /// reads them) keeps counting against `concurrency` until it drops the permit.
+    pub(super) async fn on_index_holding<T, F>(
+        &self,
+        work: F,
+    ) -> Result<(T, OwnedSemaphorePermit), ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> baoku::Result<T> + Send + 'static,
+    {
         let engine = self.engine.clone();
         let permits = Arc::clone(&self.permits);
         let waiting = Arc::clone(&self.waiting).try_acquire_owned().map_err(|_| {
@@ -186,12 +202,9 @@ impl AppState {
             drop(waiting);
             // The permit moves into the task: a search that outlives its deadline
             // still counts against the limit until it really ends.
-            let task = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                work(&engine)
-            });
+            let task = tokio::task::spawn_blocking(move || (work(&engine), permit));
             match task.await {
-                Ok(result) => result.map_err(ApiError::from),
+                Ok((result, permit)) => result.map(|value| (value, permit)).map_err(ApiError::from),
                 Err(_) => Err(internal_error()),
             }
         };
@@ -294,7 +307,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 impl AppState {
     /// Whether answers to `caller` leave out the paths of source files.
-    fn hides_paths(&self, caller: Caller) -> bool {
+    pub(super) fn hides_paths(&self, caller: Caller) -> bool {
         !self.show_paths && !caller.local
     }
 }
@@ -513,6 +526,13 @@ pub async fn method_not_allowed(method: Method) -> Response {
 /// trimming, no other spellings), as `schema/openapi.json` states them.
 pub fn search_request(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     known_once(params, SEARCH_PARAMS, &[])?;
+    read_search(params)
+}
+
+/// The [`SearchRequest`] of the `/api/search` parameters present (the others at
+/// their defaults), for every route that searches: the caller has refused the
+/// parameters it does not take ([`known_once`]).
+pub(super) fn read_search(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     let get = |name: &str| value_of(params, name);
     let query = get("q").ok_or_else(|| ApiError::bad_request("missing parameter q (the query)"))?;
     searchable(query)?;
@@ -625,7 +645,12 @@ pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> 
     Ok(Filters {
         since: period(get("since"), "since")?,
         until: period(get("until"), "until")?,
-        source: filter("source"),
+        source: match filter("source") {
+            Some(name) if names_no_outlet(&name) => {
+                return Err(param_error("source", &name, "needs an outlet name"))
+            }
+            source => source,
+        },
         author: match filter("author").filter(|a| !normalize_str(a).trim().is_empty()) {
             Some(name) if !searchable_text(&name) => {
                 return Err(param_error(
@@ -637,6 +662,17 @@ pub(super) fn filters(params: &[(String, String)]) -> Result<Filters, ApiError> 
             author => author,
         },
     })
+}
+
+/// Whether a `source` names no outlet once its `=` (exactly) and quotes are read as
+/// `search::understand` reads them (it refuses such a filter at search time, as if
+/// about `q`; refused here, the error names the parameter and the document can say
+/// which values these are). The same reading as `understand`'s: keep the two alike.
+fn names_no_outlet(source: &str) -> bool {
+    baoku::search::query::SourceFilter::new(source, source.trim().starts_with('"'))
+        .typed
+        .trim_matches('"')
+        .is_empty()
 }
 
 /// A parameter's value as an error message shows it: escaped, and cut when long.
@@ -1063,6 +1099,25 @@ mod tests {
                         "21",
                         "20210",
                         "2021-03-08T00:00",
+                        // Blank as the server trims it (White_Space) and as ECMAScript
+                        // reads \s (which has U+FEFF, not U+0085): the document lists it.
+                        "\u{85}",
+                        "\u{feff}",
+                        "\u{3000}",
+                        "\u{1c}",
+                        "\u{200b}",
+                        "\t \u{a0}",
+                        // Outlets as `=` (exactly) and quotes leave them.
+                        "=",
+                        "\"\"",
+                        "\" \"",
+                        "= \"",
+                        "\"=",
+                        "= =",
+                        " = ",
+                        "=\"\u{3000}\"",
+                        "=吉林日报",
+                        "\"新华网\"",
                     ] {
                         candidates.push(odd.to_string());
                     }

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 /// The routes requests are counted under.
 const ROUTES: &[&str] = &[
-    "search", "trend", "article", "similar", "stats", "openapi", "metrics", "healthz", "page",
-    "other",
+    "search", "trend", "kwic", "export", "article", "similar", "stats", "openapi", "metrics",
+    "healthz", "page", "other",
 ];
 
 /// Why a request was refused before it was answered.
@@ -54,6 +54,8 @@ pub fn route_of(path: &str) -> &'static str {
     match path {
         "/api/search" => "search",
         "/api/trend" => "trend",
+        "/api/kwic" => "kwic",
+        "/api/export" => "export",
         "/api/stats" => "stats",
         "/api/openapi.json" => "openapi",
         "/metrics" => "metrics",
@@ -374,11 +376,15 @@ mod tests {
     fn routes_are_a_fixed_set() {
         assert_eq!(route_of("/api/search"), "search");
         assert_eq!(route_of("/api/trend"), "trend");
+        assert_eq!(route_of("/api/kwic"), "kwic");
+        assert_eq!(route_of("/api/export"), "export");
         assert_eq!(route_of("/api/articles/abc"), "article");
         assert_eq!(route_of("/api/articles/abc/similar"), "similar");
         for path in [
             "/api/search",
             "/api/trend",
+            "/api/kwic",
+            "/api/export",
             "/api/articles/a",
             "/api/articles/a/similar",
         ] {

@@ -233,6 +233,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<api::AppState>>)> {
         ("/api/search", get(api::search)),
         ("/api/trend", get(research::trend)),
         ("/api/kwic", get(research::kwic)),
+        ("/api/export", get(research::export)),
         ("/api/articles/{id}", get(api::article)),
         ("/api/articles/{id}/similar", get(api::similar)),
         ("/api/stats", get(api::stats)),
@@ -380,6 +381,16 @@ mod tests {
                 assert_eq!(status, StatusCode::OK, "{results}");
                 assert_eq!(&results["hits"][0]["path"], expected, "search for {peer}");
             }
+            // One article: its export in JSON lines is one JSON object.
+            let (status, row) = get(
+                &hidden,
+                "/api/export?q=%E5%8F%B0%E9%A3%8E&format=jsonl&fields=id,path",
+                peer,
+                Some(TOKEN),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{row}");
+            assert_eq!(&row["path"], expected, "export for {peer}");
         }
         let shown = app(archive, true);
         let (_, article) = get(
@@ -400,6 +411,7 @@ mod tests {
             for uri in [
                 "/api/search?q=%E5%8F%B0%E9%A3%8E",
                 "/api/trend?q=%E5%8F%B0%E9%A3%8E",
+                "/api/export?q=%E5%8F%B0%E9%A3%8E",
                 "/api/articles/draft-1",
                 "/api/stats",
                 "/metrics",

@@ -1,18 +1,26 @@
-//! The research routes: `/api/trend`, `/api/kwic`. Parameters are read as `schema/openapi.json`
-//! states them, with the helpers and errors of [`super::api`]; the answers are the
-//! library's own types, as the matching commands print them with `--json`. No
-//! counting lives here.
+//! The research routes: `/api/trend`, `/api/kwic`, `/api/export`. Parameters are read as
+//! `schema/openapi.json` states them, with the helpers and errors of [`super::api`];
+//! the answers are the library's own types, as the matching commands print them with
+//! `--json`, and an export is the file `baoku search --export` writes, streamed. No
+//! counting or CSV writing lives here.
 
 use super::api::{
-    answer, filters, flag, known_once, number, param_error, searchable, value_of, ApiError,
-    AppState,
+    answer, filters, flag, known_once, number, param_error, read_search, searchable, value_of,
+    ApiError, AppState, Caller,
 };
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::response::Response;
-use baoku::research::{Interval, KwicOptions, KwicSort, TrendRequest, MAX_QUERIES};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use baoku::output::{write_export_header, write_export_row, OutputFormat};
+use baoku::research::{Export, Field, Interval, KwicOptions, KwicSort, TrendRequest, MAX_QUERIES};
 use baoku::SearchRequest;
+use std::io::{self, Write};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::mpsc;
 
 /// The query parameters `/api/trend` understands; `q` may be given up to
 /// [`MAX_QUERIES`] times, one series each.
@@ -145,6 +153,236 @@ pub fn kwic_request(params: &[(String, String)]) -> Result<(SearchRequest, KwicO
         ..SearchRequest::default()
     };
     Ok((request, options))
+}
+
+/// The query parameters `/api/export` understands: those of `/api/search` that an
+/// export uses (an export has every match, so no `limit`, `offset` or `collapse`),
+/// the file's `format` and its `fields`.
+pub const EXPORT_PARAMS: &[&str] = &[
+    "q",
+    "format",
+    "fields",
+    "since",
+    "until",
+    "source",
+    "author",
+    "sort",
+    "recent",
+    "snippet_chars",
+];
+
+/// Bytes of the file gathered before they are handed to the connection.
+const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
+/// Chunks written ahead of what the client has read: with [`EXPORT_CHUNK_BYTES`], the
+/// most an export holds in memory besides its list of matches.
+const EXPORT_CHUNKS_AHEAD: usize = 4;
+
+/// What `/api/export` writes: the request, the file's format and its columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    /// Which articles, in which order.
+    pub search: SearchRequest,
+    /// CSV (with a byte order mark and a header row) or JSON lines.
+    pub format: OutputFormat,
+    /// The columns, in order.
+    pub fields: Vec<Field>,
+}
+
+/// Builds the export from `/api/export` parameters: `/api/search`'s parameters read
+/// as it reads them, `format` (`csv`, the default, or `jsonl`) and `fields` (names of
+/// [`Field::ALL`], comma-separated without spaces, each once).
+pub fn export_request(params: &[(String, String)]) -> Result<ExportRequest, ApiError> {
+    known_once(params, EXPORT_PARAMS, &[])?;
+    let search = read_search(params)?;
+    let format = match value_of(params, "format") {
+        None | Some("csv") => OutputFormat::Csv,
+        Some("jsonl") => OutputFormat::Jsonl,
+        Some(text) => return Err(param_error("format", text, "must be csv or jsonl")),
+    };
+    let fields = match value_of(params, "fields") {
+        None => Field::DEFAULT.to_vec(),
+        // Values are read as written: the command line's `--fields "id, title"`
+        // spelling is not one the API document allows.
+        Some(text) if text.contains(char::is_whitespace) => {
+            return Err(param_error(
+                "fields",
+                text,
+                "names separated by commas, without spaces",
+            ))
+        }
+        Some(text) => Field::list(text).map_err(|reason| param_error("fields", text, &reason))?,
+    };
+    Ok(ExportRequest {
+        search,
+        format,
+        fields,
+    })
+}
+
+/// `GET /api/export`: every match of the query, reprints included, in the search's
+/// order, as the file `baoku search --export` writes — streamed: the matches are
+/// collected within the request deadline, then each article is read and written while
+/// the client reads what came before, in bounded memory. The export keeps its search
+/// slot until its last row. A fault after the first bytes ends the connection without
+/// the closing chunk, so that a client sees a broken transfer, never a short file.
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let ExportRequest {
+        search,
+        format,
+        fields,
+    } = export_request(&params)?;
+    let hide_paths = state.hides_paths(caller);
+    let snippets = fields.contains(&Field::Snippet);
+    let disposition = attachment(&search.query, format);
+    let (export, permit) = state
+        .on_index_holding(move |engine| engine.export(&search, snippets))
+        .await?;
+    let total = export.total;
+    let (sender, receiver) = mpsc::channel(EXPORT_CHUNKS_AHEAD);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut out = Chunks {
+            buffer: Vec::with_capacity(EXPORT_CHUNK_BYTES),
+            sender,
+        };
+        if let Err(error) = write_rows(export, &fields, format, hide_paths, &mut out) {
+            // The client left (nothing to tell), or a row could not be read: end the
+            // body with an error rather than let a short file look whole.
+            let _ = out.sender.blocking_send(Err(error));
+        }
+    });
+    let content_type = match format {
+        OutputFormat::Csv => "text/csv; charset=utf-8",
+        _ => "application/x-ndjson",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                HeaderName::from_static("x-baoku-total"),
+                HeaderValue::from(total),
+            ),
+        ],
+        Body::new(Streamed(receiver)),
+    )
+        .into_response())
+}
+
+/// Writes the header and every row of `export` (the CLI's writers) to `out`.
+fn write_rows(
+    export: Export,
+    fields: &[Field],
+    format: OutputFormat,
+    hide_paths: bool,
+    out: &mut Chunks,
+) -> io::Result<()> {
+    write_export_header(out, fields, format)?;
+    for row in export {
+        let mut row = row.map_err(|e| io::Error::other(e.to_string()))?;
+        if hide_paths {
+            row.article.path = None;
+        }
+        write_export_row(out, &row, fields, format)?;
+    }
+    out.flush()
+}
+
+/// An `io::Write` that hands what is written to the connection in chunks, waiting
+/// while the client is [`EXPORT_CHUNKS_AHEAD`] chunks behind.
+struct Chunks {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<io::Result<Bytes>>,
+}
+
+impl Write for Chunks {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= EXPORT_CHUNK_BYTES {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(EXPORT_CHUNK_BYTES));
+        self.sender
+            .blocking_send(Ok(Bytes::from(chunk)))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+/// A response body of the chunks [`Chunks`] sends, ended when its sender is dropped.
+struct Streamed(mpsc::Receiver<io::Result<Bytes>>);
+
+impl hyper::body::Body for Streamed {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, io::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|chunk| chunk.map(hyper::body::Frame::data)))
+    }
+}
+
+/// `Content-Disposition` of an export of `query`: `attachment` with an ASCII
+/// `filename` for every client (the query's ASCII letters and digits, or `export`)
+/// and the query itself in an RFC 5987 `filename*` for those that read it.
+fn attachment(query: &str, format: OutputFormat) -> HeaderValue {
+    let extension = match format {
+        OutputFormat::Csv => "csv",
+        _ => "jsonl",
+    };
+    let mut ascii = String::new();
+    for c in query.chars() {
+        match c.is_ascii_alphanumeric() {
+            true => ascii.push(c),
+            false if !ascii.is_empty() && !ascii.ends_with('-') => ascii.push('-'),
+            false => {}
+        }
+    }
+    let ascii: String = ascii.trim_end_matches('-').chars().take(40).collect();
+    let ascii = match ascii.trim_end_matches('-') {
+        "" => "export",
+        name => name,
+    };
+    // Characters no file system takes, and spaces, become `_`.
+    let named: String = query
+        .chars()
+        .map(
+            |c| match c.is_control() || c.is_whitespace() || r#"/\:*?"<>|"#.contains(c) {
+                true => '_',
+                false => c,
+            },
+        )
+        .take(60)
+        .collect();
+    let mut encoded = String::new();
+    for byte in format!("baoku-{named}.{extension}").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => encoded.push(byte as char),
+            b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' => {
+                encoded.push(byte as char)
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"baoku-{ascii}.{extension}\"; filename*=UTF-8''{encoded}"
+    ))
+    .expect("ASCII only")
 }
 
 #[cfg(test)]
@@ -345,6 +583,111 @@ mod tests {
         assert_eq!(intervals, names);
         for name in &intervals {
             assert!(trend_request(&params(&[("q", "台风"), ("by", name)])).is_ok());
+        }
+    }
+
+    #[test]
+    fn export_parameters_are_searchs_and_the_document_lists_them() {
+        let request = export_request(&params(&[
+            ("q", "台风"),
+            ("format", "jsonl"),
+            ("fields", "date,title,snippet"),
+            ("sort", "oldest"),
+            ("since", "2021"),
+            ("snippet_chars", "40"),
+        ]))
+        .unwrap();
+        assert_eq!(request.format, OutputFormat::Jsonl);
+        assert_eq!(request.fields, [Field::Date, Field::Title, Field::Snippet]);
+        assert_eq!(request.search.sort, baoku::search::Sort::Oldest);
+        assert_eq!(request.search.snippets.fragment_chars, 40);
+        let plain = export_request(&params(&[("q", "台风")])).unwrap();
+        assert_eq!(plain.search, SearchRequest::new("台风"));
+        assert_eq!(
+            (plain.format, plain.fields),
+            (OutputFormat::Csv, Field::DEFAULT.to_vec())
+        );
+        for (pairs, message) in [
+            (vec![("format", "csv")], "missing parameter q"),
+            (
+                vec![("q", "台风"), ("format", "xlsx")],
+                "format=xlsx: must be csv or jsonl",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id,titel")],
+                "fields=id,titel: no field \\\"titel\\\"",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id,id")],
+                "fields=id,id: id is named twice",
+            ),
+            (
+                vec![("q", "台风"), ("fields", "id, title")],
+                "without spaces",
+            ),
+            (vec![("q", "台风"), ("fields", "")], "fields=: no field"),
+            (
+                vec![("q", "台风"), ("limit", "5")],
+                "unknown parameter \\\"limit\\\"",
+            ),
+            (
+                vec![("q", "台风"), ("sort", "score")],
+                "sort=score: must be relevance, date or oldest",
+            ),
+            (
+                vec![("q", "台风"), ("since", "2021-13")],
+                "since=2021-13: no such date",
+            ),
+        ] {
+            let error = format!(
+                "{:?}",
+                export_request(&params(&pairs)).expect_err("refused")
+            );
+            assert!(error.contains(message), "{pairs:?}: {error}");
+        }
+        let document: serde_json::Value =
+            serde_json::from_str(crate::serve::page::OPENAPI_JSON).unwrap();
+        let parameters = document["paths"]["/api/export"]["get"]["parameters"]
+            .as_array()
+            .expect("/api/export is described");
+        let mut names: Vec<&str> = parameters
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        let mut known = EXPORT_PARAMS.to_vec();
+        names.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(names, known, "describe every parameter and no other");
+        let described: Vec<&str> = document["components"]["schemas"]["ExportField"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let fields: Vec<&str> = Field::ALL.iter().map(|(name, _)| *name).collect();
+        assert_eq!(described, fields);
+    }
+
+    #[test]
+    fn an_export_is_named_for_its_query_in_ascii_and_in_full() {
+        for (query, format, expected) in [
+            (
+                "台风",
+                OutputFormat::Csv,
+                "attachment; filename=\"baoku-export.csv\"; filename*=UTF-8''baoku-%E5%8F%B0%E9%A3%8E.csv",
+            ),
+            (
+                "AI 芯片 \"2024\"",
+                OutputFormat::Jsonl,
+                "attachment; filename=\"baoku-AI-2024.jsonl\"; filename*=UTF-8''baoku-AI_%E8%8A%AF%E7%89%87__2024_.jsonl",
+            ),
+            (
+                "a/b",
+                OutputFormat::Csv,
+                "attachment; filename=\"baoku-a-b.csv\"; filename*=UTF-8''baoku-a_b.csv",
+            ),
+        ] {
+            assert_eq!(attachment(query, format).to_str().unwrap(), expected, "{query}");
         }
     }
 }

@@ -5,11 +5,14 @@
 // The server must serve an index of sample_corpus/ and of one reprint of the seed
 // article (id seed-reprint, 新华网, 2022-05-18; tests/serve.rs starts one, with TOKEN
 // required, and runs this script). Chromium is /usr/bin/chromium unless
-// CHROMIUM names another.
+// CHROMIUM names another. BAOKU_BROWSER_BIN and BAOKU_BROWSER_INDEX name the binary
+// and the index whose command line gives the numbers the chart and the export are
+// held to.
 // Exits 0 when every check passes, 1 at the first failure (with what was seen).
 
 import { check, launch } from "./common.mjs";
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -21,6 +24,39 @@ if (!base) {
 const shots = process.argv[3] || join(tmpdir(), "baoku-browser");
 const token = process.argv[4] || "";
 mkdirSync(shots, { recursive: true });
+
+const bin = process.env.BAOKU_BROWSER_BIN;
+const indexDir = process.env.BAOKU_BROWSER_INDEX;
+if (!bin || !indexDir) {
+  console.error("BAOKU_BROWSER_BIN and BAOKU_BROWSER_INDEX must name the baoku binary and the served index");
+  process.exit(2);
+}
+
+/** `baoku trend --json --by BY [--no-collapse] -- QUERIES…` on the served index. */
+function trendCli(queries, by, collapse) {
+  const args = ["--index", indexDir, "trend", "--json", "--by", by, ...(collapse ? [] : ["--no-collapse"]), "--"];
+  return JSON.parse(execFileSync(bin, [...args, ...[queries].flat()]).toString("utf8"));
+}
+
+/** Rows of RFC 4180 CSV (CRLF rows, "quoted" fields with "" for a quote). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field); rows.push(row); row = []; field = ""; i++;
+    } else field += c;
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
 
 let step = "starting";
 const browser = await launch();
@@ -101,6 +137,156 @@ try {
   const summary = await page.textContent("#summary");
   check(/找到 \d+ 篇文章/.test(summary), "the summary gives the count", summary);
   await page.screenshot({ path: join(shots, "results-desktop.png"), fullPage: true });
+
+  step = "the trend chart shows the numbers of baoku trend";
+  const query = "乡村振兴 收入";
+  await page.waitForSelector("#trend:not([hidden]) svg .bar");
+  const chartBars = () => page.$$eval("#trend svg .period", (columns) => columns.map((c) => ({
+    period: c.dataset.period,
+    count: Number(c.querySelector(".bar").dataset.count),
+    height: Number(c.querySelector(".bar").getAttribute("height")),
+  })));
+  let bars = await chartBars();
+  let by = await page.getAttribute("#trend svg", "data-by");
+  let cli = trendCli(query, by, false);
+  check(JSON.stringify(bars.map((b) => [b.period, b.count])) === JSON.stringify(cli.series[0].points.map((p) => [p.period, p.count])),
+    `the bars are baoku trend --no-collapse --by ${by}'s counts`, { bars, cli: cli.series[0].points });
+  const months = trendCli(query, "month", false).series[0].points.length;
+  check(by === (months <= 2 ? "day" : months <= 13 ? "week" : months <= 60 ? "month" : "year"),
+    `the period is chosen from a span of ${months} months`, by);
+  const perArticle = bars.filter((b) => b.count > 0).map((b) => b.height / b.count);
+  check(perArticle.length > 1 && perArticle.every((h) => Math.abs(h - perArticle[0]) < 0.01),
+    "bar heights are proportional to the counts", bars);
+  const shownTotal = Number((await page.textContent("#summary strong")).replace(/\D/g, ""));
+  const legendTotal = Number((await page.textContent("#trend-legend .legend-total")).replace(/\D/g, ""));
+  check(legendTotal === cli.series[0].total && legendTotal === shownTotal,
+    "the legend's total is the trend's and the results' (every article counted)", { legendTotal, cli: cli.series[0].total, shownTotal });
+  const label = await page.getAttribute("#trend svg", "aria-label");
+  check(/时间分布图/.test(label) && (await page.$$("#trend-table tbody tr")).length === bars.length,
+    "the chart has a text alternative and a table of its numbers", label);
+  await page.locator("#trend").screenshot({ path: join(shots, "trend-desktop.png") });
+
+  step = "counting a story once is the command line's default";
+  await page.check("#trend-collapse");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("tc") === "1");
+  const collapsed = trendCli(query, by, true).series[0].points.map((p) => [p.period, p.count]);
+  await page.waitForFunction((expected) => JSON.stringify(Array.from(document.querySelectorAll("#trend svg .period"),
+    (c) => [c.dataset.period, Number(c.querySelector(".bar").dataset.count)])) === expected, JSON.stringify(collapsed));
+  check(JSON.stringify(collapsed) !== JSON.stringify(bars.map((b) => [b.period, b.count])), "the reprint counts once", collapsed);
+  await page.uncheck("#trend-collapse");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("tc") === null);
+  await page.waitForSelector("#trend svg .bar");
+
+  step = "a click on a month filters the results to it";
+  bars = await chartBars();
+  const busiest = bars.reduce((a, b) => (b.count > a.count ? b : a));
+  const column = page.locator(`#trend svg .period[data-period="${busiest.period}"] .band`);
+  await column.click();
+  await page.waitForFunction((m) => {
+    const params = new URL(location.href).searchParams;
+    return params.get("since") === m && params.get("until") === m;
+  }, busiest.period);
+  await page.waitForFunction((m) => {
+    const dates = Array.from(document.querySelectorAll("#hits .hit time"), (n) => n.textContent);
+    return dates.length > 0 && dates.every((d) => d.startsWith(m));
+  }, busiest.period);
+  const inMonth = Number((await page.textContent("#summary strong")).replace(/\D/g, ""));
+  check(inMonth === busiest.count, `the month's bar said ${busiest.count} articles`, inMonth);
+  const monthChips = await page.$$eval(".chip", (nodes) => nodes.map((n) => n.textContent));
+  check(monthChips.some((c) => c.includes(`日期：${busiest.period}`)), "the period is a removable date chip", monthChips);
+  await page.waitForFunction(() => document.querySelector("#trend svg")?.dataset.by === "day");
+  const days = await chartBars();
+  check(days.every((d) => d.period.startsWith(busiest.period)) && days.reduce((n, d) => n + d.count, 0) === busiest.count,
+    "the chart zooms into the month, by day", days);
+  await page.screenshot({ path: join(shots, "trend-brushed.png") });
+  await page.click(".chip");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("since") === null);
+  await page.waitForFunction((b) => document.querySelector("#trend svg")?.dataset.by === b, by);
+
+  step = "dragging across the chart selects a range of periods";
+  bars = await chartBars();
+  const firstAt = bars.findIndex((b) => b.count > 0);
+  const lastAt = Math.min(bars.length - 1, firstAt + 14);
+  const box = async (i) => page.locator(`#trend svg .period[data-index="${i}"] .band`).boundingBox();
+  const [from, to] = [await box(firstAt), await box(lastAt)];
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+  await page.waitForSelector("#trend svg .selection[visibility=visible]");
+  await page.screenshot({ path: join(shots, "trend-dragging.png") });
+  await page.mouse.up();
+  const [since, until] = [bars[firstAt].period, bars[lastAt].period];
+  await page.waitForFunction(([s, u]) => {
+    const params = new URL(location.href).searchParams;
+    return params.get("since") === s && params.get("until") === u;
+  }, [since, until]);
+  await page.waitForSelector("#hits .hit");
+  const inRange = bars.slice(firstAt, lastAt + 1).reduce((n, b) => n + b.count, 0);
+  await page.waitForFunction((n) => Number(document.querySelector("#summary strong")?.textContent.replace(/\D/g, "")) === n, inRange);
+  const rangeDates = await page.$$eval("#hits .hit time", (nodes) => nodes.map((n) => n.textContent));
+  check(rangeDates.every((d) => d.slice(0, since.length) >= since && d.slice(0, until.length) <= until), `dates within ${since}–${until}`, rangeDates);
+
+  step = "the keyboard selects periods too";
+  await page.goto(`${base}?q=${encodeURIComponent(query)}&by=year`);
+  await page.waitForSelector("#trend svg .bar");
+  const years = await chartBars();
+  await page.focus("#trend svg .period[tabindex='0']");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("Shift+ArrowLeft");
+  await page.keyboard.press("Enter");
+  const [y1, y2] = [years[years.length - 3].period, years[years.length - 2].period];
+  await page.waitForFunction(([s, u]) => {
+    const params = new URL(location.href).searchParams;
+    return params.get("since") === s && params.get("until") === u && params.get("by") === null;
+  }, [y1, y2]);
+
+  step = "a second query overlays a second series";
+  await page.goto(`${base}?q=${encodeURIComponent(query)}`);
+  await page.waitForSelector("#trend svg .bar");
+  await page.fill("#compare-q", "发展");
+  await page.press("#compare-q", "Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.getAll("vs").join() === "发展");
+  await page.waitForSelector("#trend svg .series[data-query='发展'] .marker");
+  by = await page.getAttribute("#trend svg", "data-by");
+  cli = trendCli([query, "发展"], by, false);
+  const overlaid = await page.$$eval("#trend svg .series .marker", (nodes) => nodes.map((n) => [n.dataset.period, Number(n.dataset.count)]));
+  const expected = cli.series[1].points.filter((p) => p.count > 0).map((p) => [p.period, p.count]);
+  check(JSON.stringify(overlaid) === JSON.stringify(expected), "the second series has the command line's counts", { overlaid, expected });
+  bars = await chartBars();
+  check(JSON.stringify(bars.map((b) => [b.period, b.count])) === JSON.stringify(cli.series[0].points.map((p) => [p.period, p.count])),
+    "the first series is drawn over the common periods", bars);
+  const legend = await page.$$eval("#trend-legend .legend-item", (items) => items.map((i) => [i.dataset.query, i.querySelector(".legend-total").textContent]));
+  check(legend.length === 2 && legend[1][0] === "发展" && legend[1][1].includes(`共 ${cli.series[1].total} 篇`), "the legend names both with their totals", legend);
+  await page.locator("#trend").screenshot({ path: join(shots, "trend-compare.png") });
+  await page.reload();
+  await page.waitForSelector("#trend svg .series[data-query='发展']");
+  await page.click("#trend-legend .remove");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("vs") === null);
+  await page.waitForFunction(() => document.querySelectorAll("#trend svg .series").length === 0);
+
+  step = "导出 CSV downloads every match as the command line exports it";
+  await page.goto(`${base}?q=${encodeURIComponent(query)}&sort=oldest`);
+  await page.waitForSelector("#hits .hit");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+  const file = readFileSync(await download.path());
+  const expectedFile = execFileSync(bin, ["--index", indexDir, "search", "--sort", "oldest", "--export", "csv", "--", query]);
+  check(file.equals(expectedFile), "the file is byte for byte what search --export csv writes", { got: file.length, expected: expectedFile.length });
+  const text = file.toString("utf8");
+  check(text.startsWith("\ufeff"), "the file starts with a byte order mark");
+  const rows = parseCsv(text.slice(1));
+  check(rows[0].join() === "id,date,source,author,title,url", "the header row names the fields", rows[0]);
+  check(rows.every((r) => r.length === rows[0].length), "every row has every field", rows.map((r) => r.length));
+  const everyArticle = await page.evaluate(async (q) => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    return (await (await fetch(`/api/search?limit=0&collapse=false&q=${encodeURIComponent(q)}`, { headers })).json()).total;
+  }, query);
+  check(rows.length - 1 === everyArticle && everyArticle > 0, "one row per matching article, reprints included", { rows: rows.length - 1, everyArticle });
+  check(download.suggestedFilename() === "baoku-乡村振兴_收入.csv", "the file is named for the query", download.suggestedFilename());
+  await page.waitForFunction(() => /已导出/.test(document.getElementById("export-status").textContent));
+  await page.goto(`${base}?q=${encodeURIComponent(query)}`);
+  await page.waitForSelector("#hits .hit");
 
   step = "the KWIC tab: every occurrence, the matches in one column";
   await page.click("#tab-kwic");

@@ -415,14 +415,23 @@ pub fn browser() -> Option<PathBuf> {
     None
 }
 
-/// Runs `tests/browser/SCRIPT` with node and `args`, and asserts that it passed
-/// (it prints `… passed` on its last line); returns what it printed.
-pub fn run_browser_script(chromium: &Path, script: &str, args: &[&str]) -> String {
+/// Runs `tests/browser/SCRIPT` with node, `args` and the environment variables `envs`
+/// (none of baoku's own from the test's environment), and asserts that it passed (it
+/// prints `… passed` on its last line); returns what it printed.
+pub fn run_browser_script(
+    chromium: &Path,
+    script: &str,
+    args: &[&str],
+    envs: &[(&str, &Path)],
+) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new("node")
         .arg(root.join("tests/browser").join(script))
         .args(args)
         .env("CHROMIUM", chromium)
+        .envs(envs.iter().copied())
+        .env_remove("BAOKU_INDEX")
+        .env_remove("BAOKU_ENGINE")
         .output()
         .unwrap();
     let (out, err) = (stdout(&output), stderr(&output));

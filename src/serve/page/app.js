@@ -9,7 +9,11 @@
 const PAGE_SIZE = 10;
 const MAX_OFFSET = 10000;
 const FACETS_SHOWN = 12;
-const STATE_KEYS = ["q", "since", "until", "source", "author", "sort", "page", "article", "view", "ksort"];
+const STATE_KEYS = ["q", "since", "until", "source", "author", "sort", "page", "article", "view", "ksort", "by", "tc"];
+// Comparison queries of the trend chart: `vs` once per query (`&vs=暴雨&vs=洪水`).
+const COMPARE_KEY = "vs";
+// The trend counts at most this many queries: the search's and the comparisons.
+const MAX_SERIES = 10;
 // Lines the KWIC tab asks for, and characters of context on each side.
 const KWIC_LINES = 200;
 const KWIC_WIDTH = 20;
@@ -48,6 +52,8 @@ function stateFromUrl() {
     if (value !== null && value.trim() !== "") state[key] = value.trim();
   }
   if (key(state, "q")) state.q = state.q.replace(/\s+/g, " ");
+  const compared = params.getAll(COMPARE_KEY).map((v) => v.trim().replace(/\s+/g, " ")).filter(Boolean);
+  if (compared.length) state.vs = compared.slice(0, MAX_SERIES - 1);
   return state;
 }
 
@@ -63,6 +69,7 @@ function urlFor(state) {
     if (name === "page" && String(state.page) === "1") continue;
     params.set(name, state[name]);
   }
+  for (const value of state.vs || []) params.append(COMPARE_KEY, value);
   const query = params.toString();
   return query ? `/?${query}` : "/";
 }
@@ -81,6 +88,9 @@ function stateFromForm() {
     if (value) state[name] = name === "q" ? value.replace(/\s+/g, " ") : value;
   }
   if (author) state.author = author;
+  // The chart's comparisons and settings stay when the search changes.
+  const shown = stateFromUrl();
+  for (const name of ["vs", "by", "tc"]) if (key(shown, name)) state[name] = shown[name];
   return state;
 }
 
@@ -90,6 +100,8 @@ function fillForm(state) {
     if (input.value !== value) input.value = value;
   }
   author = state.author || "";
+  $("trend-by").value = TREND_PERIODS.includes(state.by) ? state.by : "";
+  $("trend-collapse").checked = state.tc === "1";
 }
 
 // ---- drawing helpers ---------------------------------------------------------
@@ -330,6 +342,7 @@ async function renderSearch(state, mine) {
   }
   document.title = `${state.q} · 报库`;
   setStatus("正在搜索…", "busy");
+  const trend = loadTrend(state);
   let results;
   try {
     results = await getJson(`/api/search?${params}`);
@@ -348,7 +361,10 @@ async function renderSearch(state, mine) {
   drawHits(state, results.hits);
   drawFacets(state, results.facets);
   drawPager(state, results, page);
+  drawActions(state, results);
   if (page > 1 || window.scrollY > 0) window.scrollTo(0, 0);
+  const loaded = await trend;
+  if (mine === generation) drawTrend(state, loaded);
 }
 
 function clearResults() {
@@ -357,6 +373,8 @@ function clearResults() {
   $("pager").replaceChildren();
   for (const id of ["facet-source", "facet-month"]) $(id).querySelector("ul").replaceChildren();
   $("facets").hidden = true;
+  $("trend").hidden = true;
+  $("actions").hidden = true;
 }
 
 function drawSummary(state, results, offset) {
@@ -550,6 +568,549 @@ function drawPager(state, results, page) {
   pager.append(hasNext ? link("下一页 ›", page + 1, "next") : el("span", { class: "page off", text: "下一页 ›" }));
 }
 
+// ---- the trend chart: the matches of the query (and of comparisons) over time ------
+// Drawn by the page itself as SVG from /api/trend with the search's filters. A click
+// on a period, or a drag across several, sets the search's date filter to them (the
+// date chip removes it); the chart then redraws over that range with a shorter
+// period — it zooms in, so that chart and results always describe the same articles.
+
+const TREND_PERIODS = ["day", "week", "month", "year"];
+const PERIOD_NAMES = { day: "日", week: "周", month: "月", year: "年" };
+// Comparison series, after the search's bars: a colour (the style sheet's .s1 to .s9,
+// for light and dark pages), a marker and a dash each, so that they can be told
+// apart without colour.
+const SERIES_STYLES = [
+  { marker: "circle", dash: "" },
+  { marker: "square", dash: "6 3" },
+  { marker: "triangle", dash: "2 3" },
+  { marker: "diamond", dash: "8 3 2 3" },
+  { marker: "cross", dash: "" },
+  { marker: "circle-open", dash: "6 3" },
+  { marker: "square-open", dash: "2 3" },
+  { marker: "triangle-open", dash: "8 3 2 3" },
+  { marker: "plus", dash: "" },
+];
+const SVG_NS = "http://www.w3.org/2000/svg";
+// Most periods drawn; past this the chart asks for a longer period.
+const MAX_DRAWN_PERIODS = 1500;
+
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function trendParams(state, by) {
+  const params = new URLSearchParams();
+  for (const query of [state.q, ...(state.vs || [])]) params.append("q", query);
+  params.set("by", by);
+  // Every article counts (as the results' total does) unless asked to count a story once.
+  params.set("collapse", state.tc === "1" ? "true" : "false");
+  for (const name of ["since", "until", "source", "author"]) {
+    if (key(state, name)) params.set(name, state[name]);
+  }
+  return params;
+}
+
+/** The trend of the search: by the period asked for, or by one chosen from the span
+ * of the matches (by month first, then again by a better period when it is one). */
+async function loadTrend(state) {
+  try {
+    if (TREND_PERIODS.includes(state.by)) {
+      return { trend: await getJson(`/api/trend?${trendParams(state, state.by)}`), auto: false };
+    }
+    const monthly = await getJson(`/api/trend?${trendParams(state, "month")}`);
+    const by = autoPeriod(monthly.series[0].points.length);
+    if (by === "month") return { trend: monthly, auto: true };
+    return { trend: await getJson(`/api/trend?${trendParams(state, by)}`), auto: true };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The period giving roughly 12 to 60 bars over a span of `months` calendar months. */
+function autoPeriod(months) {
+  if (months === 0) return "month";
+  if (months <= 2) return "day";
+  if (months <= 13) return "week";
+  if (months <= 60) return "month";
+  return "year";
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+const isoDay = (date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+
+/** The Monday and Sunday of ISO week `2022-W20`, as dates. */
+function weekDays(period) {
+  const [, year, week] = period.match(/^(\d{4})-W(\d{2})$/).map(Number);
+  // Week 1 holds 4 January.
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday = new Date(jan4);
+  monday.setUTCDate(jan4.getUTCDate() - ((jan4.getUTCDay() + 6) % 7) + (week - 1) * 7);
+  const sunday = new Date(monday);
+  sunday.setUTCDate(monday.getUTCDate() + 6);
+  return [monday, sunday];
+}
+
+/** The since and until of the search's date filter that cover periods `first` to `last`. */
+function periodRange(by, first, last) {
+  if (by === "week") return [isoDay(weekDays(first)[0]), isoDay(weekDays(last)[1])];
+  return [first, last];
+}
+
+/** A period as the page says it: 2021年, 2021年3月, 2021年第9周, 2021年3月8日. */
+function periodName(by, period) {
+  const parts = period.match(/\d+/g).map(Number);
+  if (by === "year") return `${parts[0]}年`;
+  if (by === "month") return `${parts[0]}年${parts[1]}月`;
+  if (by === "week") return `${parts[0]}年第${parts[1]}周`;
+  return `${parts[0]}年${parts[1]}月${parts[2]}日`;
+}
+
+/** A period as an axis labels it: the year only where it changes. */
+function tickName(by, period, previous) {
+  const parts = period.match(/\d+/g).map(Number);
+  const newYear = !previous || previous.slice(0, 4) !== period.slice(0, 4);
+  if (by === "year") return String(parts[0]);
+  if (by === "month") return newYear ? `${parts[0]}年${parts[1]}月` : `${parts[1]}月`;
+  if (by === "week") return newYear ? `${parts[0]}年${parts[1]}周` : `${parts[1]}周`;
+  return newYear ? `${parts[0]}年${parts[1]}月${parts[2]}日` : `${parts[1]}月${parts[2]}日`;
+}
+
+/** A round step for about `ticks` gridlines up to `max`. */
+function niceStep(max, ticks) {
+  const raw = Math.max(max / ticks, 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  return Math.max(1, Math.round(step));
+}
+
+// Drawn in currentColor: the series' class gives the colour.
+function marker(kind, x, y, size) {
+  const r = size / 2;
+  const open = kind.endsWith("-open");
+  const shape = kind.replace("-open", "");
+  const paint = { fill: "currentColor", stroke: "currentColor", "stroke-width": 1.5, class: open ? "marker open" : "marker" };
+  if (shape === "circle") return svg("circle", { cx: x, cy: y, r, ...paint });
+  if (shape === "square") return svg("rect", { x: x - r, y: y - r, width: size, height: size, ...paint });
+  if (shape === "triangle") return svg("polygon", { points: `${x},${y - r} ${x + r},${y + r} ${x - r},${y + r}`, ...paint });
+  if (shape === "diamond") return svg("polygon", { points: `${x},${y - r} ${x + r},${y} ${x},${y + r} ${x - r},${y}`, ...paint });
+  const d = shape === "cross"
+    ? `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`
+    : `M${x - r},${y}L${x + r},${y}M${x},${y - r}L${x},${y + r}`;
+  return svg("path", { d, fill: "none", stroke: "currentColor", "stroke-width": 2, class: "marker" });
+}
+
+/** The little picture of a series in the legend: a bar, or its line and marker. */
+function swatch(index) {
+  const picture = svg("svg", { width: 28, height: 14, viewBox: "0 0 28 14", "aria-hidden": "true", class: "swatch" });
+  if (index === 0) {
+    picture.append(svg("rect", { x: 8, y: 1, width: 12, height: 13, class: "bar" }));
+  } else {
+    const style = SERIES_STYLES[(index - 1) % SERIES_STYLES.length];
+    picture.classList.add(`s${((index - 1) % SERIES_STYLES.length) + 1}`);
+    picture.append(svg("path", { d: "M1,7H27", stroke: "currentColor", "stroke-width": 2, "stroke-dasharray": style.dash, fill: "none" }));
+    picture.append(marker(style.marker, 14, 7, 7));
+  }
+  return picture;
+}
+
+let drawnTrend = null;
+
+function drawTrend(state, loaded) {
+  drawnTrend = { state, loaded };
+  const section = $("trend");
+  const plot = $("trend-plot");
+  const note = $("trend-note");
+  section.hidden = false;
+  plot.replaceChildren();
+  $("trend-legend").replaceChildren();
+  $("trend-table").replaceChildren();
+  note.className = "trend-note";
+  if (loaded.error) {
+    if (loaded.error.status === 401) return;
+    note.textContent = `无法绘制时间分布：${loaded.error.status === 400 ? inChinese(loaded.error.message) : loaded.error.message}`;
+    note.className = "trend-note error";
+    note.title = loaded.error.message;
+    return;
+  }
+  const { trend, auto } = loaded;
+  const by = trend.by;
+  const points = trend.series[0].points;
+  const counting = trend.collapse ? "稿件数（转载只计一次，计在最早一篇的时间段）" : "文章数（含转载）";
+  note.textContent = `每${PERIOD_NAMES[by]}的${counting}${auto ? "，时间段按跨度自动选择" : ""}。点击一个时间段或拖过几个，只看其中的文章。`;
+  note.title = "";
+  drawLegend(state, trend);
+  if (points.length === 0) {
+    note.textContent = "没有完全包含这些词的带日期文章，无法绘制时间分布。";
+    return;
+  }
+  if (points.length > MAX_DRAWN_PERIODS) {
+    note.textContent = `共 ${numberFormat.format(points.length)} 个时间段，太多无法绘制；请选择更长的时间段。`;
+    return;
+  }
+  drawTable(trend);
+  drawChart(state, trend, plot);
+}
+
+function drawLegend(state, trend) {
+  const legend = $("trend-legend");
+  trend.series.forEach((series, index) => {
+    const item = el("li", { class: "legend-item", "data-query": series.query });
+    item.append(swatch(index), el("span", { class: "legend-query", text: series.query }));
+    const undated = series.undated ? `，无日期 ${numberFormat.format(series.undated)} 篇` : "";
+    item.append(el("span", { class: "legend-total", text: `共 ${numberFormat.format(series.total)} 篇${undated}` }));
+    if (index > 0) {
+      item.append(el("button", {
+        type: "button",
+        class: "link remove",
+        title: `移除对比：${series.query}`,
+        "aria-label": `移除对比：${series.query}`,
+        text: "×",
+        onclick: () => {
+          const rest = (state.vs || []).filter((_, i) => i !== index - 1);
+          const next = withoutKeys(state, ["vs"]);
+          if (rest.length) next.vs = rest;
+          go(next);
+        },
+      }));
+    }
+    legend.append(item);
+  });
+}
+
+/** The numbers of the chart as a table (its text alternative, and for copying). */
+function drawTable(trend) {
+  const table = el("table", { class: "trend-numbers" });
+  const head = el("tr", {}, el("th", { scope: "col", text: "时间段" }));
+  for (const series of trend.series) head.append(el("th", { scope: "col", text: series.query }));
+  table.append(el("thead", {}, head));
+  const body = el("tbody");
+  trend.series[0].points.forEach((point, i) => {
+    const row = el("tr", {}, el("th", { scope: "row", text: periodName(trend.by, point.period) }));
+    for (const series of trend.series) row.append(el("td", { text: numberFormat.format(series.points[i].count) }));
+    body.append(row);
+  });
+  table.append(body);
+  $("trend-table").append(table);
+}
+
+function drawChart(state, trend, plot) {
+  const by = trend.by;
+  const points = trend.series[0].points;
+  const n = points.length;
+  const width = Math.max(260, Math.floor(plot.clientWidth || 600));
+  const height = width < 480 ? 150 : 190;
+  const margin = { left: 44, right: 10, top: 10, bottom: 26 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const band = plotWidth / n;
+  const max = Math.max(0, ...trend.series.flatMap((s) => s.points.map((p) => p.count)));
+  const step = niceStep(max, height < 180 ? 3 : 4);
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  const y = (count) => margin.top + plotHeight - (count / top) * plotHeight;
+  const x = (i) => margin.left + i * band;
+  const summary = trend.series.map((s) => `${s.query}共 ${s.total} 篇`).join("，");
+  const chart = svg("svg", {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    class: "trend-chart",
+    role: "group",
+    "aria-label": `时间分布图，每${PERIOD_NAMES[by]}一栏，${periodName(by, points[0].period)}至${periodName(by, points[n - 1].period)}：${summary}。用左右方向键选择时间段，Shift 加方向键选择几个，回车只看其中的文章；数字见下方数据表。`,
+    "data-by": by,
+  });
+  chart.append(svg("title", { text: `时间分布：${summary}` }));
+  // Gridlines and the count axis.
+  const grid = svg("g", { class: "grid", "aria-hidden": "true" });
+  for (let value = 0; value <= top; value += step) {
+    grid.append(svg("line", { x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value) }));
+    grid.append(svg("text", { x: margin.left - 6, y: y(value) + 4, "text-anchor": "end", class: "axis", text: numberFormat.format(value) }));
+  }
+  chart.append(grid);
+  // The period axis: labels at a regular step, as many as fit without touching, the
+  // year where it changes (a label's width estimated from its characters at 11 px).
+  const labels = svg("g", { class: "labels", "aria-hidden": "true" });
+  const textWidth = (text) => Array.from(text).reduce((w, c) => w + (c < "\u0080" ? 6.5 : 11), 0);
+  const widest = Math.max(...points.map((p) => textWidth(tickName(by, p.period, null))));
+  const every = Math.max(1, Math.ceil((widest + 10) / band));
+  let previous = null;
+  let end = -Infinity;
+  for (let i = 0; i < n; i += every) {
+    const text = tickName(by, points[i].period, previous);
+    const half = textWidth(text) / 2;
+    const center = Math.max(margin.left + half - 4, Math.min(width - half, x(i) + band / 2));
+    if (center - half < end + 6) continue;
+    labels.append(svg("text", { x: center, y: height - 8, "text-anchor": "middle", class: "axis", text }));
+    end = center + half;
+    previous = points[i].period;
+  }
+  chart.append(labels);
+  // One column per period: the search's bar, the hit area for the pointer, the focus.
+  const columns = svg("g", { class: "periods" });
+  const barWidth = Math.min(48, Math.max(1, band * 0.78));
+  points.forEach((point, i) => {
+    const counts = trend.series.map((s) => `${s.query} ${numberFormat.format(s.points[i].count)} 篇`).join("，");
+    const column = svg("g", {
+      class: "period",
+      role: "button",
+      tabindex: i === n - 1 ? 0 : -1,
+      "data-index": i,
+      "data-period": point.period,
+      "aria-label": `${periodName(by, point.period)}：${counts}`,
+    });
+    column.append(svg("rect", { class: "band", x: x(i), y: margin.top, width: band, height: plotHeight }));
+    column.append(svg("rect", {
+      class: "bar",
+      x: x(i) + (band - barWidth) / 2,
+      y: y(point.count),
+      width: barWidth,
+      height: y(0) - y(point.count),
+      "data-count": point.count,
+    }));
+    column.append(svg("title", { text: `${periodName(by, point.period)}：${counts}` }));
+    columns.append(column);
+  });
+  chart.append(columns);
+  // The comparisons, as lines with markers over the bars.
+  trend.series.slice(1).forEach((series, k) => {
+    const style = SERIES_STYLES[k % SERIES_STYLES.length];
+    const line = svg("g", { class: `series s${(k % SERIES_STYLES.length) + 1}`, "data-query": series.query, "aria-hidden": "true" });
+    const path = series.points.map((p, i) => `${i ? "L" : "M"}${(x(i) + band / 2).toFixed(1)},${y(p.count).toFixed(1)}`).join("");
+    line.append(svg("path", { d: path, fill: "none", stroke: "currentColor", "stroke-width": 2, "stroke-dasharray": style.dash, "stroke-linejoin": "round" }));
+    series.points.forEach((p, i) => {
+      // Markers where there are matches; the line alone says zero.
+      if (p.count === 0) return;
+      const dot = marker(style.marker, x(i) + band / 2, y(p.count), Math.min(8, Math.max(4, band * 0.5)));
+      dot.setAttribute("data-count", p.count);
+      dot.setAttribute("data-period", p.period);
+      if (band < 5) dot.setAttribute("visibility", "hidden");
+      line.append(dot);
+    });
+    chart.append(line);
+  });
+  chart.append(svg("line", { class: "baseline", x1: margin.left, x2: width - margin.right, y1: y(0), y2: y(0), "aria-hidden": "true" }));
+  const selection = svg("rect", { class: "selection", y: margin.top, height: plotHeight, x: 0, width: 0, visibility: "hidden", "aria-hidden": "true" });
+  chart.append(selection);
+  plot.append(chart);
+  brushing(state, trend, chart, selection, { x, band, margin, n });
+}
+
+/** Clicks, drags and keys over the chart: each ends in the search's date filter. */
+function brushing(state, trend, chart, selection, { x, band, margin, n }) {
+  const points = trend.series[0].points;
+  const columns = Array.from(chart.querySelectorAll(".period"));
+  const indexAt = (clientX) => {
+    const box = chart.getBoundingClientRect();
+    const scale = box.width / Number(chart.getAttribute("width"));
+    return Math.max(0, Math.min(n - 1, Math.floor((clientX - box.left) / scale / band - margin.left / band)));
+  };
+  const select = (a, b) => {
+    const [first, last] = a <= b ? [a, b] : [b, a];
+    selection.setAttribute("x", x(first));
+    selection.setAttribute("width", x(last + 1) - x(first));
+    selection.setAttribute("visibility", "visible");
+    columns.forEach((c, i) => c.setAttribute("aria-pressed", String(i >= first && i <= last)));
+  };
+  const clear = () => {
+    selection.setAttribute("visibility", "hidden");
+    columns.forEach((c) => c.removeAttribute("aria-pressed"));
+  };
+  const apply = (a, b) => {
+    const [first, last] = a <= b ? [a, b] : [b, a];
+    const [since, until] = periodRange(trend.by, points[first].period, points[last].period);
+    // The period is chosen again for the range (a year's bar opens on its months).
+    go({ ...withoutKeys(state, ["since", "until", "by", "page"]), since, until });
+  };
+  let dragFrom = null;
+  chart.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    dragFrom = indexAt(event.clientX);
+    chart.setPointerCapture(event.pointerId);
+    select(dragFrom, dragFrom);
+  });
+  chart.addEventListener("pointermove", (event) => {
+    if (dragFrom !== null) select(dragFrom, indexAt(event.clientX));
+  });
+  chart.addEventListener("pointerup", (event) => {
+    if (dragFrom === null) return;
+    const from = dragFrom;
+    dragFrom = null;
+    apply(from, indexAt(event.clientX));
+  });
+  chart.addEventListener("pointercancel", () => {
+    dragFrom = null;
+    clear();
+  });
+  // The keyboard: one period in the tab order at a time (arrows move it), Shift
+  // with an arrow stretches a range from where it started, Enter or Space applies.
+  let cursor = n - 1;
+  let anchor = null;
+  const focus = (i) => {
+    columns[cursor].setAttribute("tabindex", -1);
+    cursor = Math.max(0, Math.min(n - 1, i));
+    columns[cursor].setAttribute("tabindex", 0);
+    columns[cursor].focus();
+  };
+  chart.addEventListener("keydown", (event) => {
+    const moves = { ArrowLeft: cursor - 1, ArrowRight: cursor + 1, Home: 0, End: n - 1 };
+    if (event.key in moves) {
+      event.preventDefault();
+      if (event.shiftKey) anchor = anchor === null ? cursor : anchor;
+      else anchor = null;
+      focus(moves[event.key]);
+      if (anchor !== null) select(anchor, cursor);
+      else clear();
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      apply(anchor === null ? cursor : anchor, cursor);
+    } else if (event.key === "Escape") {
+      anchor = null;
+      clear();
+    }
+  });
+  columns.forEach((column, i) => column.addEventListener("focus", () => {
+    if (i !== cursor) focus(i);
+  }));
+}
+
+$("trend-by").addEventListener("change", (event) => {
+  const state = stateFromUrl();
+  const next = withoutKeys(state, ["by"]);
+  if (event.target.value) next.by = event.target.value;
+  go(next);
+});
+
+$("trend-collapse").addEventListener("change", (event) => {
+  const next = withoutKeys(stateFromUrl(), ["tc"]);
+  if (event.target.checked) next.tc = "1";
+  go(next);
+});
+
+$("compare").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (composing) return;
+  const input = $("compare-q");
+  const query = input.value.trim().replace(/\s+/g, " ");
+  const state = stateFromUrl();
+  const compared = state.vs || [];
+  if (!query || query === state.q || compared.includes(query)) {
+    input.value = "";
+    return;
+  }
+  if (compared.length >= MAX_SERIES - 1) {
+    setStatus(`最多同时比较 ${MAX_SERIES} 个查询。`, "error");
+    return;
+  }
+  input.value = "";
+  go({ ...state, vs: [...compared, query] });
+});
+$("compare").addEventListener("compositionstart", () => { composing = true; });
+$("compare").addEventListener("compositionend", () => { composing = false; });
+$("compare").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.isComposing || composing || event.keyCode === 229)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);
+
+// The chart fills its column: drawn again when the window changes width.
+let resizing = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => {
+    if (drawnTrend && !$("trend").hidden) drawTrend(drawnTrend.state, drawnTrend.loaded);
+  }, 150);
+});
+
+// ---- export: every match of the search as a CSV file ----------------------------
+
+function drawActions(state, results) {
+  const actions = $("actions");
+  const button = $("export");
+  actions.hidden = results.total === 0;
+  $("export-status").textContent = "";
+  $("export-status").className = "export-status";
+  // A relaxed answer has no match as written, and an export holds only those.
+  const exportable = results.mode !== "relaxed";
+  button.disabled = !exportable;
+  button.title = exportable
+    ? "下载全部匹配文章（含转载）的 CSV 文件：编号、日期、来源、作者、标题、网址"
+    : "没有完全包含这些词的文章可导出";
+  button.onclick = () => exportCsv(state);
+}
+
+/** The file name a Content-Disposition gives (its UTF-8 filename* first). */
+function dispositionName(header) {
+  const full = /filename\*=UTF-8''([^;]+)/i.exec(header || "");
+  if (full) {
+    try {
+      return decodeURIComponent(full[1]);
+    } catch (error) {
+      // Not valid escapes: the plain name below.
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(header || "");
+  return plain ? plain[1] : "baoku-export.csv";
+}
+
+// The file is fetched with the token (a plain link would not carry it) and saved
+// from a Blob once it has all arrived; a broken transfer is reported, never saved.
+async function exportCsv(state) {
+  const params = new URLSearchParams({ q: state.q, format: "csv" });
+  for (const name of ["since", "until", "source", "author", "sort"]) {
+    if (key(state, name)) params.set(name, state[name]);
+  }
+  const button = $("export");
+  const status = $("export-status");
+  const say = (text, kind = "") => {
+    status.textContent = text;
+    status.className = `export-status ${kind}`.trim();
+  };
+  const headers = {};
+  if (memoryToken) headers.Authorization = `Bearer ${memoryToken}`;
+  button.disabled = true;
+  say("正在导出…");
+  try {
+    const response = await fetch(`/api/export?${params}`, { headers });
+    if (!response.ok) {
+      let reason = `HTTP ${response.status}`;
+      try {
+        reason = (await response.json()).error || reason;
+      } catch (error) {
+        // Not JSON: the status says it.
+      }
+      if (response.status === 401) {
+        storeToken("");
+        askForToken(true);
+        return;
+      }
+      say(`无法导出：${response.status === 400 ? inChinese(reason) : reason}`, "error");
+      return;
+    }
+    const total = Number(response.headers.get("X-Baoku-Total"));
+    say(`正在导出 ${numberFormat.format(total)} 篇文章…`);
+    const blob = await response.blob();
+    const name = dispositionName(response.headers.get("Content-Disposition"));
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: name, hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    say(`已导出 ${numberFormat.format(total)} 篇文章（${name}）`);
+  } catch (error) {
+    say("导出中断：连接出错，文件不完整，未保存。", "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- the KWIC tab: every occurrence of the query in its context --------------
 
 function drawTabs(state) {
@@ -574,7 +1135,11 @@ function showTab(name) {
   $("hits").hidden = name !== "hits";
   $("pager").hidden = name !== "hits";
   $("kwic").hidden = name !== "kwic";
-  if (name === "kwic") $("facets").hidden = true;
+  if (name === "kwic") {
+    $("facets").hidden = true;
+    $("trend").hidden = true;
+    $("actions").hidden = true;
+  }
 }
 
 async function renderKwic(state, mine) {
