@@ -71,6 +71,12 @@ pub(super) fn is_dictionary_word(word: &str) -> bool {
     table::frequency(word).is_some()
 }
 
+/// A dictionary word's frequency and the kind of name its part-of-speech tag says
+/// it is: 0 none, 1 person (`nr`, `nrfg`, `nrt`), 2 place (`ns`), 3 organisation (`nt`).
+pub(super) fn dictionary_entry(word: &str) -> Option<(u32, u8)> {
+    table::entry(word)
+}
+
 mod table {
     include!(concat!(env!("OUT_DIR"), "/jieba_words.rs"));
 
@@ -87,13 +93,13 @@ mod table {
 
     fn word_at(i: usize) -> &'static [u8] {
         let n = count();
-        let base = 4 * (1 + (n + 1) + n);
+        let base = 4 * (1 + (n + 1) + n) + n;
         let (from, to) = (u32_at(1 + i) as usize, u32_at(2 + i) as usize);
         &BYTES[base + from..base + to]
     }
 
-    /// The frequency of `word` in jieba's dictionary, if it is a word there.
-    pub fn frequency(word: &str) -> Option<u32> {
+    /// Where `word` is in the table, if it is a word of jieba's dictionary.
+    fn find(word: &str) -> Option<usize> {
         let n = count();
         let (mut low, mut high) = (0, n);
         while low < high {
@@ -101,10 +107,22 @@ mod table {
             match word_at(middle).cmp(word.as_bytes()) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(u32_at(1 + (n + 1) + middle)),
+                std::cmp::Ordering::Equal => return Some(middle),
             }
         }
         None
+    }
+
+    /// The frequency of `word` in jieba's dictionary, if it is a word there.
+    pub fn frequency(word: &str) -> Option<u32> {
+        find(word).map(|i| u32_at(1 + (count() + 1) + i))
+    }
+
+    /// The frequency and entity kind (0 none, 1 person, 2 place, 3 organisation; see
+    /// `build.rs`) of `word`, if it is a word of jieba's dictionary.
+    pub fn entry(word: &str) -> Option<(u32, u8)> {
+        let n = count();
+        find(word).map(|i| (u32_at(1 + (n + 1) + i), BYTES[4 * (1 + (n + 1) + n) + i]))
     }
 }
 

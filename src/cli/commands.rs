@@ -317,6 +317,7 @@ pub(super) fn show(dir: &Path, engine: Option<&str>, args: &ShowArgs) -> anyhow:
                 article,
                 highlights: None,
                 reprints: Vec::new(),
+                names: Default::default(),
             })
         }
     };

@@ -13,6 +13,17 @@ use crate::search::proximity::Spelling;
 use crate::search::query::{DateRange, Expr, Near, Scope, Term};
 use serde_json::{json, Value};
 
+/// Refuses what the cluster's mapping cannot answer yet, rather than answer wrongly.
+pub(crate) fn check_supported(expr: &Expr) -> crate::error::Result<()> {
+    match expr.entity_filters().first() {
+        Some(entity) => Err(crate::error::Error::Query(format!(
+            "{}: filters do not work with --engine yet",
+            entity.kind
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The DSL query that matches what `expr` admits.
 pub(crate) fn dsl(expr: &Expr) -> Value {
     if expr.is_only_negative() {
@@ -38,6 +49,8 @@ fn expr_dsl(expr: &Expr) -> Value {
         Expr::Date(range) => {
             json!({"constant_score": {"filter": date_dsl(range), "boost": 0.0}})
         }
+        // Refused before a query is built (`check_supported`).
+        Expr::Entity(_) => json!({"match_none": {}}),
         Expr::And(parts) if parts.is_empty() => json!({"match_all": {}}),
         Expr::And(parts) => {
             let (mut must, mut must_not) = (Vec::new(), Vec::new());

@@ -36,6 +36,12 @@ impl Cluster {
         let started = Instant::now();
         let (expr, mut notes) =
             understand_with(&request.query, &request.filters, None, || self.outlets())?;
+        super::query::check_supported(&expr)?;
+        if request.facets && request.facet_set.has_names() {
+            return Err(crate::error::Error::Query(
+                "person, place and org facets do not work with --engine yet".to_string(),
+            ));
+        }
         let sort = match (expr.has_no_words(), request.sort) {
             (true, Sort::Relevance) => Sort::Date,
             (_, sort) => sort,
@@ -113,7 +119,11 @@ impl Cluster {
                 hits.push(hit_of(article, candidate, *similar, &highlighter, request));
             }
         }
-        let facets = request.facets.then(|| facets_of(&answer["aggregations"]));
+        let facets = request.facets.then(|| {
+            let mut facets = facets_of(&answer["aggregations"]);
+            facets.keep(&request.facet_set);
+            facets
+        });
         Ok(SearchResults {
             query: request.query.clone(),
             total,

@@ -32,6 +32,7 @@ impl Cluster {
         let mut counted = Vec::with_capacity(request.queries.len());
         for text in &request.queries {
             let (expr, notes) = understand_with(text, &request.filters, None, || self.outlets())?;
+            super::query::check_supported(&expr)?;
             let query = dsl(&expr);
             let counts = match request.collapse {
                 true => Counts::of(self.dated_matches(&query)?, request.by, true),

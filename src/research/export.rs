@@ -262,6 +262,7 @@ impl Archive {
                         &*query,
                         &AllMatches {
                             facets: false,
+                            names: false,
                             scores: true,
                         },
                     )?
