@@ -694,6 +694,7 @@ mod tests {
                     highlights: vec![[4, 6]],
                 }],
                 path: None,
+                names: Default::default(),
             }],
         }
     }

@@ -184,16 +184,17 @@ pub(crate) fn word_spans(normalized: &Normalized) -> Vec<Span> {
 
 /// The last texts of this thread and what was computed from them: indexing analyses
 /// one text several times (words, then the names among those words for three fields
-/// and their fast columns), and must segment it only once.
+/// and their fast columns), and must segment it only once. Four slots: an article's
+/// title, body and author are tokenized in turn before the name fields ask again.
 struct Recent<T> {
-    slots: [Option<(u64, usize, std::rc::Rc<T>)>; 2],
+    slots: [Option<(u64, usize, std::rc::Rc<T>)>; 4],
     next: usize,
 }
 
 impl<T> Recent<T> {
     const fn new() -> Self {
         Recent {
-            slots: [None, None],
+            slots: [None, None, None, None],
             next: 0,
         }
     }
@@ -213,7 +214,8 @@ impl<T> Recent<T> {
 }
 
 /// The word spans of `original` with its normalised text, computed once for the last
-/// two texts of this thread.
+/// long texts of this thread (short ones, such as an author, are cut again rather
+/// than push a body out of the cache).
 pub(crate) fn word_spans_cached(
     original: &str,
 ) -> (std::rc::Rc<Normalized>, std::rc::Rc<Vec<Span>>) {
@@ -222,6 +224,12 @@ pub(crate) fn word_spans_cached(
         static SPANS: RefCell<Recent<Vec<Span>>> = const { RefCell::new(Recent::new()) };
     }
     let normalized = normalize::normalize_cached(original);
+    if original.len() < 256 {
+        return (
+            normalized.clone(),
+            std::rc::Rc::new(word_spans(&normalized)),
+        );
+    }
     let hash = xxhash_rust::xxh3::xxh3_64(original.as_bytes());
     if let Some(spans) = SPANS.with(|recent| recent.borrow().get(hash, original.len())) {
         return (normalized, spans);
@@ -231,8 +239,8 @@ pub(crate) fn word_spans_cached(
     (normalized, spans)
 }
 
-/// The names in `original` (see [`entities`]), computed once for the last two texts of
-/// this thread, from the same words the word field indexes.
+/// The names in `original` (see [`entities`]), computed once for the last four texts
+/// of this thread, from the same words the word field indexes.
 pub(crate) fn entities_cached(original: &str) -> std::rc::Rc<Entities> {
     use std::cell::RefCell;
     thread_local! {
