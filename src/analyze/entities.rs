@@ -216,7 +216,7 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
     let mut letters = word.chars();
     let (first, last) = (letters.next()?, letters.next_back()?);
     let second = word.chars().nth(1)?;
-    match segment::dictionary_entry(word) {
+    match segment::name_entry(word) {
         Some((frequency, code)) => {
             let kind = EntityKind::ALL.into_iter().find(|k| k.code() == code)?;
             let trusted = match kind {
@@ -243,9 +243,11 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
         // A word the HMM put together: a name if it starts with a surname and does
         // not end like a clause (林太说); two characters only next to a title or a
         // verb of speech (外长王毅, 王毅表示), as most such pairs are not names.
-        None if SURNAMES.contains(first)
+        None if (2..=3).contains(&chars)
+            && SURNAMES.contains(first)
             && !NOT_GIVEN_NAME.contains(second)
-            && !COMMON_WORDS.contains(&word) =>
+            && !COMMON_WORDS.contains(&word)
+            && !segment::is_dictionary_word(word) =>
         {
             match chars {
                 3 => (!NOT_NAME_ENDINGS.contains(last)
@@ -421,7 +423,7 @@ mod tests {
                     let chars: Vec<char> = folded.chars().collect();
                     for kind in EntityKind::ALL {
                         for found_name in found.of(kind) {
-                            let rule = match segment::dictionary_entry(found_name) {
+                            let rule = match segment::name_entry(found_name) {
                                 Some((f, _)) => format!("dict:{f}"),
                                 None => "hmm".to_string(),
                             };

@@ -71,10 +71,20 @@ pub(super) fn is_dictionary_word(word: &str) -> bool {
     table::frequency(word).is_some()
 }
 
-/// A dictionary word's frequency and the kind of name its part-of-speech tag says
-/// it is: 0 none, 1 person (`nr`, `nrfg`, `nrt`), 2 place (`ns`), 3 organisation (`nt`).
-pub(super) fn dictionary_entry(word: &str) -> Option<(u32, u8)> {
-    table::entry(word)
+/// The frequency of a dictionary word tagged as a name, and the kind of name its
+/// part-of-speech tag says it is: 1 person (`nr`, `nrfg`, `nrt`), 2 place (`ns`), 3
+/// organisation (`nt`). A hash map of those words alone, built on first use (indexing
+/// asks for every word, and a binary search of the whole table costs too much there).
+pub(super) fn name_entry(word: &str) -> Option<(u32, u8)> {
+    static NAMES: OnceLock<std::collections::HashMap<&'static str, (u32, u8)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            table::names()
+                .map(|(word, frequency, kind)| (word, (frequency, kind)))
+                .collect()
+        })
+        .get(word)
+        .copied()
 }
 
 mod table {
@@ -118,11 +128,15 @@ mod table {
         find(word).map(|i| u32_at(1 + (count() + 1) + i))
     }
 
-    /// The frequency and entity kind (0 none, 1 person, 2 place, 3 organisation; see
-    /// `build.rs`) of `word`, if it is a word of jieba's dictionary.
-    pub fn entry(word: &str) -> Option<(u32, u8)> {
+    /// Every word tagged as a name: its text, frequency and entity kind (1 person,
+    /// 2 place, 3 organisation; see `build.rs`).
+    pub fn names() -> impl Iterator<Item = (&'static str, u32, u8)> {
         let n = count();
-        find(word).map(|i| (u32_at(1 + (n + 1) + i), BYTES[4 * (1 + (n + 1) + n) + i]))
+        (0..n).filter_map(move |i| {
+            let kind = BYTES[4 * (1 + (n + 1) + n) + i];
+            let word = std::str::from_utf8(word_at(i)).ok()?;
+            (kind != 0).then(|| (word, u32_at(1 + (n + 1) + i), kind))
+        })
     }
 }
 
