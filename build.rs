@@ -4,8 +4,10 @@
 //! * jieba's word list (`data/jieba-dict.txt.gz`) as a sorted table: query
 //!   segmentation looks words up in it instead of building jieba's full dictionary
 //!   (see `src/analyze/segment.rs`). Layout, little-endian: word count `n` (u32);
-//!   `n + 1` byte offsets (u32) into the word bytes; `n` frequencies (u32); the words'
-//!   UTF-8 bytes, sorted.
+//!   `n + 1` byte offsets (u32) into the word bytes; `n` frequencies (u32); `n`
+//!   entity kinds (u8: 0 none, 1 person `nr`/`nrfg`/`nrt`, 2 place `ns`, 3
+//!   organisation `nt`, from jieba's part-of-speech tags); the words' UTF-8 bytes,
+//!   sorted.
 //! * fast2s's traditional → simplified mapping of every character of the Basic
 //!   Multilingual Plane, taken from `fast2s::convert` itself: 65,536 little-endian
 //!   u16, the simplified form of each code point (itself when unchanged). See
@@ -83,35 +85,46 @@ fn jieba_words(out: &std::path::Path) {
         .read_to_string(&mut text)
         .expect("a gzip-compressed UTF-8 word list");
 
-    let mut entries: Vec<(&str, u32)> = text
+    let mut entries: Vec<(&str, u32, u8)> = text
         .lines()
         .map(|line| {
-            let (word, freq) = line.split_once(' ').expect("`word frequency` lines");
-            (word, freq.trim().parse().expect("a frequency"))
+            let mut parts = line.split(' ');
+            let word = parts.next().expect("`word frequency tag` lines");
+            let freq = parts.next().expect("a frequency").trim();
+            let kind = match parts.next().map(str::trim) {
+                Some("nr" | "nrfg" | "nrt") => 1,
+                Some("ns") => 2,
+                Some("nt") => 3,
+                _ => 0,
+            };
+            (word, freq.parse().expect("a frequency"), kind)
         })
         .collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     entries.dedup_by(|later, earlier| later.0 == earlier.0);
 
-    let total: u64 = entries.iter().map(|(_, f)| u64::from(*f)).sum();
+    let total: u64 = entries.iter().map(|(_, f, _)| u64::from(*f)).sum();
     let longest = entries
         .iter()
-        .map(|(w, _)| w.chars().count())
+        .map(|(w, _, _)| w.chars().count())
         .max()
         .unwrap_or(1);
 
     let mut table = Vec::with_capacity(text.len() + entries.len() * 8);
     table.extend_from_slice(&(entries.len() as u32).to_le_bytes());
     let mut offset = 0u32;
-    for (word, _) in &entries {
+    for (word, _, _) in &entries {
         table.extend_from_slice(&offset.to_le_bytes());
         offset += word.len() as u32;
     }
     table.extend_from_slice(&offset.to_le_bytes());
-    for (_, freq) in &entries {
+    for (_, freq, _) in &entries {
         table.extend_from_slice(&freq.to_le_bytes());
     }
-    for (word, _) in &entries {
+    for (_, _, kind) in &entries {
+        table.push(*kind);
+    }
+    for (word, _, _) in &entries {
         table.extend_from_slice(word.as_bytes());
     }
 

@@ -296,7 +296,21 @@ pub fn write_results(
     }
     if let Some(facets) = &results.facets {
         writeln!(out)?;
-        for (name, counts) in [("Sources", &facets.source), ("Months", &facets.month)] {
+        let lists = [
+            (
+                "Sources",
+                Some(facets.source.as_slice()).filter(|l| !l.is_empty()),
+            ),
+            (
+                "Months",
+                Some(facets.month.as_slice()).filter(|l| !l.is_empty()),
+            ),
+            ("People", facets.person.as_deref()),
+            ("Places", facets.place.as_deref()),
+            ("Organisations", facets.org.as_deref()),
+        ];
+        for (name, counts) in lists {
+            let Some(counts) = counts else { continue };
             let items: Vec<String> = counts
                 .iter()
                 .map(|c| format!("{} {}", c.value.as_deref().unwrap_or("(none)"), c.count))
@@ -680,6 +694,7 @@ mod tests {
                     highlights: vec![[4, 6]],
                 }],
                 path: None,
+                names: Default::default(),
             }],
         }
     }

@@ -5,7 +5,7 @@
 //! queries are built or results shown.
 
 use crate::analyze::fingerprint::{content_hash, simhash};
-use crate::analyze::{BIGRAM_TOKENIZER, WORDS_TOKENIZER};
+use crate::analyze::{entity_tokenizer_name, EntityKind, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -35,6 +35,9 @@ pub enum FieldKind {
     U64,
     /// Stored for display only.
     Stored,
+    /// The names of one kind (`person`, `place`, `org`) found in the title and body:
+    /// each name one exact term, and with `fast` a column of names for facets.
+    Entity,
 }
 
 /// One of baoku's analyzers (the `analyzers` key of the schema file).
@@ -133,6 +136,23 @@ pub struct Fields {
     pub content_hash: Field,
     /// SimHash of the body.
     pub simhash: Field,
+    /// Names of people found in the title and body (folded; fast column).
+    pub person: Field,
+    /// Names of places found in the title and body (folded; fast column).
+    pub place: Field,
+    /// Names of organisations found in the title and body (folded; fast column).
+    pub org: Field,
+}
+
+impl Fields {
+    /// The field of names of `kind`.
+    pub fn entity(&self, kind: EntityKind) -> Field {
+        match kind {
+            EntityKind::Person => self.person,
+            EntityKind::Place => self.place,
+            EntityKind::Org => self.org,
+        }
+    }
 }
 
 /// The schema of a baoku index: the parsed schema file and the tantivy schema built from it.
@@ -238,6 +258,18 @@ impl IndexSchema {
                 FieldKind::Stored => {
                     builder.add_text_field(&spec.name, TextOptions::default().set_stored());
                 }
+                FieldKind::Entity => {
+                    let kind: EntityKind = spec.name.parse().map_err(Error::Schema)?;
+                    let tokenizer = entity_tokenizer_name(kind);
+                    let indexing = TextFieldIndexing::default()
+                        .set_tokenizer(tokenizer)
+                        .set_index_option(IndexRecordOption::Basic);
+                    let mut options = TextOptions::default().set_indexing_options(indexing);
+                    if spec.fast {
+                        options = options.set_fast(tokenizer);
+                    }
+                    builder.add_text_field(&spec.name, options);
+                }
             }
             analyzed.push(sub_fields);
         }
@@ -261,6 +293,9 @@ impl IndexSchema {
             input: field("input")?,
             content_hash: field("content_hash")?,
             simhash: field("simhash")?,
+            person: field("person")?,
+            place: field("place")?,
+            org: field("org")?,
         };
         Ok(IndexSchema {
             version: file.version,
@@ -312,6 +347,16 @@ impl IndexSchema {
     pub fn to_document(&self, article: &Article, input: Option<&str>) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         for (spec, analyzed) in self.specs.iter().zip(&self.analyzed) {
+            if spec.kind == FieldKind::Entity {
+                // The field's tokenizer keeps only the names (analyze::EntityTokenizer),
+                // from the words the body's word field cut already.
+                let field = self.schema.get_field(&spec.name).expect("checked in parse");
+                if let Some(title) = &article.title {
+                    doc.add_text(field, title);
+                }
+                doc.add_text(field, &article.body);
+                continue;
+            }
             let value = match spec.name.as_str() {
                 "input" => input.map(FieldValue::Text),
                 "content_hash" => Some(FieldValue::U64(content_hash(article))),
@@ -398,7 +443,7 @@ const ARTICLE_FIELDS: &[&str] = &[
 ];
 
 /// Fields baoku computes when it stores an article.
-const DERIVED_FIELDS: &[&str] = &["input", "content_hash", "simhash"];
+const DERIVED_FIELDS: &[&str] = &["input", "content_hash", "simhash", "person", "place", "org"];
 
 enum FieldValue<'a> {
     Text(&'a str),

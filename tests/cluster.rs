@@ -448,6 +448,9 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
         &["改革 NEAR/5 开放"],
         &["台风 -演习"],
         &["date:2013-05 国务院"],
+        &["--facets=person,place,org,source", "台风"],
+        &["person:习近平 经济"],
+        &["place:香港 -person:梁振英"],
     ] {
         let (mine, _) = search_json(&local, args);
         let output = on_engine(&engine, &[&["search", "--json"][..], args].concat());

@@ -334,7 +334,8 @@ fn the_query_syntax_has_one_source_shown_everywhere() {
         assert!(help.contains(example), "--help lacks {example}");
         // The operator or field each example shows.
         let key = [
-            "NEAR/", "~", " OR ", "-", "title:", "source:", "date:", "\"",
+            "NEAR/", "~", " OR ", "-", "title:", "source:", "person:", "place:", "org:", "date:",
+            "\"",
         ]
         .into_iter()
         .find(|k| example.contains(k));

@@ -78,6 +78,7 @@ impl Ask<'_, '_> {
             },
             collapse: self.collapse,
             facets: self.facets,
+            facet_set: Default::default(),
         })
     }
 }

@@ -16,13 +16,15 @@
 //!
 //! This module owns what a token is; it must not know about fields or queries.
 
+mod entities;
 pub mod fingerprint;
 mod normalize;
 mod segment;
 mod tokenizer;
 
+pub use entities::{entities, Entities, EntityKind};
 pub use normalize::{normalize, normalize_chars, normalize_str, Normalized, NormalizedChars};
-pub use tokenizer::{register_tokenizers, BigramTokenizer, WordTokenizer};
+pub use tokenizer::{register_tokenizers, BigramTokenizer, EntityTokenizer, WordTokenizer};
 
 /// Version of the analysis. An index records it; bump it whenever a change here (or a
 /// new jieba dictionary) would cut the same text into different tokens.
@@ -32,6 +34,16 @@ pub const ANALYZER_VERSION: u32 = 1;
 pub const WORDS_TOKENIZER: &str = "baoku_words";
 /// Name under which [`BigramTokenizer`] is registered on a tantivy index.
 pub const BIGRAM_TOKENIZER: &str = "baoku_bigram";
+
+/// Name under which the [`EntityTokenizer`] of a kind of name is registered on a
+/// tantivy index (`baoku_person`, `baoku_place`, `baoku_org`).
+pub fn entity_tokenizer_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "baoku_person",
+        EntityKind::Place => "baoku_place",
+        EntityKind::Org => "baoku_org",
+    }
+}
 
 /// Tokens longer than this many characters (hashes, base64 blobs) are not indexed.
 const MAX_TOKEN_CHARS: usize = 64;
@@ -168,6 +180,80 @@ pub(crate) fn word_spans(normalized: &Normalized) -> Vec<Span> {
     spans.sort_by_key(|s| (s.position, s.char_len));
     spans.dedup_by(|a, b| a.position == b.position && a.text == b.text);
     spans
+}
+
+/// The last texts of this thread and what was computed from them: indexing analyses
+/// one text several times (words, then the names among those words for three fields
+/// and their fast columns), and must segment it only once. Four slots: an article's
+/// title, body and author are tokenized in turn before the name fields ask again.
+struct Recent<T> {
+    slots: [Option<(u64, usize, std::rc::Rc<T>)>; 4],
+    next: usize,
+}
+
+impl<T> Recent<T> {
+    const fn new() -> Self {
+        Recent {
+            slots: [None, None, None, None],
+            next: 0,
+        }
+    }
+
+    fn get(&self, hash: u64, len: usize) -> Option<std::rc::Rc<T>> {
+        self.slots
+            .iter()
+            .flatten()
+            .find(|(h, l, _)| *h == hash && *l == len)
+            .map(|(_, _, value)| value.clone())
+    }
+
+    fn put(&mut self, hash: u64, len: usize, value: std::rc::Rc<T>) {
+        self.slots[self.next] = Some((hash, len, value));
+        self.next = (self.next + 1) % self.slots.len();
+    }
+}
+
+/// The word spans of `original` with its normalised text, computed once for the last
+/// long texts of this thread (short ones, such as an author, are cut again rather
+/// than push a body out of the cache).
+pub(crate) fn word_spans_cached(
+    original: &str,
+) -> (std::rc::Rc<Normalized>, std::rc::Rc<Vec<Span>>) {
+    use std::cell::RefCell;
+    thread_local! {
+        static SPANS: RefCell<Recent<Vec<Span>>> = const { RefCell::new(Recent::new()) };
+    }
+    let normalized = normalize::normalize_cached(original);
+    if original.len() < 256 {
+        return (
+            normalized.clone(),
+            std::rc::Rc::new(word_spans(&normalized)),
+        );
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(original.as_bytes());
+    if let Some(spans) = SPANS.with(|recent| recent.borrow().get(hash, original.len())) {
+        return (normalized, spans);
+    }
+    let spans = std::rc::Rc::new(word_spans(&normalized));
+    SPANS.with(|recent| recent.borrow_mut().put(hash, original.len(), spans.clone()));
+    (normalized, spans)
+}
+
+/// The names in `original` (see [`entities`]), computed once for the last four texts
+/// of this thread, from the same words the word field indexes.
+pub(crate) fn entities_cached(original: &str) -> std::rc::Rc<Entities> {
+    use std::cell::RefCell;
+    thread_local! {
+        static FOUND: RefCell<Recent<Entities>> = const { RefCell::new(Recent::new()) };
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(original.as_bytes());
+    if let Some(found) = FOUND.with(|recent| recent.borrow().get(hash, original.len())) {
+        return found;
+    }
+    let (normalized, spans) = word_spans_cached(original);
+    let found = std::rc::Rc::new(entities::entities_of(&normalized, &spans));
+    FOUND.with(|recent| recent.borrow_mut().put(hash, original.len(), found.clone()));
+    found
 }
 
 /// CJK bigrams (a lone CJK character as itself) and runs of other letters and digits.

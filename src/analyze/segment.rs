@@ -71,6 +71,22 @@ pub(super) fn is_dictionary_word(word: &str) -> bool {
     table::frequency(word).is_some()
 }
 
+/// The frequency of a dictionary word tagged as a name, and the kind of name its
+/// part-of-speech tag says it is: 1 person (`nr`, `nrfg`, `nrt`), 2 place (`ns`), 3
+/// organisation (`nt`). A hash map of those words alone, built on first use (indexing
+/// asks for every word, and a binary search of the whole table costs too much there).
+pub(super) fn name_entry(word: &str) -> Option<(u32, u8)> {
+    static NAMES: OnceLock<std::collections::HashMap<&'static str, (u32, u8)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            table::names()
+                .map(|(word, frequency, kind)| (word, (frequency, kind)))
+                .collect()
+        })
+        .get(word)
+        .copied()
+}
+
 mod table {
     include!(concat!(env!("OUT_DIR"), "/jieba_words.rs"));
 
@@ -87,13 +103,13 @@ mod table {
 
     fn word_at(i: usize) -> &'static [u8] {
         let n = count();
-        let base = 4 * (1 + (n + 1) + n);
+        let base = 4 * (1 + (n + 1) + n) + n;
         let (from, to) = (u32_at(1 + i) as usize, u32_at(2 + i) as usize);
         &BYTES[base + from..base + to]
     }
 
-    /// The frequency of `word` in jieba's dictionary, if it is a word there.
-    pub fn frequency(word: &str) -> Option<u32> {
+    /// Where `word` is in the table, if it is a word of jieba's dictionary.
+    fn find(word: &str) -> Option<usize> {
         let n = count();
         let (mut low, mut high) = (0, n);
         while low < high {
@@ -101,10 +117,26 @@ mod table {
             match word_at(middle).cmp(word.as_bytes()) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(u32_at(1 + (n + 1) + middle)),
+                std::cmp::Ordering::Equal => return Some(middle),
             }
         }
         None
+    }
+
+    /// The frequency of `word` in jieba's dictionary, if it is a word there.
+    pub fn frequency(word: &str) -> Option<u32> {
+        find(word).map(|i| u32_at(1 + (count() + 1) + i))
+    }
+
+    /// Every word tagged as a name: its text, frequency and entity kind (1 person,
+    /// 2 place, 3 organisation; see `build.rs`).
+    pub fn names() -> impl Iterator<Item = (&'static str, u32, u8)> {
+        let n = count();
+        (0..n).filter_map(move |i| {
+            let kind = BYTES[4 * (1 + (n + 1) + n) + i];
+            let word = std::str::from_utf8(word_at(i)).ok()?;
+            (kind != 0).then(|| (word, u32_at(1 + (n + 1) + i), kind))
+        })
     }
 }
 

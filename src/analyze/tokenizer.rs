@@ -2,7 +2,10 @@
 //! [`words`](super::words) and [`bigrams`](super::bigrams) produce.
 
 use super::normalize::normalize_cached;
-use super::{bigram_spans, word_spans, Normalized, Span, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
+use super::{
+    bigram_spans, entities_cached, entity_tokenizer_name, word_spans_cached, Entities, EntityKind,
+    Normalized, Span, BIGRAM_TOKENIZER, WORDS_TOKENIZER,
+};
 use std::rc::Rc;
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
 
@@ -14,22 +17,91 @@ pub struct WordTokenizer;
 #[derive(Debug, Clone, Default)]
 pub struct BigramTokenizer;
 
-/// Registers baoku's tokenizers on a tantivy index, under the names its schema uses.
+/// tantivy tokenizer that turns a text into the names of one kind found in it
+/// (registered as `baoku_person`, `baoku_place`, `baoku_org`), each once: the
+/// `person`, `place` and `org` fields are given the title and body and index (and
+/// keep as fast columns) only the names.
+#[derive(Debug, Clone)]
+pub struct EntityTokenizer {
+    kind: EntityKind,
+}
+
+impl EntityTokenizer {
+    /// The tokenizer of names of `kind`.
+    pub fn new(kind: EntityKind) -> Self {
+        EntityTokenizer { kind }
+    }
+}
+
+/// Registers baoku's tokenizers on a tantivy index, under the names its schema uses
+/// (the name tokenizers for its fast columns too).
 ///
 /// An index that baoku built can then be opened and queried with plain tantivy.
 pub fn register_tokenizers(index: &tantivy::Index) {
     let manager = index.tokenizers();
     manager.register(WORDS_TOKENIZER, WordTokenizer);
     manager.register(BIGRAM_TOKENIZER, BigramTokenizer);
+    for kind in EntityKind::ALL {
+        manager.register(entity_tokenizer_name(kind), EntityTokenizer::new(kind));
+        index
+            .fast_field_tokenizer()
+            .register(entity_tokenizer_name(kind), EntityTokenizer::new(kind));
+    }
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = SpanTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
-        let normalized = normalize_cached(text);
-        let spans = word_spans(&normalized);
-        SpanTokenStream::new(normalized, spans)
+        let (normalized, spans) = word_spans_cached(text);
+        SpanTokenStream::new(normalized, (*spans).clone())
+    }
+}
+
+impl Tokenizer for EntityTokenizer {
+    type TokenStream<'a> = NameTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NameTokenStream {
+        NameTokenStream {
+            found: entities_cached(text),
+            kind: self.kind,
+            next: 0,
+            current: TantivyToken::default(),
+        }
+    }
+}
+
+/// The names of one kind in a text, one token each (positions 0, 1, …).
+#[derive(Debug)]
+pub struct NameTokenStream {
+    found: Rc<Entities>,
+    kind: EntityKind,
+    next: usize,
+    current: TantivyToken,
+}
+
+impl TokenStream for NameTokenStream {
+    fn advance(&mut self) -> bool {
+        let Some(name) = self.found.of(self.kind).get(self.next) else {
+            return false;
+        };
+        let token = &mut self.current;
+        token.offset_from = 0;
+        token.offset_to = 0;
+        token.position = self.next;
+        token.position_length = 1;
+        token.text.clear();
+        token.text.push_str(name);
+        self.next += 1;
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.current
     }
 }
 

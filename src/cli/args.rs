@@ -6,7 +6,7 @@ use baoku::index::DEFAULT_WRITER_MEMORY;
 use baoku::ingest::DEFAULT_BATCH_ARTICLES;
 use baoku::research::{Field, Interval, KwicOptions, KwicSort, TrendRequest};
 use baoku::search::query::SYNTAX;
-use baoku::search::{Filters, Period, Sort};
+use baoku::search::{FacetSet, Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::source::{encoding_for_label, Format, ReadOptions};
 use baoku::{SearchRequest, SnippetOptions};
@@ -264,9 +264,12 @@ pub(super) struct SearchArgs {
     #[arg(long)]
     pub(super) no_collapse: bool,
 
-    /// Count the matching articles by source and by month.
-    #[arg(long)]
-    pub(super) facets: bool,
+    /// Count the matching articles by source and by month; --facets=LIST (or --facets
+    /// LIST) chooses from source, month, person, place, org (the 20 people, places and
+    /// organisations most often named among all matches).
+    #[arg(long, num_args = 0..=1, require_equals = true, value_name = "LIST",
+          default_missing_value = "source,month")]
+    pub(super) facets: Option<FacetSet>,
 
     /// Print one JSON document instead of text.
     #[arg(long, conflicts_with = "jsonl")]
@@ -333,7 +336,8 @@ impl SearchArgs {
                 fragment_chars: self.snippet_chars as usize,
             },
             collapse: !self.no_collapse,
-            facets: self.facets,
+            facets: self.facets.is_some(),
+            facet_set: self.facets.clone().unwrap_or_default(),
         }
     }
 }

@@ -138,9 +138,11 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         }
         if let Some(long) = text.strip_prefix("--") {
             skip_value = !long.contains('=')
-                && command
-                    .get_arguments()
-                    .any(|a| a.get_long() == Some(long) && a.get_action().takes_values());
+                && command.get_arguments().any(|a| {
+                    a.get_long() == Some(long)
+                        && a.get_action().takes_values()
+                        && !a.is_require_equals_set()
+                });
         } else if !text.starts_with('-') {
             named = Some(text.into_owned());
             break;
@@ -158,7 +160,9 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         .chain(command.get_arguments())
         .filter(|a| !a.is_positional())
         .collect();
-    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    // A flag whose value must follow `=` (`--facets=person`) takes no next argument.
+    let takes_value =
+        |arg: &clap::Arg| arg.get_action().takes_values() && !arg.is_require_equals_set();
     let long_flag = |name: &str| flags.iter().find(|a| a.get_long() == Some(name)).copied();
     let short_flag = |c: char| flags.iter().find(|a| a.get_short() == Some(c)).copied();
     let mut out = Vec::with_capacity(args.len());
@@ -236,9 +240,33 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     out
 }
 
+/// `--facets person,place`: the list after `--facets` is its value when it is a list
+/// of facet names; otherwise `--facets` stands alone and what follows is the query
+/// (`--facets 台风`), as before facets could be chosen.
+fn join_facet_lists(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::with_capacity(args.len());
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        let list = args
+            .peek()
+            .and_then(|next| next.to_str())
+            .filter(|next| next.parse::<baoku::search::FacetSet>().is_ok())
+            .map(str::to_owned);
+        match list {
+            Some(list) if arg == "--facets" => {
+                args.next();
+                out.push(format!("--facets={list}").into());
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
 /// Parses the command line, runs the command and turns its outcome into an exit status.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse_from(mark_exclusions(std::env::args_os().collect())) {
+    let args = join_facet_lists(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(mark_exclusions(args)) {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };

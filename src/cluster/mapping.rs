@@ -9,6 +9,8 @@
 //!   single character anywhere and measures `NEAR` distances in characters.
 //! * `*_w` fields hold jieba's search-mode words separated by spaces, analysed by
 //!   `whitespace`: a match there is a real word, which adds score.
+//! * `person`, `place`, `org` hold the names indexing finds in the title and body
+//!   (folded), as the embedded archive's fields of those names.
 //! * `simhash_bands` holds the body's fingerprint cut in [`BANDS`] pieces: two
 //!   fingerprints within [`NEAR_DUPLICATE_BITS`] of each other share a piece, so the
 //!   reprints of a story are found by a `terms` query and checked exactly.
@@ -18,7 +20,7 @@
 //! No Chinese plugin (IK, smartcn, ICU) is needed. This module must not send requests.
 
 use crate::analyze::fingerprint::simhash;
-use crate::analyze::{normalize_str, words, ANALYZER_VERSION};
+use crate::analyze::{entities, normalize_str, words, Entities, EntityKind, ANALYZER_VERSION};
 use crate::article::{Article, Date};
 use crate::schema::IndexSchema;
 use crate::search::NEAR_DUPLICATE_BITS;
@@ -91,11 +93,16 @@ pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
         );
     }
     properties.insert("simhash_bands".into(), json!({"type": "keyword"}));
+    // The names indexing finds (folded), for `person:` filters and name facets.
+    for kind in EntityKind::ALL {
+        properties.insert(kind.name().into(), json!({"type": "keyword"}));
+    }
     let mut excluded: Vec<String> = TEXT_FIELDS
         .iter()
         .flat_map(|(name, _)| [format!("{name}_f"), format!("{name}_w")])
         .collect();
     excluded.push("simhash_bands".into());
+    excluded.extend(EntityKind::ALL.iter().map(|kind| kind.name().to_string()));
     json!({
         "settings": {
             "index": {
@@ -169,6 +176,12 @@ pub(crate) fn document(article: &Article) -> Value {
     if hash != 0 {
         doc.insert("simhash_bands".into(), json!(bands(hash)));
     }
+    let names = names_of(article);
+    for kind in EntityKind::ALL {
+        if !names.of(kind).is_empty() {
+            doc.insert(kind.name().into(), json!(names.of(kind)));
+        }
+    }
     let texts = [
         ("title", article.title.as_deref()),
         ("subtitle", article.subtitle.as_deref()),
@@ -184,6 +197,29 @@ pub(crate) fn document(article: &Article) -> Value {
         doc.insert(format!("{name}_w"), json!(words.join(" ")));
     }
     Value::Object(doc)
+}
+
+/// The names an article holds as the embedded archive's `person`, `place` and `org`
+/// columns give them: found in its title, then its body (as indexing finds them), each
+/// once, in the order they are found.
+pub(crate) fn names_of(article: &Article) -> Entities {
+    let mut names = Entities::default();
+    let texts = article
+        .title
+        .iter()
+        .map(String::as_str)
+        .chain([article.body.as_str()]);
+    for found in texts.map(entities) {
+        for kind in EntityKind::ALL {
+            let out = names.of_mut(kind);
+            for name in found.of(kind) {
+                if !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+        }
+    }
+    names
 }
 
 /// The article of a document's `_source`.

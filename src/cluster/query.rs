@@ -25,7 +25,7 @@ pub(crate) fn dsl(expr: &Expr) -> Value {
 }
 
 /// `query` restricted by the filters and exclusions at the top of `expr` (its dates,
-/// sources and `-words`), as relaxed matching keeps them (`plan::with_constraints`).
+/// sources, names and `-words`), as relaxed matching keeps them (`plan::with_constraints`).
 pub(crate) fn with_constraints(expr: &Expr, query: Value) -> Value {
     let parts = match expr {
         Expr::And(parts) => parts.as_slice(),
@@ -34,7 +34,7 @@ pub(crate) fn with_constraints(expr: &Expr, query: Value) -> Value {
     let (mut filter, mut must_not) = (Vec::new(), Vec::new());
     for part in parts {
         match part {
-            Expr::Date(_) | Expr::Source(_) => filter.push(expr_dsl(part)),
+            Expr::Date(_) | Expr::Source(_) | Expr::Entity(_) => filter.push(expr_dsl(part)),
             Expr::Not(inner) => must_not.push(expr_dsl(inner)),
             _ => {}
         }
@@ -59,6 +59,7 @@ fn expr_dsl(expr: &Expr) -> Value {
         Expr::Date(range) => {
             json!({"constant_score": {"filter": date_dsl(range), "boost": 0.0}})
         }
+        Expr::Entity(filter) => json!({"term": {filter.kind.name(): filter.name}}),
         Expr::And(parts) if parts.is_empty() => json!({"match_all": {}}),
         Expr::And(parts) => {
             let (mut must, mut must_not) = (Vec::new(), Vec::new());

@@ -4,7 +4,7 @@
 //! [`NEAR_DUPLICATE_BITS`] of this one's, found by the pieces of the fingerprint they
 //! share (`simhash_bands`) and checked exactly. This module must not print.
 
-use super::mapping::{article_of, bands, STORED};
+use super::mapping::{article_of, bands, names_of, STORED};
 use super::search::fingerprint;
 use super::Cluster;
 use crate::analyze::fingerprint::distance;
@@ -40,10 +40,12 @@ impl Cluster {
         };
         let simhash = fingerprint(source);
         let reprints = self.reprints_of(id, simhash)?;
+        let names = names_of(&article);
         Ok(Some(Reading {
             article,
             highlights,
             reprints,
+            names,
         }))
     }
 

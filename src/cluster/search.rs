@@ -6,10 +6,12 @@
 //! (`search::rank::page`), and only the page's articles are fetched, their snippets
 //! and highlights cut by baoku from `_source`. This module must not print.
 
+use super::mapping::names_of;
 use super::mapping::{article_of, STORED};
 use super::query::dsl;
 use super::Cluster;
 use crate::analyze::fingerprint::distance;
+use crate::analyze::EntityKind;
 use crate::article::{Article, Date};
 use crate::error::Result;
 use crate::index::{SourceCount, Stats};
@@ -28,6 +30,9 @@ use tantivy::DocAddress;
 /// Outlets listed by a search's source lookup and by facets (the embedded archive
 /// lists them all; a cluster's aggregation needs a size).
 const MAX_OUTLETS: usize = 10_000;
+/// Names counted per kind for a facet (the top ones are shown); past it the counts
+/// of the rarest names are the cluster's estimates.
+const MAX_NAMES: usize = 10_000;
 /// The name an aggregation gives articles without a value.
 const MISSING: &str = "\u{0}missing";
 
@@ -61,12 +66,18 @@ impl Cluster {
                 body["sort"] = json!([{"date": {"order": "asc", "missing": "_last"}}, "_score"])
             }
         }
-        let aggs = json!({
+        let mut aggs = json!({
             "source": {"terms": {"field": "source", "size": MAX_OUTLETS, "missing": MISSING}},
             "month": {"date_histogram": {"field": "date", "calendar_interval": "month",
                                          "format": "yyyy-MM", "min_doc_count": 1}},
             "undated": {"missing": {"field": "date"}},
         });
+        // Every name counted, the top ones chosen by the embedded archive's code.
+        if request.facet_set.has_names() {
+            for kind in EntityKind::ALL {
+                aggs[kind.name()] = json!({"terms": {"field": kind.name(), "size": MAX_NAMES}});
+            }
+        }
         if request.facets {
             body["aggs"] = aggs.clone();
         }
@@ -169,10 +180,17 @@ impl Cluster {
             };
             // An article deleted between the two requests is left out.
             if let Some(article) = articles.remove(id.as_str()) {
-                hits.push(hit_of(article, candidate, *similar, highlighter, request));
+                let names = names_of(&article);
+                let mut hit = hit_of(article, candidate, *similar, highlighter, request);
+                hit.names = names;
+                hits.push(hit);
             }
         }
-        let facets = request.facets.then(|| facets_of(&answer["aggregations"]));
+        let facets = request.facets.then(|| {
+            let mut facets = facets_of(&answer["aggregations"]);
+            facets.keep(&request.facet_set);
+            facets
+        });
         Ok(SearchResults {
             query: request.query.clone(),
             total,
@@ -348,6 +366,13 @@ fn facets_of(aggs: &Value) -> Facets {
     let undated = aggs["undated"]["doc_count"].as_u64().unwrap_or(0);
     if undated > 0 {
         collected.months.insert(None, undated);
+    }
+    for kind in EntityKind::ALL {
+        for (name, count) in buckets(&aggs[kind.name()]) {
+            if let Some(name) = name {
+                collected.names[kind as usize].insert(name, count);
+            }
+        }
     }
     crate::search::collect::facets_of(&collected)
 }

@@ -273,6 +273,35 @@ impl Archive {
         Ok(Some(schema.to_article(&doc)))
     }
 
+    /// The names an article holds, read from the `person`, `place` and `org` columns
+    /// (folded, as indexing found them; in the column's order, which is alphabetical).
+    pub(crate) fn names_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<crate::analyze::Entities> {
+        use crate::analyze::{Entities, EntityKind};
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let mut names = Entities::default();
+        let mut text = String::new();
+        for kind in EntityKind::ALL {
+            let Some(column) = fast.str(kind.name())? else {
+                continue;
+            };
+            let out = names.of_mut(kind);
+            for ord in column.ords().values_for_doc(address.doc_id) {
+                text.clear();
+                let found = column
+                    .ord_to_str(ord, &mut text)
+                    .map_err(tantivy::TantivyError::from)?;
+                if found && !out.contains(&text) {
+                    out.push(text.clone());
+                }
+            }
+        }
+        Ok(names)
+    }
+
     /// Where the article with this id is in `searcher`, if there is one.
     pub(crate) fn address_of(
         &self,

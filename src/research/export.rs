@@ -356,6 +356,7 @@ impl Archive {
                         &*query,
                         &AllMatches {
                             facets: false,
+                            names: false,
                             scores: true,
                         },
                     )?

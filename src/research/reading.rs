@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::index::Archive;
 use crate::search::query::{Expr, Term as QueryTerm};
 use crate::search::relaxed::{content, is_function_word};
-use crate::search::{understand, Filters, NEAR_DUPLICATE_BITS};
+use crate::search::{entity_highlights, understand, Filters, NEAR_DUPLICATE_BITS};
 use crate::snippet::Highlighter;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -48,6 +48,10 @@ pub struct Reading {
     pub highlights: Option<Highlights>,
     /// The other articles of its story, oldest first.
     pub reprints: Vec<Related>,
+    /// The people, places and organisations it names (folded to simplified
+    /// characters), as the JSON keys `person`, `place` and `org`.
+    #[serde(flatten)]
+    pub names: crate::analyze::Entities,
 }
 
 /// Character ranges `[start, end)` of the query's words in each part of an article,
@@ -167,10 +171,12 @@ impl Archive {
             None => None,
         };
         let reprints = self.reprints_of(&searcher, &found)?;
+        let names = self.names_at(&searcher, found.address)?;
         Ok(Some(Reading {
             article: found.article,
             highlights,
             reprints,
+            names,
         }))
     }
 
@@ -447,7 +453,10 @@ pub(crate) fn highlights_of(expr: &Expr, query: &str, article: &Article) -> High
             body: of(Some(&article.body)),
         }
     };
-    let strict = mark(expr.positive_terms());
+    let names = entity_highlights(expr);
+    let mut terms = expr.positive_terms();
+    terms.extend(names.iter());
+    let strict = mark(terms);
     if !strict.is_empty() {
         return strict;
     }

@@ -373,6 +373,7 @@ pub(crate) fn assemble(
 /// Every match, with its date and fingerprint: a trend has no order but time.
 const UNSCORED: AllMatches = AllMatches {
     facets: false,
+    names: false,
     scores: false,
 };
 

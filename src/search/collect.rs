@@ -8,6 +8,7 @@
 //! reprints and paging then happen on that list (`rank.rs`).
 
 use super::results::{FacetCount, Facets};
+use crate::analyze::EntityKind;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -38,6 +39,9 @@ pub struct Collected {
     pub sources: HashMap<Option<String>, u64>,
     /// Matches per month, as `year * 12 + month - 1` (`None`: undated).
     pub months: HashMap<Option<i32>, u64>,
+    /// Matches naming each person, place and organisation (in [`EntityKind::ALL`]'s
+    /// order), when names were counted.
+    pub names: [HashMap<String, u64>; 3],
 }
 
 /// Collects every match with its date and fingerprint; scores and counts facets when
@@ -45,6 +49,8 @@ pub struct Collected {
 pub struct AllMatches {
     /// Count sources and months.
     pub facets: bool,
+    /// Count the matches naming each person, place and organisation.
+    pub names: bool,
     /// Score the matches (a trend or a count needs none: every score is then 0).
     pub scores: bool,
 }
@@ -59,6 +65,11 @@ pub struct SegmentMatches {
     candidates: Vec<Candidate>,
     source_ords: HashMap<Option<u64>, u64>,
     months: HashMap<Option<i32>, u64>,
+    /// The name columns, when names are counted (in [`EntityKind::ALL`]'s order).
+    names: Vec<Option<StrColumn>>,
+    name_ords: [HashMap<u64, u64>; 3],
+    /// One document's ords of one column (reused).
+    doc_ords: Vec<u64>,
 }
 
 /// What [`SegmentMatches`] found in one segment.
@@ -66,6 +77,7 @@ pub struct SegmentFruit {
     candidates: Vec<Candidate>,
     sources: HashMap<Option<String>, u64>,
     months: HashMap<Option<i32>, u64>,
+    names: [HashMap<String, u64>; 3],
 }
 
 impl Collector for AllMatches {
@@ -91,6 +103,15 @@ impl Collector for AllMatches {
             candidates: Vec::new(),
             source_ords: HashMap::new(),
             months: HashMap::new(),
+            names: match self.names {
+                true => EntityKind::ALL
+                    .iter()
+                    .map(|kind| fast.str(kind.name()))
+                    .collect::<tantivy::Result<_>>()?,
+                false => Vec::new(),
+            },
+            name_ords: Default::default(),
+            doc_ords: Vec::new(),
         })
     }
 
@@ -107,6 +128,11 @@ impl Collector for AllMatches {
             }
             for (month, count) in fruit.months {
                 *collected.months.entry(month).or_default() += count;
+            }
+            for (all, segment) in collected.names.iter_mut().zip(fruit.names) {
+                for (name, count) in segment {
+                    *all.entry(name).or_default() += count;
+                }
             }
         }
         Ok(collected)
@@ -133,6 +159,17 @@ impl SegmentCollector for SegmentMatches {
             *self.source_ords.entry(ord).or_default() += 1;
             *self.months.entry(day.map(month_of_day)).or_default() += 1;
         }
+        for (column, counts) in self.names.iter().zip(self.name_ords.iter_mut()) {
+            let Some(column) = column else { continue };
+            // A name in the title and the body is one article.
+            self.doc_ords.clear();
+            self.doc_ords.extend(column.ords().values_for_doc(doc));
+            self.doc_ords.sort_unstable();
+            self.doc_ords.dedup();
+            for &ord in &self.doc_ords {
+                *counts.entry(ord).or_default() += 1;
+            }
+        }
     }
 
     fn harvest(self) -> SegmentFruit {
@@ -152,10 +189,21 @@ impl SegmentCollector for SegmentMatches {
             };
             *sources.entry(source).or_default() += count;
         }
+        let mut names: [HashMap<String, u64>; 3] = Default::default();
+        for ((column, ords), out) in self.names.iter().zip(self.name_ords).zip(&mut names) {
+            let Some(column) = column else { continue };
+            for (ord, count) in ords {
+                name.clear();
+                if let Ok(true) = column.ord_to_str(ord, &mut name) {
+                    *out.entry(name.clone()).or_default() += count;
+                }
+            }
+        }
         SegmentFruit {
             candidates: self.candidates,
             sources,
             months: self.months,
+            names,
         }
     }
 }
@@ -193,8 +241,32 @@ pub fn facets_of(collected: &Collected) -> Facets {
             count,
         })
         .collect();
-    Facets { source, month }
+    let names = |kind: EntityKind| {
+        let counts = &collected.names[kind as usize];
+        let mut top: Vec<(&String, u64)> = counts.iter().map(|(n, &c)| (n, c)).collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let top: Vec<FacetCount> = top
+            .into_iter()
+            .take(TOP_NAMES)
+            .map(|(name, count)| FacetCount {
+                value: Some(name.clone()),
+                count,
+            })
+            .collect();
+        Some(top)
+    };
+    Facets {
+        source,
+        month,
+        person: names(EntityKind::Person),
+        place: names(EntityKind::Place),
+        org: names(EntityKind::Org),
+    }
 }
+
+/// Names listed per facet (`person`, `place`, `org`): the most frequent among all
+/// matches.
+pub const TOP_NAMES: usize = 20;
 
 /// Matches counted exactly up to this many; past it, a search in relevance order
 /// without facets skips the articles that cannot reach its page, and `total` is a lower

@@ -29,12 +29,13 @@ use crate::error::{Error, Result};
 use crate::index::Archive;
 use crate::snippet::Highlighter;
 pub use collect::EXACT_TOTAL_UP_TO;
+pub use collect::TOP_NAMES;
 use collect::{facets_of, AllMatches, Candidate, Collected};
 use query::{DateRange, Expr, Scope, SourceFilter, Term};
 pub use rank::NEAR_DUPLICATE_BITS;
 use rank::{blend_recency, page, round_score};
 pub use relaxed::RankParams;
-pub use request::{Filters, Period, SearchRequest, Sort, MAX_LIMIT};
+pub use request::{FacetName, FacetSet, Filters, Period, SearchRequest, Sort, MAX_LIMIT};
 pub use results::{FacetCount, Facets, Hit, Mode, SearchResults};
 use std::time::Instant;
 pub use synonyms::{Synonyms, SYNONYMS_FILE};
@@ -73,8 +74,10 @@ impl Archive {
             (true, Sort::Relevance) => Sort::Date,
             (_, sort) => sort,
         };
+        let names = request.facets && request.facet_set.has_names();
         let collector = AllMatches {
             facets: request.facets,
+            names,
             scores: true,
         };
 
@@ -111,12 +114,19 @@ impl Archive {
         };
         let mut mode = Mode::All;
         let mut highlight_terms: Vec<Term> = expr.positive_terms().into_iter().cloned().collect();
+        highlight_terms.extend(entity_highlights(&expr));
         let mut partial: Vec<Candidate> = Vec::new();
         let mut partial_terms: Vec<Term> = Vec::new();
         if total == 0 {
-            if let Some(answer) =
-                relaxed::answer(&searcher, schema, &expr, params, needed, request.facets)?
-            {
+            if let Some(answer) = relaxed::answer(
+                &searcher,
+                schema,
+                &expr,
+                params,
+                needed,
+                request.facets,
+                names,
+            )? {
                 if answer.total > 0 {
                     mode = Mode::Relaxed;
                     total = answer.total;
@@ -134,7 +144,8 @@ impl Archive {
         {
             // Fewer exact matches than the page shows: the best articles holding some of
             // the words follow them, marked partial (reprints of an exact match left out).
-            if let Some(answer) = relaxed::answer(&searcher, schema, &expr, params, needed, false)?
+            if let Some(answer) =
+                relaxed::answer(&searcher, schema, &expr, params, needed, false, false)?
             {
                 let exact = &collected.candidates;
                 partial = answer
@@ -154,7 +165,11 @@ impl Archive {
                 }
             }
         }
-        let facets = request.facets.then(|| facets_of(&collected));
+        let facets = request.facets.then(|| {
+            let mut facets = facets_of(&collected);
+            facets.keep(&request.facet_set);
+            facets
+        });
         let highlighter_of = |terms: &[Term]| highlighter_for(terms, &request.query);
         let highlighter = highlighter_of(&highlight_terms);
         // A partial hit holds only some of the words: its own, as the relaxed answer found them.
@@ -201,7 +216,9 @@ impl Archive {
             } else {
                 &highlighter
             };
-            hits.push(hit_of(article, &candidate, similar, highlighter, request));
+            let mut hit = hit_of(article, &candidate, similar, highlighter, request);
+            hit.names = self.names_at(&searcher, candidate.address)?;
+            hits.push(hit);
         }
         Ok(SearchResults {
             query: request.query.clone(),
@@ -249,6 +266,7 @@ pub(crate) fn hit_of(
         similar,
         partial: candidate.partial,
         path: article.path,
+        names: Default::default(),
     }
 }
 
@@ -394,8 +412,22 @@ fn collect_sources<'a>(expr: &'a mut Expr, out: &mut Vec<&'a mut SourceFilter>) 
             }
         }
         Expr::Not(inner) => collect_sources(inner, out),
-        Expr::Term(_) | Expr::Near(_) | Expr::Date(_) => {}
+        Expr::Term(_) | Expr::Near(_) | Expr::Date(_) | Expr::Entity(_) => {}
     }
+}
+
+/// The names of `person:` `place:` `org:` filters, as terms that the snippets
+/// highlight wherever the article has them (in either script).
+pub(crate) fn entity_highlights(expr: &Expr) -> Vec<Term> {
+    expr.positive_entities()
+        .into_iter()
+        .map(|entity| Term {
+            text: entity.typed.clone(),
+            normalized: entity.name.clone(),
+            quoted: true,
+            scope: Scope::Default,
+        })
+        .collect()
 }
 
 /// Every outlet of the archive with its number of articles, most first.
@@ -431,7 +463,7 @@ fn filter_emptied(
     let Expr::And(parts) = expr else {
         return Ok(None);
     };
-    let is_filter = |p: &Expr| matches!(p, Expr::Date(_) | Expr::Source(_));
+    let is_filter = |p: &Expr| matches!(p, Expr::Date(_) | Expr::Source(_) | Expr::Entity(_));
     let filters: Vec<&Expr> = parts.iter().filter(|p| is_filter(p)).collect();
     let rest: Vec<Expr> = parts.iter().filter(|p| !is_filter(p)).cloned().collect();
     if filters.is_empty() || rest.is_empty() || Expr::And(rest.clone()).has_no_words() {
@@ -446,6 +478,7 @@ fn filter_emptied(
         .iter()
         .map(|f| match f {
             Expr::Source(s) => format!("source {:?}", s.typed),
+            Expr::Entity(e) => format!("{} {:?}", e.kind, e.typed),
             Expr::Date(range) => match (range.from, range.until) {
                 (Some(from), Some(until)) => format!(
                     "dates {from} to {}",

@@ -78,7 +78,7 @@ pub(super) fn with_constraints(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for part in parts {
         match part {
-            Expr::Date(_) | Expr::Source(_) => {
+            Expr::Date(_) | Expr::Source(_) | Expr::Entity(_) => {
                 clauses.push((Occur::Must, expr_query(schema, part)?))
             }
             Expr::Not(inner) => {
@@ -114,6 +114,12 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
                 })
                 .collect();
             filter(Box::new(BooleanQuery::new(clauses)))
+        }
+        Expr::Entity(entity) => {
+            // The folded name, as the field's tokenizer indexed it.
+            let term =
+                TantivyTerm::from_field_text(schema.fields().entity(entity.kind), &entity.name);
+            filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
         }
         Expr::Date(range) => filter(date_query(schema, range)),
         Expr::And(parts) => {
@@ -483,7 +489,7 @@ pub fn score_bounds(
     let mut bounds = Vec::new();
     for part in parts {
         let term = match part {
-            Expr::Date(_) | Expr::Source(_) | Expr::Not(_) => continue,
+            Expr::Date(_) | Expr::Source(_) | Expr::Entity(_) | Expr::Not(_) => continue,
             Expr::Term(term) => term,
             Expr::Near(_) | Expr::Or(_) | Expr::And(_) => return Ok(None),
         };

@@ -219,8 +219,129 @@ pub struct SearchRequest {
     pub snippets: SnippetOptions,
     /// Show reprints of one story as one hit (with `similar` counting the others).
     pub collapse: bool,
-    /// Count the matches by source and by month.
+    /// Count the matches by the facets of [`facet_set`](Self::facet_set).
     pub facets: bool,
+    /// Which facets `facets` counts: source and month unless told otherwise.
+    pub facet_set: FacetSet,
+}
+
+/// A facet a search can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetName {
+    /// Matches by outlet.
+    Source,
+    /// Matches by month.
+    Month,
+    /// The people named most among the matches.
+    Person,
+    /// The places named most among the matches.
+    Place,
+    /// The organisations named most among the matches.
+    Org,
+}
+
+impl FacetName {
+    /// Every facet, as `--facets=` lists them.
+    pub const ALL: [FacetName; 5] = [
+        FacetName::Source,
+        FacetName::Month,
+        FacetName::Person,
+        FacetName::Place,
+        FacetName::Org,
+    ];
+
+    /// Its name in `--facets=` and `facets=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetName::Source => "source",
+            FacetName::Month => "month",
+            FacetName::Person => "person",
+            FacetName::Place => "place",
+            FacetName::Org => "org",
+        }
+    }
+
+    /// The kind of name it counts, for person, place and org.
+    pub fn entity(self) -> Option<crate::analyze::EntityKind> {
+        use crate::analyze::EntityKind;
+        match self {
+            FacetName::Person => Some(EntityKind::Person),
+            FacetName::Place => Some(EntityKind::Place),
+            FacetName::Org => Some(EntityKind::Org),
+            FacetName::Source | FacetName::Month => None,
+        }
+    }
+}
+
+/// The facets a search counts, parsed from a comma-separated list.
+///
+/// ```
+/// use baoku::search::{FacetName, FacetSet};
+/// let set: FacetSet = "person, org".parse().unwrap();
+/// assert!(set.has(FacetName::Person) && !set.has(FacetName::Source));
+/// assert!(FacetSet::default().has(FacetName::Month));
+/// assert!("persons".parse::<FacetSet>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FacetSet(Vec<FacetName>);
+
+impl FacetSet {
+    /// Whether `name` is chosen.
+    pub fn has(&self, name: FacetName) -> bool {
+        self.0.contains(&name)
+    }
+
+    /// Whether any of person, place and org is chosen.
+    pub fn has_names(&self) -> bool {
+        self.0.iter().any(|name| name.entity().is_some())
+    }
+}
+
+impl Default for FacetSet {
+    /// Source and month, the facets `--facets` alone counts.
+    fn default() -> Self {
+        FacetSet(vec![FacetName::Source, FacetName::Month])
+    }
+}
+
+impl std::str::FromStr for FacetSet {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut chosen = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let name = FacetName::ALL
+                .into_iter()
+                .find(|name| name.name() == part)
+                .ok_or_else(|| {
+                    format!("{part:?} is no facet (source, month, person, place, org)")
+                })?;
+            if !chosen.contains(&name) {
+                chosen.push(name);
+            }
+        }
+        if chosen.is_empty() {
+            return Err("no facet named (source, month, person, place, org)".to_string());
+        }
+        Ok(FacetSet(chosen))
+    }
+}
+
+impl TryFrom<String> for FacetSet {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
+}
+
+impl From<FacetSet> for String {
+    fn from(set: FacetSet) -> String {
+        let names: Vec<&str> = set.0.iter().map(|name| name.name()).collect();
+        names.join(",")
+    }
 }
 
 impl Default for SearchRequest {
@@ -235,6 +356,7 @@ impl Default for SearchRequest {
             snippets: SnippetOptions::default(),
             collapse: true,
             facets: false,
+            facet_set: FacetSet::default(),
         }
     }
 }

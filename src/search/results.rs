@@ -49,14 +49,62 @@ pub struct SearchResults {
     pub facets: Option<Facets>,
 }
 
-/// Counts of the matching articles.
+/// Counts of the matching articles, by the facets the request chose
+/// ([`FacetSet`](crate::search::FacetSet); source and month unless told otherwise).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// By source, most first; `null` counts articles without a source. Sums to `total`.
+    /// Empty when the source facet was not chosen.
     pub source: Vec<FacetCount>,
     /// By month (`2022-05`), newest first; `null` (undated articles) last. Sums to
-    /// `total`.
+    /// `total`. Empty when the month facet was not chosen.
     pub month: Vec<FacetCount>,
+    /// The people most named among all matches, at most
+    /// [`TOP_NAMES`](crate::search::TOP_NAMES), most first: each count is the number
+    /// of matches that name them (`search "Q person:NAME"` has that total). Names are
+    /// folded to simplified characters. Absent unless chosen (`--facets=person`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub person: Option<Vec<FacetCount>>,
+    /// The places most named among all matches, like [`person`](Self::person).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place: Option<Vec<FacetCount>>,
+    /// The organisations most named among all matches, like [`person`](Self::person).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub org: Option<Vec<FacetCount>>,
+}
+
+impl Facets {
+    /// Keeps only the facets of `chosen` (the others empty or absent).
+    pub fn keep(&mut self, chosen: &crate::search::FacetSet) {
+        use crate::search::FacetName;
+        if !chosen.has(FacetName::Source) {
+            self.source.clear();
+        }
+        if !chosen.has(FacetName::Month) {
+            self.month.clear();
+        }
+        for (name, list) in [
+            (FacetName::Person, &mut self.person),
+            (FacetName::Place, &mut self.place),
+            (FacetName::Org, &mut self.org),
+        ] {
+            if !chosen.has(name) {
+                *list = None;
+            } else if list.is_none() {
+                *list = Some(Vec::new());
+            }
+        }
+    }
+
+    /// The names of one kind, if that facet was chosen.
+    pub fn names(&self, kind: crate::analyze::EntityKind) -> Option<&[FacetCount]> {
+        use crate::analyze::EntityKind;
+        match kind {
+            EntityKind::Person => self.person.as_deref(),
+            EntityKind::Place => self.place.as_deref(),
+            EntityKind::Org => self.org.as_deref(),
+        }
+    }
 }
 
 /// One value of a facet and its count.
@@ -102,4 +150,8 @@ pub struct Hit {
     pub snippets: Vec<Snippet>,
     /// The file the article was indexed from.
     pub path: Option<String>,
+    /// The people, places and organisations the article names (folded to simplified
+    /// characters), as the JSON keys `person`, `place` and `org`.
+    #[serde(flatten)]
+    pub names: crate::analyze::Entities,
 }

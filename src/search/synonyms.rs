@@ -247,7 +247,8 @@ impl Synonyms {
                 }
             }
             Expr::Not(inner) => self.rewrite(inner, notes),
-            Expr::Date(_) => {}
+            // Names of people are not expanded (yet): a filter is the name as typed.
+            Expr::Date(_) | Expr::Entity(_) => {}
         }
     }
 

@@ -29,7 +29,7 @@ use axum::Json;
 use baoku::analyze::normalize_str;
 use baoku::engine::Engine;
 use baoku::research::{SimilarOptions, MAX_SIMILAR};
-use baoku::search::{Filters, Period, Sort};
+use baoku::search::{FacetSet, Filters, Period, Sort};
 use baoku::snippet::FRAGMENT_CHARS;
 use baoku::{Archive, SearchRequest, SnippetOptions};
 use serde_json::json;
@@ -566,6 +566,7 @@ pub(super) fn read_search(params: &[(String, String)]) -> Result<SearchRequest, 
             }
         },
     };
+    let facets = facet_choice(get("facets"))?;
     Ok(SearchRequest {
         query: query.to_string(),
         filters: filters(params)?,
@@ -578,7 +579,26 @@ pub(super) fn read_search(params: &[(String, String)]) -> Result<SearchRequest, 
             fragment_chars,
         },
         collapse: flag(get("collapse"), "collapse", defaults.collapse)?,
-        facets: flag(get("facets"), "facets", defaults.facets)?,
+        facets: facets.is_some(),
+        facet_set: facets.unwrap_or_default(),
+    })
+}
+
+/// `facets`: yes/no (source and month), or the facets to count
+/// (`facets=person,place,org,source,month`).
+fn facet_choice(value: Option<&str>) -> Result<Option<FacetSet>, ApiError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    if let Some((_, yes)) = FLAG_VALUES.iter().find(|(spelling, _)| *spelling == text) {
+        return Ok(yes.then(FacetSet::default));
+    }
+    text.parse::<FacetSet>().map(Some).map_err(|_| {
+        param_error(
+            "facets",
+            text,
+            "must be true or false (or 1/0, yes/no, on/off), or facets from source, month, person, place, org",
+        )
     })
 }
 
@@ -875,7 +895,7 @@ mod tests {
             (
                 "facets",
                 "maybe",
-                "facets=maybe: must be true or false (or 1/0, yes/no, on/off)",
+                "facets=maybe: must be true or false (or 1/0, yes/no, on/off), or facets from source, month, person, place, org",
             ),
             (
                 "collapse",

@@ -340,6 +340,32 @@ try {
   const dated = apiMonths.filter((v) => v !== null);
   check(dated.length > 1 && dated.every((v, i) => i === 0 || dated[i - 1] > v), "months newest first", apiMonths);
 
+  step = "filter by a person facet";
+  const beforeNames = page.url();
+  await page.goto(`${base}?q=${encodeURIComponent("中国")}`);
+  await page.waitForSelector("#facet-person button.facet");
+  const personFacet = page.locator("#facet-person button.facet").first();
+  const person = (await personFacet.locator(".name").textContent()).trim();
+  const personCount = Number((await personFacet.locator(".count").textContent()).replace(/\D/g, ""));
+  await personFacet.click();
+  await page.waitForFunction((p) => (new URL(location.href).searchParams.get("q") || "").split(" ").includes(`person:${p}`), person);
+  await page.waitForFunction(() => document.querySelector("#facet-person button.facet.active") !== null);
+  const personTotal = Number((await page.textContent("#summary strong")).replace(/\D/g, ""));
+  check(personTotal === personCount, `the facet said ${personCount} articles name ${person}`, personTotal);
+  const named = await page.evaluate(async () => {
+    const headers = {};
+    const kept = sessionStorage.getItem("baoku-token");
+    if (kept) headers.Authorization = `Bearer ${kept}`;
+    const q = new URL(location.href).searchParams.get("q");
+    const answer = await (await fetch(`/api/search?limit=100&q=${encodeURIComponent(q)}`, { headers })).json();
+    return answer.hits.map((h) => h.person);
+  });
+  check(named.length > 0 && named.every((names) => names.includes(person)), `every hit names ${person}`, named);
+  await page.locator("#facet-person button.facet.active").click();
+  await page.waitForFunction((p) => !(new URL(location.href).searchParams.get("q") || "").includes(`person:${p}`), person);
+  await page.goto(beforeNames);
+  await page.waitForSelector("#hits .hit");
+
   step = "filter by a source facet";
   const facet = page.locator("#facet-source button.facet").first();
   const source = (await facet.locator(".name").textContent()).trim();

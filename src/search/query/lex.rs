@@ -206,7 +206,13 @@ fn word_kind(word: String, at: usize, notes: &mut Vec<String>) -> Result<Kind> {
         let value = (!value.is_empty()).then(|| value.to_string());
         return Ok(Kind::Field(field, value));
     }
-    if let Some(meant) = FIELDS.iter().find(|f| one_edit_apart(&field, f)) {
+    // Short fields (org) are one edit from words (or, ore): only longer ones are
+    // taken for misspellings.
+    if let Some(meant) = FIELDS
+        .iter()
+        .filter(|f| f.len() >= 4)
+        .find(|f| one_edit_apart(&field, f))
+    {
         return Err(error_at(
             at,
             &format!(

@@ -11,6 +11,7 @@
 //! | `( … )` | grouping |
 //! | `title:` `body:` `author:` | the word or phrase in that field only |
 //! | `source:人民日报`, `source:"Citizen News"` | that outlet |
+//! | `person:王毅`, `place:新疆`, `org:世界卫生组织` | articles naming that person, place or organisation |
 //! | `date:2022-05-17`, `date:2022-05`, `date:2022年5月`, `date:2021-01-01..2022-06-30`, `date:>=2021-03` | publication date |
 //!
 //! Sentence punctuation, dashes and symbols inside an unquoted run separate words
@@ -29,7 +30,7 @@ mod tests;
 
 pub use parse::parse_date_range;
 
-use crate::analyze::{is_word_char, normalize_str};
+use crate::analyze::{is_word_char, normalize_str, EntityKind};
 use crate::article::Date;
 use crate::error::{Error, Result};
 use std::fmt;
@@ -57,6 +58,12 @@ pub const SYNTAX: &[(&str, &str)] = &[
         "only in the headline (body: and author: too)",
     ),
     ("source:吉林日报", "only that outlet"),
+    (
+        "person:王毅",
+        "articles that name this person (林鄭月娥 = 林郑月娥)",
+    ),
+    ("place:新疆", "articles that name this place"),
+    ("org:世界卫生组织", "articles that name this organisation"),
     (
         "date:2022-05",
         "published that day, month or year (2022年5月 too)",
@@ -179,6 +186,43 @@ impl SourceFilter {
     }
 }
 
+/// Articles that name a person, place or organisation (`person:王毅`): the name as
+/// the index holds it, folded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityFilter {
+    /// Which kind of name.
+    pub kind: EntityKind,
+    /// As typed.
+    pub typed: String,
+    /// Normalised (NFKC, lowercase, simplified, no spaces): the term looked up.
+    pub name: String,
+}
+
+impl EntityFilter {
+    /// A filter on the name `typed` of `kind`; `None` when nothing is left of it.
+    ///
+    /// ```
+    /// use baoku::analyze::EntityKind;
+    /// use baoku::search::query::EntityFilter;
+    /// let filter = EntityFilter::new(EntityKind::Person, "林鄭月娥").unwrap();
+    /// assert_eq!(filter.name, "林郑月娥");
+    /// ```
+    pub fn new(kind: EntityKind, typed: &str) -> Option<EntityFilter> {
+        let name: String = normalize_str(typed)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !name.chars().any(is_word_char) {
+            return None;
+        }
+        Some(EntityFilter {
+            kind,
+            typed: typed.trim().to_string(),
+            name,
+        })
+    }
+}
+
 /// A range of days, `[from, until)`; an open end is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
@@ -197,6 +241,8 @@ pub enum Expr {
     Near(Near),
     /// Articles from an outlet.
     Source(SourceFilter),
+    /// Articles that name a person, place or organisation.
+    Entity(EntityFilter),
     /// Articles dated within the range.
     Date(DateRange),
     /// All must match.
@@ -220,7 +266,32 @@ impl Expr {
             Expr::Term(term) => out.push(term),
             Expr::Near(near) => out.extend(near.terms.iter()),
             Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| p.collect_terms(out)),
-            Expr::Not(_) | Expr::Source(_) | Expr::Date(_) => {}
+            Expr::Not(_) | Expr::Source(_) | Expr::Entity(_) | Expr::Date(_) => {}
+        }
+    }
+
+    /// The name filters not under a `NOT` (their names are highlighted too).
+    pub fn positive_entities(&self) -> Vec<&EntityFilter> {
+        let mut found = Vec::new();
+        self.collect_entities(&mut found, false);
+        found
+    }
+
+    /// Every name filter, excluded ones too.
+    pub fn entity_filters(&self) -> Vec<&EntityFilter> {
+        let mut found = Vec::new();
+        self.collect_entities(&mut found, true);
+        found
+    }
+
+    fn collect_entities<'a>(&'a self, out: &mut Vec<&'a EntityFilter>, excluded_too: bool) {
+        match self {
+            Expr::Entity(filter) => out.push(filter),
+            Expr::And(parts) | Expr::Or(parts) => parts
+                .iter()
+                .for_each(|p| p.collect_entities(out, excluded_too)),
+            Expr::Not(inner) if excluded_too => inner.collect_entities(out, excluded_too),
+            _ => {}
         }
     }
 
@@ -239,7 +310,11 @@ impl Expr {
     /// says how the words must stand.
     pub fn is_plain_with_filters(&self) -> bool {
         let plain_part = |part: &Expr| {
-            part.is_plain() || matches!(part, Expr::Date(_) | Expr::Source(_) | Expr::Not(_))
+            part.is_plain()
+                || matches!(
+                    part,
+                    Expr::Date(_) | Expr::Source(_) | Expr::Entity(_) | Expr::Not(_)
+                )
         };
         match self {
             Expr::And(parts) => parts.iter().all(plain_part),
@@ -285,7 +360,9 @@ pub struct Parsed {
 }
 
 /// Fields a query may name.
-const FIELDS: &[&str] = &["title", "body", "source", "author", "date"];
+const FIELDS: &[&str] = &[
+    "title", "body", "source", "author", "date", "person", "place", "org",
+];
 
 /// Parses a query string, with notes on what was read as plain text.
 ///

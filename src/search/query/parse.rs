@@ -3,7 +3,8 @@
 //! valid is an error.
 
 use super::lex::{error_at, Kind, Token};
-use super::{DateRange, Expr, Near, Scope, SourceFilter, Term};
+use super::{DateRange, EntityFilter, Expr, Near, Scope, SourceFilter, Term};
+use crate::analyze::EntityKind;
 use crate::analyze::{is_cjk, is_word_char, normalize_str};
 use crate::article::Date;
 use crate::error::Result;
@@ -211,7 +212,11 @@ impl Parser {
                             self.at += 1;
                             Value::Quoted(phrase, slop)
                         }
-                        Some(Kind::Open) if field != "date" && field != "source" => {
+                        Some(Kind::Open)
+                            if field != "date"
+                                && field != "source"
+                                && field.parse::<EntityKind>().is_err() =>
+                        {
                             self.at += 1;
                             let inner = self.conjunction(true)?;
                             self.at += 1;
@@ -273,6 +278,14 @@ fn field_expr(field: &str, value: Value, at: usize) -> Result<Expr> {
                 return Err(error_at(at, "source: needs an outlet name"));
             }
             Ok(Expr::Source(filter))
+        }
+        (field, Value::Word(text) | Value::Quoted(text, _))
+            if field.parse::<EntityKind>().is_ok() =>
+        {
+            let kind = field.parse::<EntityKind>().expect("checked by the guard");
+            EntityFilter::new(kind, &text)
+                .map(Expr::Entity)
+                .ok_or_else(|| error_at(at, &format!("{field}: needs a name")))
         }
         (field, Value::Word(word)) => words_expr(&word, scope_of(field))
             .ok_or_else(|| error_at(at, &format!("{field}: has nothing to search for"))),

@@ -21,6 +21,7 @@ fn show(expr: &Expr) -> String {
             n.terms.iter().map(term).collect::<Vec<_>>().join(" ")
         ),
         Expr::Source(s) => format!("source{}{}", if s.exact { "=" } else { "~" }, s.typed),
+        Expr::Entity(e) => format!("{}={}", e.kind, e.name),
         Expr::Date(r) => format!(
             "date[{}..{})",
             r.from.map(|d| d.to_string()).unwrap_or_default(),
@@ -257,4 +258,18 @@ proptest::proptest! {
             proptest::prop_assert!(result.is_ok(), "{query:?}: {result:?}");
         }
     }
+}
+
+#[test]
+fn name_filters() {
+    assert_eq!(parsed("person:王毅"), "person=王毅");
+    assert_eq!(parsed("person:林鄭月娥"), "person=林郑月娥");
+    assert_eq!(parsed("place:\"新 疆\""), "place=新疆");
+    assert_eq!(
+        parsed("疫情 org:世界卫生组织 -person:王毅"),
+        "(疫情 & org=世界卫生组织 & -person=王毅)"
+    );
+    assert!(error("person:").contains("person: needs a value"));
+    assert!(error("person:，").contains("person: needs a name"));
+    assert!(error("persn:王毅").contains("person"));
 }

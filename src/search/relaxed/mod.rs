@@ -106,6 +106,7 @@ pub(super) fn answer(
     params: &RankParams,
     needed: usize,
     facets: bool,
+    names: bool,
 ) -> Result<Option<Answer>> {
     let mut content = content(expr);
     if content.units.is_empty() {
@@ -117,13 +118,14 @@ pub(super) fn answer(
     let mut collected = Collected::default();
     let depth = params.candidates.max(needed).max(1);
     let best = TopDocs::with_limit(depth).order_by_score();
-    let (top, total) = if facets {
+    let (top, total) = if facets || names {
         let (top, all) = searcher.search(
             &*query,
             &(
                 best,
                 AllMatches {
                     facets,
+                    names,
                     scores: true,
                 },
             ),

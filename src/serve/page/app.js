@@ -336,7 +336,7 @@ function fillSources(names) {
 async function renderSearch(state, mine) {
   const page = Math.max(1, parseInt(state.page, 10) || 1);
   const offset = Math.min((page - 1) * PAGE_SIZE, MAX_OFFSET);
-  const params = new URLSearchParams({ q: state.q, limit: PAGE_SIZE, offset, facets: "true" });
+  const params = new URLSearchParams({ q: state.q, limit: PAGE_SIZE, offset, facets: FACETS });
   for (const name of ["since", "until", "source", "author", "sort"]) {
     if (key(state, name)) params.set(name, state[name]);
   }
@@ -500,7 +500,7 @@ function facetList(id, counts, isActive, label, choose) {
       type: "button",
       class: active ? "facet active" : "facet",
       "aria-pressed": String(active),
-      onclick: () => choose(active ? null : entry.value),
+      onclick: () => choose(active ? null : entry.value, entry.value),
     }, el("span", { class: "name", text }), count)));
   };
   shown.forEach(add);
@@ -518,9 +518,35 @@ function facetList(id, counts, isActive, label, choose) {
   details.hidden = counts.length === 0;
 }
 
+// The facets the page asks /api/search for: the names' lists too.
+const FACETS = "source,month,person,place,org";
+
+// The people, places and organisations of the facets aside: a click adds the
+// filter (`person:王毅`) to the query, a second click takes it out again.
+const NAME_FACETS = [["person", "facet-person"], ["place", "facet-place"], ["org", "facet-org"]];
+
+function nameFacetLists(state, facets) {
+  const words = state.q.split(" ").filter((w) => w !== "");
+  for (const [kind, id] of NAME_FACETS) {
+    const filter = (name) => `${kind}:${name}`;
+    facetList(
+      id,
+      facets[kind] || [],
+      (value) => words.includes(filter(value)),
+      { none: "", value: (v) => v },
+      (value, clicked) => go({
+        ...state,
+        q: value ? [...words, filter(value)].join(" ") : words.filter((w) => w !== filter(clicked)).join(" "),
+        page: 1,
+      }),
+    );
+  }
+}
+
 function drawFacets(state, facets) {
   const aside = $("facets");
-  if (!facets || facets.source.length + facets.month.length === 0) {
+  const names = facets ? NAME_FACETS.reduce((n, [kind]) => n + (facets[kind] || []).length, 0) : 0;
+  if (!facets || facets.source.length + facets.month.length + names === 0) {
     aside.hidden = true;
     return;
   }
@@ -544,6 +570,7 @@ function drawFacets(state, facets) {
       page: 1,
     }),
   );
+  nameFacetLists(state, facets);
 }
 
 function drawPager(state, results, page) {

@@ -1,0 +1,204 @@
+//! Names of people, places and organisations (issue 17 §4) through the real binary:
+//! `person:` `place:` `org:` filters, `--facets=person,place,org`, and the names on
+//! hits and in `show --json`.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use support::{baoku, index_records, search_json, stderr, stdout, total};
+
+/// A query every article matches (it only excludes a word none has).
+const EVERY_ARTICLE: &str = "-无此词语";
+
+/// Articles naming people in traditional and simplified characters, and one naming
+/// nobody.
+fn index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_dir, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let records = [
+            json!({"id": "hk1", "title": "特首表態", "source": "香港電台",
+                   "body": "行政長官曾蔭權今日表示，香港經濟保持穩定，梁振英出席記者會。"}),
+            json!({"id": "cn1", "title": "总理会见", "source": "新华社",
+                   "body": "行政长官曾荫权在北京会见国务院总理李克强，双方就香港经济交换意见。"}),
+            json!({"id": "cn2", "title": "国务院常务会议", "source": "新华社",
+                   "body": "国务院总理李克强主持召开国务院常务会议，部署稳就业措施。"}),
+            json!({"id": "cn3", "title": "外长谈疫情", "source": "新华社",
+                   "body": "国务委员兼外长王毅表示，中方支持世界卫生组织在抗疫中发挥作用。"}),
+            json!({"id": "none", "title": "天气", "source": "本报",
+                   "body": "今天上午天气晴朗，他在博客上写道，心情很好。"}),
+        ];
+        let index = index_records(dir.path(), &records);
+        (dir, index)
+    });
+    index
+}
+
+fn search(args: &[&str]) -> Value {
+    search_json(index(), args).0
+}
+
+fn facet(results: &Value, name: &str) -> Vec<(String, u64)> {
+    results["facets"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("facets.{name} is a list: {results}"))
+        .iter()
+        .map(|c| {
+            (
+                c["value"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_facet_count_is_the_total_of_its_filter() {
+    let results = search(&[EVERY_ARTICLE, "--facets=person,place,org"]);
+    assert_eq!(total(&results), 5);
+    for kind in ["person", "place", "org"] {
+        let names = facet(&results, kind);
+        assert!(!names.is_empty(), "{kind}: {results}");
+        for (name, count) in names {
+            let filtered = search(&[EVERY_ARTICLE, &format!("{kind}:{name}")]);
+            assert_eq!(total(&filtered), count, "{kind}:{name}");
+            for hit in filtered["hits"].as_array().unwrap() {
+                let held: Vec<&str> = hit[kind]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_str().unwrap())
+                    .collect();
+                assert!(held.contains(&name.as_str()), "{kind}:{name} in {hit}");
+            }
+        }
+    }
+}
+
+#[test]
+fn traditional_and_simplified_names_are_one() {
+    let results = search(&[EVERY_ARTICLE, "--facets", "person"]);
+    let people = facet(&results, "person");
+    assert!(people.contains(&("曾荫权".to_string(), 2)), "{people:?}");
+    assert!(
+        !people.iter().any(|(name, _)| name == "曾蔭權"),
+        "{people:?}"
+    );
+    for typed in ["person:曾荫权", "person:曾蔭權", "person:\"曾 荫权\""] {
+        assert_eq!(total(&search(&[typed])), 2, "{typed}");
+    }
+    // The other facets are left out when not chosen; `--facets` alone keeps today's.
+    assert_eq!(results["facets"]["source"], json!([]));
+    let plain = search(&["--facets", EVERY_ARTICLE]);
+    assert!(plain["facets"].get("person").is_none(), "{plain}");
+    assert_eq!(plain["facets"]["source"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn filters_combine_with_words_and_negation() {
+    assert_eq!(total(&search(&["person:李克强"])), 2);
+    assert_eq!(total(&search(&["常务会议 person:李克强"])), 1);
+    assert_eq!(total(&search(&["--", "-person:李克强"])), 3);
+    assert_eq!(total(&search(&["香港", "-person:李克强"])), 1);
+    assert_eq!(total(&search(&["org:世界卫生组织"])), 1);
+    assert_eq!(total(&search(&["place:北京"])), 1);
+    assert_eq!(total(&search(&["person:王毅 OR person:梁振英"])), 2);
+    // A common word tagged as a name in the dictionary is no name.
+    assert_eq!(total(&search(&["person:博客"])), 0);
+}
+
+#[test]
+fn a_filtered_name_is_highlighted_in_the_snippet() {
+    let results = search(&["person:王毅"]);
+    let hit = &results["hits"][0];
+    let snippet = &hit["snippets"][0];
+    let marked: Vec<String> = snippet["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|range| support::chars_of(snippet["text"].as_str().unwrap(), range))
+        .collect();
+    assert_eq!(marked, ["王毅"], "{hit}");
+}
+
+#[test]
+fn hits_and_show_carry_the_names() {
+    let results = search(&["person:王毅"]);
+    let hit = &results["hits"][0];
+    assert_eq!(hit["id"], "cn3");
+    assert_eq!(hit["person"], json!(["王毅"]));
+    assert_eq!(hit["org"], json!(["世界卫生组织"]));
+    let output = baoku(index())
+        .args(["show", "hk1", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let article: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let people = article["person"].as_array().unwrap();
+    assert!(people.contains(&json!("曾荫权")), "{article}");
+    assert!(people.contains(&json!("梁振英")), "{article}");
+    assert_eq!(article["place"], json!(["香港"]));
+}
+
+#[test]
+fn bad_names_and_facets_are_one_line_errors() {
+    for (args, expected) in [
+        (&["person:"][..], "person: needs a value"),
+        (&["--facets=persons", "香港"][..], "\"persons\" is no facet"),
+    ] {
+        let output = baoku(index()).arg("search").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+}
+
+/// The README's worked example (§ "People, places and organisations"), run on
+/// `sample_corpus/`: each `$ baoku …` line must print exactly the lines below it.
+#[test]
+fn the_readme_example_prints_what_the_readme_shows() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("### People, places and organisations")
+        .expect("the section");
+    let end = start + readme[start..].find("\n### ").expect("a section after it");
+    let mut ran = 0;
+    for block in readme[start..end].split("```text\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let mut lines = block.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(command) = line.strip_prefix("$ baoku ") else {
+                continue;
+            };
+            let mut expected = String::new();
+            while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
+                expected.push_str(next);
+                expected.push('\n');
+            }
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let output = baoku(support::sample_index()).args(&args).output().unwrap();
+            assert!(output.status.success(), "{command}: {}", stderr(&output));
+            assert_eq!(
+                without_timing(&stdout(&output)),
+                without_timing(&expected),
+                "README: $ baoku {command}"
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2, "{ran} examples");
+}
+
+/// The text with the milliseconds of its summary line left out (they differ per run).
+fn without_timing(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rfind(" · ") {
+            Some(at) if line.ends_with(" ms") => &line[..at],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
