@@ -163,7 +163,7 @@ impl Row {
 }
 
 /// Where an export reads its matches' articles: the archive's store, or a cluster.
-pub(crate) trait ArticleStore: Send {
+pub(crate) trait ArticleStore: Send + Sync {
     /// The articles of these matches, in their order.
     fn articles(&mut self, matches: &[Candidate]) -> Result<Vec<Article>>;
 }
