@@ -118,6 +118,7 @@ impl Engine {
 
     /// The embedded archive, or an error naming `what` when a cluster answers: for
     /// what only the embedded archive does yet (`similar`, `check`…).
+    #[cfg_attr(not(feature = "cluster"), allow(unused_variables))]
     pub fn embedded(&self, what: &str) -> Result<&Archive> {
         match self {
             Engine::Embedded(archive) => Ok(archive),

@@ -159,46 +159,8 @@ fn bad_names_and_facets_are_one_line_errors() {
 /// `sample_corpus/`: each `$ baoku …` line must print exactly the lines below it.
 #[test]
 fn the_readme_example_prints_what_the_readme_shows() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme
-        .find("### People, places and organisations")
-        .expect("the section");
-    let end = start + readme[start..].find("\n### ").expect("a section after it");
-    let mut ran = 0;
-    for block in readme[start..end].split("```text\n").skip(1) {
-        let block = block.split("```").next().unwrap();
-        let mut lines = block.lines().peekable();
-        while let Some(line) = lines.next() {
-            let Some(command) = line.strip_prefix("$ baoku ") else {
-                continue;
-            };
-            let mut expected = String::new();
-            while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
-                expected.push_str(next);
-                expected.push('\n');
-            }
-            let args: Vec<&str> = command.split_whitespace().collect();
-            let output = baoku(support::sample_index()).args(&args).output().unwrap();
-            assert!(output.status.success(), "{command}: {}", stderr(&output));
-            assert_eq!(
-                without_timing(&stdout(&output)),
-                without_timing(&expected),
-                "README: $ baoku {command}"
-            );
-            ran += 1;
-        }
-    }
+    let blocks = support::readme_blocks("### People, places and organisations", "\n### ");
+    let dir = tempfile::tempdir().unwrap();
+    let ran = support::run_readme_examples(&blocks, dir.path());
     assert!(ran >= 2, "{ran} examples");
-}
-
-/// The text with the milliseconds of its summary line left out (they differ per run).
-fn without_timing(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.rfind(" · ") {
-            Some(at) if line.ends_with(" ms") => &line[..at],
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

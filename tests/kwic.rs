@@ -353,51 +353,14 @@ fn synonyms_beside_the_index_are_picked_up_unless_turned_off() {
 /// the file those examples read.
 #[test]
 fn the_readme_examples_print_what_the_readme_shows() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme
-        .find("### Keyword in context")
-        .expect("the KWIC section");
-    let end = start + readme[start..].find("\n## ").expect("a section after it");
-    let section = &readme[start..end];
-    let blocks: Vec<&str> = section
-        .split("```text\n")
-        .skip(1)
-        .map(|b| b.split("```").next().unwrap())
-        .collect();
+    let blocks = support::readme_blocks("### Keyword in context", "\n## ");
     let dir = tempfile::tempdir().unwrap();
     let file = blocks
         .iter()
         .find(|b| b.starts_with("# synonyms.txt"))
         .expect("the synonyms file of the examples");
     std::fs::write(dir.path().join("synonyms.txt"), file).unwrap();
-    let mut ran = 0;
-    for block in blocks {
-        let mut lines = block.lines().peekable();
-        while let Some(line) = lines.next() {
-            let Some(command) = line.strip_prefix("$ baoku ") else {
-                continue;
-            };
-            let mut expected = String::new();
-            while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
-                expected.push_str(next);
-                expected.push('\n');
-            }
-            let args: Vec<&str> = command.split_whitespace().collect();
-            let output = support::baoku(sample_index())
-                .args(&args)
-                .current_dir(dir.path())
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{command}: {}", stderr(&output));
-            assert_eq!(
-                without_timing(&stdout(&output)),
-                without_timing(&expected),
-                "README: $ baoku {command}"
-            );
-            ran += 1;
-        }
-    }
+    let ran = support::run_readme_examples(&blocks, dir.path());
     assert!(ran >= 5, "{ran} examples");
 }
 
@@ -413,22 +376,4 @@ fn an_excluded_word_needs_no_quotes() {
     // `-n` after a word is still the flag.
     let (three, _) = kwic_lines(index, &["乡村振兴", "-n", "3"]);
     assert_eq!(three.len(), 3);
-}
-
-/// `text` with the time a search took (`· 6.2 ms` in its first line) left out: it is
-/// never the same twice.
-fn without_timing(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.rsplit_once(" · ") {
-            Some((head, tail))
-                if tail
-                    .strip_suffix(" ms")
-                    .is_some_and(|n| n.parse::<f64>().is_ok()) =>
-            {
-                format!("{head} · … ms")
-            }
-            _ => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

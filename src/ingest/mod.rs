@@ -14,6 +14,7 @@ mod manifest;
 pub(crate) mod pipeline;
 
 pub use crate::source::{Problem, ProblemKind};
+#[cfg(feature = "cluster")]
 pub(crate) use manifest::input_key;
 pub use manifest::{InputState, Manifest};
 

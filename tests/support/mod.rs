@@ -453,3 +453,69 @@ pub fn percent_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// The `text` blocks of the README section that starts at `heading` and ends before
+/// the next heading starting with `until` (`"\n## "`, `"\n### "`).
+pub fn readme_blocks(heading: &str, until: &str) -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find(heading).expect("the README section");
+    let end = start + readme[start..].find(until).expect("a section after it");
+    readme[start..end]
+        .split("```text\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap().to_string())
+        .collect()
+}
+
+/// Runs each `$ baoku …` line of `blocks` on the sample index, in `dir`, and asserts
+/// that it prints exactly the lines below it (but for the time a search took);
+/// returns how many ran.
+pub fn run_readme_examples(blocks: &[String], dir: &Path) -> usize {
+    let mut ran = 0;
+    for block in blocks {
+        let mut lines = block.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(command) = line.strip_prefix("$ baoku ") else {
+                continue;
+            };
+            let mut expected = String::new();
+            while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
+                expected.push_str(next);
+                expected.push('\n');
+            }
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let output = baoku(sample_index())
+                .args(&args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{command}: {}", stderr(&output));
+            assert_eq!(
+                without_timing(&stdout(&output)),
+                without_timing(&expected),
+                "README: $ baoku {command}"
+            );
+            ran += 1;
+        }
+    }
+    ran
+}
+
+/// `text` with the time a search took (`· 6.2 ms` ending its first line) left out: it
+/// is never the same twice.
+fn without_timing(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rsplit_once(" · ") {
+            Some((head, tail))
+                if tail
+                    .strip_suffix(" ms")
+                    .is_some_and(|n| n.parse::<f64>().is_ok()) =>
+            {
+                format!("{head} · … ms")
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -22,6 +22,7 @@ mod rerank;
 
 pub use content::is_function_word;
 pub(crate) use content::{content, Content};
+#[cfg(feature = "cluster")]
 pub(crate) use rerank::{combine, FieldOf, Scoring};
 
 use super::collect::{AllMatches, Collected};
