@@ -94,6 +94,13 @@ pub fn words(text: &str) -> Vec<Token> {
     words_of(&normalized)
 }
 
+/// [`words`] of `original`, from the spans [`word_spans_cached`] keeps: a body cut
+/// once for its words and for its names ([`entities_cached`]).
+pub(crate) fn words_cached(original: &str) -> Vec<Token> {
+    let (normalized, spans) = word_spans_cached(original);
+    to_tokens(&normalized, spans.as_ref().clone())
+}
+
 /// Cuts already normalised text into words; see [`words`].
 pub fn words_of(normalized: &Normalized) -> Vec<Token> {
     to_tokens(normalized, word_spans(normalized))

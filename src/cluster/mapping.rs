@@ -20,7 +20,9 @@
 //! No Chinese plugin (IK, smartcn, ICU) is needed. This module must not send requests.
 
 use crate::analyze::fingerprint::simhash;
-use crate::analyze::{entities, normalize_str, words, Entities, EntityKind, ANALYZER_VERSION};
+use crate::analyze::{
+    entities_cached, normalize_str, words_cached, Entities, EntityKind, ANALYZER_VERSION,
+};
 use crate::article::{Article, Date};
 use crate::schema::IndexSchema;
 use crate::search::NEAR_DUPLICATE_BITS;
@@ -193,7 +195,7 @@ pub(crate) fn document(article: &Article) -> Value {
             continue;
         };
         doc.insert(format!("{name}_f"), json!(normalize_str(text)));
-        let words: Vec<String> = words(text).into_iter().map(|t| t.text).collect();
+        let words: Vec<String> = words_cached(text).into_iter().map(|t| t.text).collect();
         doc.insert(format!("{name}_w"), json!(words.join(" ")));
     }
     Value::Object(doc)
@@ -209,7 +211,7 @@ pub(crate) fn names_of(article: &Article) -> Entities {
         .iter()
         .map(String::as_str)
         .chain([article.body.as_str()]);
-    for found in texts.map(entities) {
+    for found in texts.map(entities_cached) {
         for kind in EntityKind::ALL {
             let out = names.of_mut(kind);
             for name in found.of(kind) {
