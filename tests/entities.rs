@@ -101,6 +101,11 @@ fn filters_combine_with_words_and_negation() {
     assert_eq!(total(&search(&["person:李克强"])), 2);
     assert_eq!(total(&search(&["常务会议 person:李克强"])), 1);
     assert_eq!(total(&search(&["--", "-person:李克强"])), 3);
+    // A leading `-person:` is an exclusion, not the flags -p -e -r…
+    assert_eq!(total(&search(&["-person:李克强"])), 3);
+    assert_eq!(total(&search(&["-org:世界卫生组织", "-n", "1"])), 4);
+    // Exclusions only: every article that has none of them.
+    assert_eq!(total(&search(&["-person:李克强", "-香港"])), 2);
     assert_eq!(total(&search(&["香港", "-person:李克强"])), 1);
     assert_eq!(total(&search(&["org:世界卫生组织"])), 1);
     assert_eq!(total(&search(&["place:北京"])), 1);

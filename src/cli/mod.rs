@@ -123,7 +123,8 @@ const QUERY_COMMANDS: [&str; 2] = ["search", "kwic"];
 
 /// `baoku search 台风 -演习`: an argument of `search` (or `kwic`) that starts with `-`
 /// is an excluded word, not a flag, when it follows a query word and is none of the
-/// command's flags, or when no flag could be spelt that way (`-演习`). Such arguments
+/// command's flags, when no flag could be spelt that way (`-演习`), or when it names a
+/// field of the query language (`-person:王毅`, even first). Such arguments
 /// are marked so that clap takes them as words of the query; everything else is left
 /// to clap.
 fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
@@ -216,6 +217,8 @@ fn mark_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
                 .then(|| short_flag(first))
                 .flatten();
             let is_flag = match flag {
+                // `-person:王毅`, `-org:新华社`: an excluded name wherever it stands.
+                _ if baoku::search::query::names_a_field(&text[1..]) => false,
                 // `-n 5`, `-n5`; `-nokia` after a word is a word.
                 Some(flag) if takes_value(flag) => {
                     let rest = &text[2..];

@@ -123,13 +123,18 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
         }
         Expr::Date(range) => filter(date_query(schema, range)),
         Expr::And(parts) => {
-            let clauses = parts
+            let mut clauses = parts
                 .iter()
                 .map(|part| match part {
                     Expr::Not(inner) => Ok((Occur::MustNot, excluded(expr_query(schema, inner)?))),
                     other => Ok((Occur::Must, expr_query(schema, other)?)),
                 })
                 .collect::<Result<Vec<_>>>()?;
+            // Exclusions only (`-收入 -台风`): every article but theirs. A boolean
+            // query of nothing but MUST_NOT clauses matches no document.
+            if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+                clauses.push((Occur::Must, every_article()));
+            }
             Box::new(BooleanQuery::new(clauses))
         }
         Expr::Or(parts) => {
@@ -141,13 +146,15 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
         }
         // A lone exclusion (`-x`, or `a OR -x`): what does not match `x`.
         Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
-            ),
+            (Occur::Must, every_article()),
             (Occur::MustNot, excluded(expr_query(schema, inner)?)),
         ])),
     })
+}
+
+/// Every article, scoring nothing: what exclusions are taken from.
+fn every_article() -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))
 }
 
 /// The query of an exclusion, checked with exact seeks.

@@ -364,6 +364,21 @@ const FIELDS: &[&str] = &[
     "title", "body", "source", "author", "date", "person", "place", "org",
 ];
 
+/// Whether `text` starts with a field the query language knows and its colon
+/// (`person:王毅`), so that `-person:王毅` on a command line is an exclusion, not flags.
+///
+/// ```
+/// use baoku::search::query::names_a_field;
+///
+/// assert!(names_a_field("person:王毅"));
+/// assert!(!names_a_field("nokia"));
+/// assert!(!names_a_field("n:5"));
+/// ```
+pub fn names_a_field(text: &str) -> bool {
+    text.split_once(':')
+        .is_some_and(|(field, _)| FIELDS.contains(&field))
+}
+
 /// Parses a query string, with notes on what was read as plain text.
 ///
 /// ```
