@@ -69,7 +69,10 @@ fn or_not_and_groups() {
     let articles = |query: &str| total(&json(&[query, "--no-collapse"]));
     let neither = articles("-收入 -乡村振兴");
     assert!(neither > 0);
-    assert_eq!(neither, articles("-无此词语") - articles("收入 OR 乡村振兴"));
+    assert_eq!(
+        neither,
+        articles("-无此词语") - articles("收入 OR 乡村振兴")
+    );
     let grouped = json(&["(苹果 OR 茶叶) 收入"]);
     assert!(titles(&grouped).iter().any(|t| t.contains("苹果")));
     assert!(titles(&grouped).iter().any(|t| t.contains("茶")));
