@@ -205,6 +205,15 @@ class Hit:
     def snippets(self) -> list[Snippet]: ...
     @property
     def path(self) -> Optional[str]: ...
+    @property
+    def person(self) -> list[str]:
+        """The people the article names, in simplified characters (``person:``)."""
+    @property
+    def place(self) -> list[str]:
+        """The places the article names (``place:``)."""
+    @property
+    def org(self) -> list[str]:
+        """The organisations the article names (``org:``)."""
     def to_dict(self) -> dict[str, Any]:
         """The keys of ``search --json``, ``date`` a datetime.date."""
 

@@ -161,6 +161,22 @@ impl Hit {
     fn path(&self) -> Option<&str> {
         self.0.path.as_deref()
     }
+    /// The people the article names, folded to simplified characters (``person:`` finds
+    /// them).
+    #[getter]
+    fn person(&self) -> Vec<String> {
+        self.0.names.person.clone()
+    }
+    /// The places the article names (``place:``).
+    #[getter]
+    fn place(&self) -> Vec<String> {
+        self.0.names.place.clone()
+    }
+    /// The organisations the article names (``org:``).
+    #[getter]
+    fn org(&self) -> Vec<String> {
+        self.0.names.org.clone()
+    }
 
     /// The hit as a dict with the keys of ``search --json`` (``date`` a datetime.date).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -180,7 +196,7 @@ impl Hit {
 }
 
 /// Columns of ``to_pandas()`` when there is no hit to take them from.
-const HIT_COLUMNS: [&str; 13] = [
+const HIT_COLUMNS: [&str; 16] = [
     "id",
     "title",
     "title_highlights",
@@ -194,6 +210,9 @@ const HIT_COLUMNS: [&str; 13] = [
     "snippets",
     "path",
     "subtitle",
+    "person",
+    "place",
+    "org",
 ];
 
 /// The answer to ``archive.search(...)``: the hits, the exact ``total``, and how the

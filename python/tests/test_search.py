@@ -235,3 +235,17 @@ def test_bad_paths_raise_the_library_errors(tmp_path):
         archive.index(SAMPLE_CORPUS, format="pdf")
     with pytest.raises(baoku.InvalidArgument, match="^encoding: unknown encoding"):
         archive.index(SAMPLE_CORPUS, encoding="klingon")
+
+
+def test_hits_carry_the_names_the_filters_find(archive):
+    """`person`, `place`, `org` on a hit are the names `person:` and friends match."""
+    people = archive.search("收入", limit=100, collapse=False)
+    named = [h for h in people if h.person]
+    assert named, "some article about income names a person"
+    hit = named[0]
+    assert all(isinstance(name, str) for name in hit.person + hit.place + hit.org)
+    by_name = archive.search(f"person:{hit.person[0]}", limit=100, collapse=False)
+    assert hit.id in [h.id for h in by_name]
+    assert all(hit.person[0] in h.person for h in by_name)
+    as_dict = hit.to_dict()
+    assert (as_dict["person"], as_dict["place"], as_dict["org"]) == (hit.person, hit.place, hit.org)
