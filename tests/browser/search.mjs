@@ -226,6 +226,23 @@ try {
   const rangeDates = await page.$$eval("#hits .hit time", (nodes) => nodes.map((n) => n.textContent));
   check(rangeDates.every((d) => d.slice(0, since.length) >= since && d.slice(0, until.length) <= until), `dates within ${since}–${until}`, rangeDates);
 
+  step = "partial hits after a short exact list are told apart in the summary";
+  const fewExact = "苹果 收入";
+  await page.goto(`${base}?q=${encodeURIComponent(fewExact)}`);
+  await page.waitForSelector("#hits .hit");
+  const fewAnswer = await page.evaluate(async ([q, bearer]) => {
+    const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+    return (await fetch(`/api/search?q=${encodeURIComponent(q)}`, { headers })).json();
+  }, [fewExact, token]);
+  const filling = fewAnswer.hits.filter((hit) => hit.partial).length;
+  check(fewAnswer.mode === "all" && filling > 0, "the sample answers 苹果 收入 with a short list and partial hits", fewAnswer);
+  const fewSummary = await page.textContent("#summary");
+  check(
+    fewSummary.includes(`找到 ${fewAnswer.total} 篇文章，第 1–${fewAnswer.hits.length - filling} 条；另列 ${filling} 篇只包含部分词语的文章`),
+    "the summary counts the exact matches and says the others apart",
+    fewSummary,
+  );
+
   step = "the keyboard selects periods too";
   await page.goto(`${base}?q=${encodeURIComponent(query)}&by=year`);
   await page.waitForSelector("#trend svg .bar");

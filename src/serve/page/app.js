@@ -383,14 +383,20 @@ function drawSummary(state, results, offset) {
   if (results.total === 0) {
     summary.append(el("strong", { text: "没有找到相关文章。" }), " 试试更少或更常见的词，或放宽筛选条件。");
   } else {
+    // A short list of exact matches is followed by articles holding only some of the
+    // words: they are not in `total`, so the range counts the exact ones and the
+    // others are said apart (never "找到 7 篇" over eight hits).
+    const filling = results.mode === "relaxed" ? 0 : results.hits.filter((hit) => hit.partial).length;
+    const shown = results.hits.length - filling;
     const first = offset + 1;
-    const last = offset + results.hits.length;
+    const last = offset + shown;
     summary.append(
       // Past the first thousand matches in relevance order, `total` is a lower bound.
       results.total_is_lower_bound ? `找到至少 ` : `找到 `,
       el("strong", { text: numberFormat.format(results.total) }),
       ` 篇文章`,
-      results.hits.length ? `，第 ${first}–${last} 条` : "",
+      shown ? `，第 ${first}–${last} 条` : "",
+      filling ? `；另列 ${filling} 篇只包含部分词语的文章` : "",
       el("span", { class: "took", text: `（${results.took_ms.toFixed(1)} 毫秒）` }),
     );
     if (results.mode === "relaxed") {
