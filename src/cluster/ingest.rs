@@ -107,7 +107,10 @@ impl Cluster {
         let shared = Shared::new(self, options);
         let mut seen_bodies: HashSet<u64> = HashSet::new();
         // Furniture is learned from the run's inputs, as for the embedded archive.
-        let furniture = learn_furniture(pending.iter().map(|(f, _)| f.path.as_path()), &options.extract);
+        let furniture = learn_furniture(
+            pending.iter().map(|(f, _)| f.path.as_path()),
+            &options.extract,
+        );
         let outcome = shared.send_all(|feed| -> Result<()> {
             let mut inputs_done = 0;
             'inputs: for (file, key) in &pending {

@@ -5,9 +5,12 @@
 //! There are no per-site rules. [`Furniture::learn`] counts, per source, in how many
 //! articles each line stands among the first or last [`EDGE_LINES`] lines;
 //! [`Furniture::clean`] then peels lines seen in at least [`MIN_REPEATS`] articles off
-//! both ends of a body. A quote that a few articles happen to share stays: on the
-//! shared corpora such lines repeat in 2–5 articles, while furniture repeats in
-//! hundreds or thousands (see `bench/furniture/`). Memory is bounded: per source at
+//! both ends of a body — as a group of two or more such lines (an appeal and its
+//! address, a column's name and blurb), or as one line alone only when at least
+//! [`SINGLE_LINE_SHARE`] of the source's articles carry it. A quote that a few articles
+//! happen to share stays (on the shared corpora such lines repeat in 2–5 articles),
+//! and so do the formulaic closing sentences of a broadcast (`王毅参加会见。`, in 150
+//! of 74,504 CCTV items), which are news, not furniture (see `bench/furniture/`). Memory is bounded: per source at
 //! most [`MAX_TRACKED`] distinct lines are counted, and when that fills, lines seen
 //! only once are forgotten.
 //!
@@ -23,6 +26,10 @@ pub const EDGE_LINES: usize = 8;
 /// A line repeated at the edges of at least this many articles of one source is
 /// furniture.
 pub const MIN_REPEATS: u32 = 10;
+
+/// One repeated line alone is furniture only when at least this share of its source's
+/// articles carry it (`央视网消息（新闻联播）：`, in 9 % of CCTV items).
+pub const SINGLE_LINE_SHARE: f64 = 0.01;
 
 /// Distinct edge lines counted per source before single sightings are forgotten.
 pub const MAX_TRACKED: usize = 200_000;
@@ -47,16 +54,25 @@ pub const MAX_TRACKED: usize = 200_000;
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Furniture {
-    sources: HashMap<String, HashMap<u64, u32>>,
+    sources: HashMap<String, SourceLines>,
+}
+
+/// One source's articles and how many of them carry each edge line.
+#[derive(Debug, Default, Clone)]
+struct SourceLines {
+    articles: u64,
+    counts: HashMap<u64, u32>,
 }
 
 impl Furniture {
     /// Counts the lines at the edges of `article`'s body under its source.
     pub fn learn(&mut self, article: &Article) {
-        let counts = self
+        let source = self
             .sources
             .entry(source_key(article).to_string())
             .or_default();
+        source.articles += 1;
+        let counts = &mut source.counts;
         let lines: Vec<&str> = body_lines(&article.body).collect();
         let mut seen: Vec<u64> = edge_indices(lines.len())
             .map(|i| line_hash(lines[i]))
@@ -75,19 +91,28 @@ impl Furniture {
     /// returns how many were removed. A body that is furniture throughout is left as
     /// it is: its source repeats it, but it is all the article says.
     pub fn clean(&self, article: &mut Article) -> usize {
-        let Some(counts) = self.sources.get(source_key(article)) else {
+        let Some(source) = self.sources.get(source_key(article)) else {
             return 0;
         };
-        let is_furniture =
-            |line: &str| counts.get(&line_hash(line)).is_some_and(|&n| n >= MIN_REPEATS);
+        let repeats = |line: &str| source.counts.get(&line_hash(line)).copied().unwrap_or(0);
+        // A run of one line must be carried by a share of the source's articles.
+        let single_minimum = (source.articles as f64 * SINGLE_LINE_SHARE).ceil() as u32;
+        let run = |edge: &[&str]| -> usize {
+            match edge
+                .iter()
+                .take_while(|l| repeats(l) >= MIN_REPEATS)
+                .count()
+            {
+                1 if repeats(edge[0]) < single_minimum.max(MIN_REPEATS) => 0,
+                n => n,
+            }
+        };
         let lines: Vec<&str> = body_lines(&article.body).collect();
         let edge = EDGE_LINES.min(lines.len());
-        let head = lines[..edge].iter().take_while(|l| is_furniture(l)).count();
-        let tail = lines[lines.len() - edge..]
-            .iter()
-            .rev()
-            .take_while(|l| is_furniture(l))
-            .count();
+        let head = run(&lines[..edge]);
+        let mut tail_edge = lines[lines.len() - edge..].to_vec();
+        tail_edge.reverse();
+        let tail = run(&tail_edge);
         if head + tail == 0 || head + tail >= lines.len() {
             return 0;
         }
@@ -172,6 +197,26 @@ mod tests {
         assert_eq!(only.body, "請支持本報，成為訂戶");
     }
 
+    /// One repeated closing sentence that a small share of a source's items end with
+    /// is news (`王毅参加会见。`); a two-line group repeated as often is furniture.
+    #[test]
+    fn a_single_formulaic_line_stays_a_group_goes() {
+        let mut furniture = Furniture::default();
+        for n in 0..2000 {
+            let end = match n % 200 {
+                0 => "\n王毅参加会见。",
+                1 => "\n請支持本報\n網址：example.com",
+                _ => "",
+            };
+            furniture.learn(&article("台", format!("第{n}條新聞。{end}")));
+        }
+        let mut single = article("台", "今天的新聞。\n王毅参加会见。".into());
+        assert_eq!(furniture.clean(&mut single), 0);
+        let mut group = article("台", "今天的新聞。\n請支持本報\n網址：example.com".into());
+        assert_eq!(furniture.clean(&mut group), 2);
+        assert_eq!(group.body, "今天的新聞。");
+    }
+
     #[test]
     fn below_the_threshold_nothing_is_furniture() {
         let mut furniture = Furniture::default();
@@ -188,6 +233,6 @@ mod tests {
         for n in 0..(MAX_TRACKED / 2 + 10) {
             furniture.learn(&article("報", format!("頭{n}\n尾{n}")));
         }
-        assert!(furniture.sources["報"].len() <= MAX_TRACKED);
+        assert!(furniture.sources["報"].counts.len() <= MAX_TRACKED);
     }
 }

@@ -261,7 +261,8 @@ mod tests {
             ("苹果发布新款手机 - IT之家", "苹果发布新款手机"),
             ("春耕忙_科技_新华网", "春耕忙"),
         ] {
-            let (a, _) = extract(json!({"title": title, "body": "x"}), &FieldMap::default()).unwrap();
+            let (a, _) =
+                extract(json!({"title": title, "body": "x"}), &FieldMap::default()).unwrap();
             assert_eq!(a.title.as_deref(), Some(expected), "{title}");
         }
     }

@@ -220,9 +220,7 @@ fn markdown_paragraphs(body: &str) -> Vec<String> {
             }
             continue;
         }
-        if trimmed.is_empty()
-            || trimmed.chars().all(|c| c == '-' || c == '*' || c == '_') && trimmed.len() >= 3
-        {
+        if trimmed.is_empty() || is_rule(trimmed) {
             flush(&mut current, &mut paragraphs);
             continue;
         }
@@ -257,7 +255,16 @@ fn markdown_paragraphs(body: &str) -> Vec<String> {
 /// as their text, emphasis and code marks gone. Markdown documents and record bodies
 /// written in Markdown are read by this one rule.
 pub(super) fn markdown_line_to_text(line: &str) -> String {
-    strip_inline(line.trim().trim_start_matches('#').trim())
+    let line = line.trim();
+    if is_rule(line) {
+        return String::new();
+    }
+    strip_inline(line.trim_start_matches('#').trim())
+}
+
+/// A thematic break: `---`, `***`, `___` (three or more), nothing else.
+fn is_rule(line: &str) -> bool {
+    line.len() >= 3 && line.chars().all(|c| c == '-' || c == '*' || c == '_')
 }
 
 /// Whether a record's body is written in Markdown: it has emphasis (`**…**`), a link or
@@ -266,6 +273,7 @@ pub(super) fn markdown_line_to_text(line: &str) -> String {
 pub(super) fn looks_like_markdown(text: &str) -> bool {
     text.contains("**")
         || text.contains("](")
+        || text.lines().any(|l| is_rule(l.trim()))
         || text.lines().any(|l| {
             let l = l.trim_start();
             let hashes = l.chars().take_while(|&c| c == '#').count();

@@ -36,10 +36,10 @@ mod text;
 
 pub use date::{date_from_url, parse_date_value, parse_field_date, split_date};
 pub use fields::{ArticleField, FieldMap};
-pub use furniture::Furniture;
 pub use format::{
     article_id, format_named, format_names, Articles, Emit, FormatInfo, InputFormat, FORMATS,
 };
+pub use furniture::Furniture;
 pub use html::extract_html_page;
 pub use text::extract_text_page;
 

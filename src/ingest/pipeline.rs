@@ -175,9 +175,7 @@ fn read_all(run: &mut Run<'_>) -> Result<bool> {
         for _ in 0..readers {
             let sender = sender.clone();
             let (next, counters, stop) = (&next, &counters, &stop);
-            scope.spawn(move || {
-                reader(pending, options, furniture, next, counters, stop, &sender)
-            });
+            scope.spawn(move || reader(pending, options, furniture, next, counters, stop, &sender));
         }
         drop(sender);
         // Owned here, so that if this thread unwinds the channel closes and the
