@@ -13,7 +13,7 @@ use super::Cluster;
 use crate::analyze::fingerprint::content_hash;
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::extract::{extract_input, find_inputs, ExtractOptions};
+use crate::extract::{cleaned, extract_input, find_inputs, learn_furniture, ExtractOptions};
 use crate::index::Archive;
 use crate::ingest::{input_key, pipeline, IndexReport, InputState, Problem, Progress};
 use crate::source::ReadCounters;
@@ -106,13 +106,18 @@ impl Cluster {
         let counters = ReadCounters::default();
         let shared = Shared::new(self, options);
         let mut seen_bodies: HashSet<u64> = HashSet::new();
+        // Furniture is learned from the run's inputs, as for the embedded archive.
+        let furniture = learn_furniture(
+            pending.iter().map(|(f, _)| f.path.as_path()),
+            &options.extract,
+        );
         let outcome = shared.send_all(|feed| -> Result<()> {
             let mut inputs_done = 0;
             'inputs: for (file, key) in &pending {
                 let mut problems: Vec<Problem> = Vec::new();
                 let mut articles = 0;
                 let mut emit = |item: std::result::Result<Article, Problem>| {
-                    match item {
+                    match cleaned(&furniture, item) {
                         Ok(article) => {
                             // Exactly the same text under another id is not stored, as
                             // in the embedded archive.

@@ -40,6 +40,8 @@ const SITE_ENDINGS: &[&str] = &[
     "周刊",
     "杂志",
     "广播",
+    // 之家: the "home of" sites (IT之家, win10之家, 太平洋汽车之家).
+    "之家",
 ];
 
 /// Domain endings that make an ASCII name a site (`XINHUANET.com`).
@@ -133,6 +135,7 @@ mod tests {
             ("标题在此 — 新华社", "标题在此"),
             ("标题在此::东方网", "标题在此"),
             ("Copyright notice - XINHUANET.com", "Copyright notice"),
+            ("Win10更新推送新功能_win10之家", "Win10更新推送新功能"),
             // Channel names between the headline and the site go with it.
             ("标题在此_科技_腾讯网", "标题在此"),
             ("海外留学生看两会_教育频道_中国青年网", "海外留学生看两会"),

@@ -9,6 +9,7 @@ use super::fields::{field_text, ArticleField, FieldMap};
 use super::format::{Articles, FormatInfo, InputFormat};
 use super::headline::clean_headline_field;
 use super::html_fragment::html_to_text;
+use super::markdown::{looks_like_markdown, markdown_line_to_text};
 use crate::article::Article;
 use crate::source::{read_lines_of_text, Layout, Origin, Problem, ProblemKind, RawDoc, Record};
 use serde_json::{Map, Value};
@@ -176,16 +177,25 @@ fn parse_json_date(value: &Value) -> Option<crate::article::Date> {
     }
 }
 
-/// Body text with HTML markup (common in CMS exports) turned into paragraphs, and
-/// whitespace tidied: one paragraph per line.
+/// Body text with HTML markup (common in CMS exports) turned into paragraphs, Markdown
+/// (scrapers' exports) into text line by line, and whitespace tidied: one paragraph per
+/// line.
 fn clean_body(body: &str) -> String {
     let text = if looks_like_html(body) {
         html_to_text(body)
     } else {
         body.to_string()
     };
+    let markdown = looks_like_markdown(&text);
     text.lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace()))
+        .map(|l| {
+            let l = l.trim_matches(|c: char| c.is_whitespace());
+            if markdown {
+                markdown_line_to_text(l)
+            } else {
+                l.to_string()
+            }
+        })
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
@@ -222,6 +232,39 @@ mod tests {
         assert_eq!(a.source.as_deref(), Some("吉林日报"));
         assert_eq!(a.author.as_deref(), Some("张三、李四"));
         assert_eq!(a.url.as_deref(), Some("https://example.com/a"));
+    }
+
+    /// Markdown in a record's body is read as text, line by line; plain text keeps its
+    /// `*` and `~`.
+    #[test]
+    fn markdown_bodies_become_text() {
+        let (a, _) = extract(
+            json!({"title": "博客 | 眾城_眾新聞", "body": "## 小標題\n正文有**重點**和[連結](https://example.com)。\n![圖](a.png)\n\n**博客 | 眾城**"}),
+            &FieldMap::default(),
+        )
+        .unwrap();
+        assert_eq!(a.body, "小標題\n正文有重點和連結。\n博客 | 眾城");
+        assert_eq!(a.title.as_deref(), Some("博客 | 眾城"));
+        let (plain, _) = extract(
+            json!({"body": "7月6日~19日，5*3=15。\n第二段"}),
+            &FieldMap::default(),
+        )
+        .unwrap();
+        assert_eq!(plain.body, "7月6日~19日，5*3=15。\n第二段");
+    }
+
+    /// Record titles lose their site suffix by the rules every headline follows.
+    #[test]
+    fn record_titles_lose_site_suffixes() {
+        for (title, expected) in [
+            ("Win10更新推送新功能_win10之家", "Win10更新推送新功能"),
+            ("苹果发布新款手机 - IT之家", "苹果发布新款手机"),
+            ("春耕忙_科技_新华网", "春耕忙"),
+        ] {
+            let (a, _) =
+                extract(json!({"title": title, "body": "x"}), &FieldMap::default()).unwrap();
+            assert_eq!(a.title.as_deref(), Some(expected), "{title}");
+        }
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn extract_markdown(text: &str) -> Result<(Article, Option<String>), String>
     }
     let body: Vec<String> = paragraphs
         .iter()
-        .map(|p| strip_inline(p.trim_start_matches('#').trim()))
+        .map(|p| markdown_line_to_text(p))
         .filter(|p| !p.is_empty())
         .collect();
     if body.is_empty() {
@@ -220,9 +220,7 @@ fn markdown_paragraphs(body: &str) -> Vec<String> {
             }
             continue;
         }
-        if trimmed.is_empty()
-            || trimmed.chars().all(|c| c == '-' || c == '*' || c == '_') && trimmed.len() >= 3
-        {
+        if trimmed.is_empty() || is_rule(trimmed) {
             flush(&mut current, &mut paragraphs);
             continue;
         }
@@ -251,6 +249,36 @@ fn markdown_paragraphs(body: &str) -> Vec<String> {
     }
     flush(&mut current, &mut paragraphs);
     paragraphs
+}
+
+/// One block of Markdown as text: a heading without its `#`s, images dropped, links
+/// as their text, emphasis and code marks gone. Markdown documents and record bodies
+/// written in Markdown are read by this one rule.
+pub(super) fn markdown_line_to_text(line: &str) -> String {
+    let line = line.trim();
+    if is_rule(line) {
+        return String::new();
+    }
+    strip_inline(line.trim_start_matches('#').trim())
+}
+
+/// A thematic break: `---`, `***`, `___` (three or more), nothing else.
+fn is_rule(line: &str) -> bool {
+    line.len() >= 3 && line.chars().all(|c| c == '-' || c == '*' || c == '_')
+}
+
+/// Whether a record's body is written in Markdown: it has emphasis (`**…**`), a link or
+/// image (`](`), or a heading line (`# `, `## `…). Plain text is left alone, since
+/// rendering would drop the `*`, `_` and `~` that plain text uses as characters.
+pub(super) fn looks_like_markdown(text: &str) -> bool {
+    text.contains("**")
+        || text.contains("](")
+        || text.lines().any(|l| is_rule(l.trim()))
+        || text.lines().any(|l| {
+            let l = l.trim_start();
+            let hashes = l.chars().take_while(|&c| c == '#').count();
+            (1..=6).contains(&hashes) && l[hashes..].starts_with(' ')
+        })
 }
 
 /// Drops inline Markdown: images, link targets, emphasis, code marks, HTML tags.

@@ -14,7 +14,9 @@
 //! a file and a line there (see `format.rs`). Rules every format shares have one home:
 //! headlines (`headline.rs`), dates (`date.rs`), field names and people
 //! (`fields.rs`), labelled metadata lines (`meta.rs`), site furniture
-//! (`boilerplate.rs`).
+//! (`boilerplate.rs`), and the furniture a source repeats at the head and tail of its
+//! bodies, learned from the inputs themselves (`furniture.rs`): reading a set of
+//! inputs is one pass that learns it and one that extracts and cleans.
 //!
 //! This module owns the reading of layouts and fields; it must not index or search.
 
@@ -22,6 +24,7 @@ mod boilerplate;
 mod date;
 mod fields;
 mod format;
+mod furniture;
 mod headline;
 mod html;
 mod html_fragment;
@@ -36,6 +39,7 @@ pub use fields::{ArticleField, FieldMap};
 pub use format::{
     article_id, format_named, format_names, Articles, Emit, FormatInfo, InputFormat, FORMATS,
 };
+pub use furniture::Furniture;
 pub use html::extract_html_page;
 pub use text::extract_text_page;
 
@@ -81,11 +85,12 @@ pub fn extract_paths(
             return Ok(());
         }
     }
+    let furniture = learn_furniture(inputs.files.iter().map(|f| f.path.as_path()), options);
     let counters = ReadCounters::default();
     for input in &inputs.files {
         let mut going = true;
         let outcome = extract_input(&input.path, options, &counters, &mut |item| {
-            going = emit(item);
+            going = emit(cleaned(&furniture, item));
             going
         });
         if let Err(problem) = outcome {
@@ -107,7 +112,41 @@ pub fn extract_path(
     options: &ExtractOptions,
     emit: &mut Emit<'_>,
 ) -> std::result::Result<(), Problem> {
-    extract_input(path, options, &ReadCounters::default(), emit)
+    let furniture = learn_furniture([path], options);
+    extract_input(path, options, &ReadCounters::default(), &mut |item| {
+        emit(cleaned(&furniture, item))
+    })
+}
+
+/// Learns the furniture of the inputs at `paths` ([`Furniture`]): one pass that
+/// extracts every article and counts the lines at the edges of its body. Problems are
+/// left to the pass that extracts.
+pub fn learn_furniture<'a>(
+    paths: impl IntoIterator<Item = &'a Path>,
+    options: &ExtractOptions,
+) -> Furniture {
+    let mut furniture = Furniture::default();
+    let counters = ReadCounters::default();
+    for path in paths {
+        let _ = extract_input(path, options, &counters, &mut |item| {
+            if let Ok(article) = item {
+                furniture.learn(&article);
+            }
+            true
+        });
+    }
+    furniture
+}
+
+/// An extracted article with its source's furniture removed ([`Furniture::clean`]).
+pub fn cleaned(
+    furniture: &Furniture,
+    item: std::result::Result<Article, Problem>,
+) -> std::result::Result<Article, Problem> {
+    item.map(|mut article| {
+        furniture.clean(&mut article);
+        article
+    })
 }
 
 /// [`extract_path`], adding the bytes read to `counters` (for a progress bar).
@@ -156,7 +195,14 @@ pub fn extract_bytes(
     if let Err(problem) = outcome {
         items.push(Err(problem));
     }
+    let mut furniture = Furniture::default();
+    for article in items.iter().flatten() {
+        furniture.learn(article);
+    }
     items
+        .into_iter()
+        .map(|item| cleaned(&furniture, item))
+        .collect()
 }
 
 /// Every article in the file at `path`, with formats and encodings detected; the

@@ -7,7 +7,7 @@ use super::manifest::{input_key, key_path, InputState, Manifest};
 use super::{IndexOptions, IndexReport, Problem, ProblemKind, Progress};
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::extract::{extract_input, find_inputs};
+use crate::extract::{cleaned, extract_input, find_inputs, learn_furniture, Furniture};
 use crate::index::{Archive, ArchiveWriter, Upsert, WriterOptions};
 use crate::source::{InputFile, Origin, ReadCounters};
 use std::collections::HashMap;
@@ -96,8 +96,12 @@ pub(super) fn run(
     let outcome = if pending.is_empty() {
         Ok(progress.interrupted())
     } else {
+        // What each source repeats at the edges of its bodies, learned from the
+        // inputs of this run before any article is written (see `extract/furniture.rs`).
+        let furniture = learn_furniture(pending.iter().map(|p| p.path.as_path()), &options.extract);
         read_all(&mut Run {
             pending: &pending,
+            furniture: &furniture,
             options,
             writer: &mut writer,
             manifest: &mut manifest,
@@ -149,6 +153,7 @@ pub(super) fn run(
 /// with.
 struct Run<'a> {
     pending: &'a [Pending],
+    furniture: &'a Furniture,
     options: &'a IndexOptions,
     writer: &'a mut ArchiveWriter,
     manifest: &'a mut Manifest,
@@ -159,7 +164,7 @@ struct Run<'a> {
 /// Reads every pending input on reader threads and upserts what they send; `true`
 /// when it stopped early because the run was interrupted.
 fn read_all(run: &mut Run<'_>) -> Result<bool> {
-    let (pending, options) = (run.pending, run.options);
+    let (pending, options, furniture) = (run.pending, run.options, run.furniture);
     let readers = options.writer.threads.clamp(1, pending.len());
     let (sender, receiver) = sync_channel::<Message>(readers * 4);
     let next = AtomicUsize::new(0);
@@ -170,7 +175,7 @@ fn read_all(run: &mut Run<'_>) -> Result<bool> {
         for _ in 0..readers {
             let sender = sender.clone();
             let (next, counters, stop) = (&next, &counters, &stop);
-            scope.spawn(move || reader(pending, options, next, counters, stop, &sender));
+            scope.spawn(move || reader(pending, options, furniture, next, counters, stop, &sender));
         }
         drop(sender);
         // Owned here, so that if this thread unwinds the channel closes and the
@@ -192,6 +197,7 @@ fn read_all(run: &mut Run<'_>) -> Result<bool> {
 fn reader(
     pending: &[Pending],
     options: &IndexOptions,
+    furniture: &Furniture,
     next: &AtomicUsize,
     counters: &ReadCounters,
     stop: &AtomicBool,
@@ -207,7 +213,7 @@ fn reader(
         }
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut emit = |item: std::result::Result<Article, Problem>| {
-            chunk.push(item);
+            chunk.push(cleaned(furniture, item));
             if chunk.len() >= CHUNK {
                 let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                 if sender.send(Message::Chunk { index, items }).is_err() {
@@ -245,6 +251,7 @@ fn consume(
     let Run {
         pending,
         options,
+        furniture: _,
         writer,
         manifest,
         report,
