@@ -361,20 +361,63 @@ impl ArchiveWriter {
             return Ok(false);
         }
         let index = archive.tantivy_index();
-        let segments = index.searchable_segment_ids().map_err(failed)?;
-        if segments.len() < 2 {
+        let segments = index.searchable_segment_metas().map_err(failed)?;
+        let groups = merge_groups(&segments, final_segments());
+        // A segment's files are kept while anything holds its `SegmentMeta`: the merged
+        // segments' files are deleted only once these are gone.
+        drop(segments);
+        if groups.is_empty() {
             return Ok(false);
         }
         release_freed_memory();
         let mut merger: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(1, MERGE_WRITER_MEMORY)
             .map_err(failed)?;
-        merger.merge(&segments).wait().map_err(failed)?;
+        // The merges run at once, one on each core (tantivy merges a group on one
+        // thread), and are waited for together.
+        let merges: Vec<_> = groups.iter().map(|group| merger.merge(group)).collect();
+        for merge in merges {
+            merge.wait().map_err(failed)?;
+        }
         merger.wait_merging_threads().map_err(failed)?;
         // Our lock is released last, after tantivy's writers.
         drop(_lock);
         Ok(true)
     }
+}
+
+/// How many segments the final merge of a first build leaves: one per core, at most
+/// two. A merge runs on one thread; merging into two segments at once takes half the
+/// time of merging into one on a 2-core machine (cctv_xwlb: the merge was a sixth of
+/// the build, the other core idle), and a query looks its terms up in two term
+/// dictionaries instead of one (bench/README.md, "Indexing speed and size").
+fn final_segments() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 2)
+}
+
+/// The segments of `segments` to merge together, in at most `count` groups of about
+/// the same number of documents; none when there is nothing to merge (no group of
+/// two or more segments). A group of one segment is left as it is.
+fn merge_groups(segments: &[tantivy::index::SegmentMeta], count: usize) -> Vec<Vec<tantivy::index::SegmentId>> {
+    let count = count.clamp(1, segments.len().max(1));
+    let mut by_size: Vec<_> = segments.iter().collect();
+    by_size.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
+    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); count];
+    for meta in by_size {
+        let lightest = groups
+            .iter_mut()
+            .min_by_key(|(docs, _)| *docs)
+            .expect("at least one group");
+        lightest.0 += u64::from(meta.num_docs());
+        lightest.1.push(meta.id());
+    }
+    groups
+        .into_iter()
+        .map(|(_, ids)| ids)
+        .filter(|ids| ids.len() >= 2)
+        .collect()
 }
 
 /// Gives the heap memory the indexing threads freed back to the system, before the
