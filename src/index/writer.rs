@@ -459,3 +459,53 @@ fn live_docs(searcher: &Searcher, term: &Term, limit: usize) -> Result<Vec<DocAd
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::index::{SegmentId, SegmentMeta};
+
+    fn metas(docs: &[u32]) -> Vec<SegmentMeta> {
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        docs.iter()
+            .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
+            .collect()
+    }
+
+    fn docs_of(group: &[SegmentId], metas: &[SegmentMeta]) -> u32 {
+        group
+            .iter()
+            .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
+            .sum()
+    }
+
+    #[test]
+    fn the_final_merge_splits_segments_into_groups_of_about_the_same_size() {
+        let segments = metas(&[9000, 8000, 7000, 6000, 5000, 4000, 3000, 2000]);
+        let groups = merge_groups(&segments, 2);
+        assert_eq!(groups.len(), 2);
+        let sizes: Vec<u32> = groups.iter().map(|g| docs_of(g, &segments)).collect();
+        assert_eq!(sizes.iter().sum::<u32>(), 44_000);
+        assert!(sizes.iter().all(|&s| s == 22_000), "{sizes:?}");
+        // Every segment is in exactly one group.
+        let mut ids: Vec<_> = groups.concat();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), segments.len());
+    }
+
+    #[test]
+    fn a_group_of_one_segment_is_not_merged() {
+        // Two segments into two groups: nothing to merge.
+        assert!(merge_groups(&metas(&[10, 20]), 2).is_empty());
+        // One big segment stays alone, the small ones are merged.
+        let segments = metas(&[100, 30, 30, 30]);
+        let groups = merge_groups(&segments, 2);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(docs_of(&groups[0], &segments), 90);
+        // Into one group: everything.
+        assert_eq!(merge_groups(&segments, 1)[0].len(), 4);
+        assert!(merge_groups(&metas(&[5]), 2).is_empty());
+        assert!(merge_groups(&[], 2).is_empty());
+    }
+}
