@@ -361,63 +361,20 @@ impl ArchiveWriter {
             return Ok(false);
         }
         let index = archive.tantivy_index();
-        let segments = index.searchable_segment_metas().map_err(failed)?;
-        let groups = merge_groups(&segments, final_segments());
-        // A segment's files are kept while anything holds its `SegmentMeta`: the merged
-        // segments' files are deleted only once these are gone.
-        drop(segments);
-        if groups.is_empty() {
+        let segments = index.searchable_segment_ids().map_err(failed)?;
+        if segments.len() < 2 {
             return Ok(false);
         }
         release_freed_memory();
         let mut merger: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(1, MERGE_WRITER_MEMORY)
             .map_err(failed)?;
-        // The merges run at once, one on each core (tantivy merges a group on one
-        // thread), and are waited for together.
-        let merges: Vec<_> = groups.iter().map(|group| merger.merge(group)).collect();
-        for merge in merges {
-            merge.wait().map_err(failed)?;
-        }
+        merger.merge(&segments).wait().map_err(failed)?;
         merger.wait_merging_threads().map_err(failed)?;
         // Our lock is released last, after tantivy's writers.
         drop(_lock);
         Ok(true)
     }
-}
-
-/// How many segments the final merge of a first build leaves: one per core, at most
-/// two. A merge runs on one thread; merging into two segments at once takes half the
-/// time of merging into one on a 2-core machine (cctv_xwlb: the merge was a sixth of
-/// the build, the other core idle), and a query looks its terms up in two term
-/// dictionaries instead of one (bench/README.md, "Indexing speed and size").
-fn final_segments() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 2)
-}
-
-/// The segments of `segments` to merge together, in at most `count` groups of about
-/// the same number of documents; none when there is nothing to merge (no group of
-/// two or more segments). A group of one segment is left as it is.
-fn merge_groups(segments: &[tantivy::index::SegmentMeta], count: usize) -> Vec<Vec<tantivy::index::SegmentId>> {
-    let count = count.clamp(1, segments.len().max(1));
-    let mut by_size: Vec<_> = segments.iter().collect();
-    by_size.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
-    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); count];
-    for meta in by_size {
-        let lightest = groups
-            .iter_mut()
-            .min_by_key(|(docs, _)| *docs)
-            .expect("at least one group");
-        lightest.0 += u64::from(meta.num_docs());
-        lightest.1.push(meta.id());
-    }
-    groups
-        .into_iter()
-        .map(|(_, ids)| ids)
-        .filter(|ids| ids.len() >= 2)
-        .collect()
 }
 
 /// Gives the heap memory the indexing threads freed back to the system, before the
@@ -458,54 +415,4 @@ fn live_docs(searcher: &Searcher, term: &Term, limit: usize) -> Result<Vec<DocAd
         }
     }
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::index::{SegmentId, SegmentMeta};
-
-    fn metas(docs: &[u32]) -> Vec<SegmentMeta> {
-        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
-        docs.iter()
-            .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
-            .collect()
-    }
-
-    fn docs_of(group: &[SegmentId], metas: &[SegmentMeta]) -> u32 {
-        group
-            .iter()
-            .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
-            .sum()
-    }
-
-    #[test]
-    fn the_final_merge_splits_segments_into_groups_of_about_the_same_size() {
-        let segments = metas(&[9000, 8000, 7000, 6000, 5000, 4000, 3000, 2000]);
-        let groups = merge_groups(&segments, 2);
-        assert_eq!(groups.len(), 2);
-        let sizes: Vec<u32> = groups.iter().map(|g| docs_of(g, &segments)).collect();
-        assert_eq!(sizes.iter().sum::<u32>(), 44_000);
-        assert!(sizes.iter().all(|&s| s == 22_000), "{sizes:?}");
-        // Every segment is in exactly one group.
-        let mut ids: Vec<_> = groups.concat();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), segments.len());
-    }
-
-    #[test]
-    fn a_group_of_one_segment_is_not_merged() {
-        // Two segments into two groups: nothing to merge.
-        assert!(merge_groups(&metas(&[10, 20]), 2).is_empty());
-        // One big segment stays alone, the small ones are merged.
-        let segments = metas(&[100, 30, 30, 30]);
-        let groups = merge_groups(&segments, 2);
-        assert_eq!(groups.len(), 1);
-        assert_eq!(docs_of(&groups[0], &segments), 90);
-        // Into one group: everything.
-        assert_eq!(merge_groups(&segments, 1)[0].len(), 4);
-        assert!(merge_groups(&metas(&[5]), 2).is_empty());
-        assert!(merge_groups(&[], 2).is_empty());
-    }
 }
