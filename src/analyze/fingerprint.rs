@@ -7,7 +7,8 @@
 //! articles with one boilerplate body (a video page's stock text), and those must
 //! not be taken for copies of each other.
 
-use super::{is_word_char, normalize_str};
+use super::is_word_char;
+use super::normalize::normalize_cached;
 use crate::article::Article;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
@@ -15,8 +16,13 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 const SHINGLE_CHARS: usize = 4;
 
 /// The searchable characters of `body`, normalised: what both fingerprints hash.
+///
+/// A body is normalised once for both fingerprints and the duplicate check (the
+/// writer asks for its content hash before it builds the document, which asks again):
+/// [`normalize_cached`] keeps the last long text of the thread.
 fn content_chars(body: &str) -> Vec<char> {
-    normalize_str(body)
+    normalize_cached(body)
+        .text()
         .chars()
         .filter(|&c| is_word_char(c))
         .collect()
@@ -94,12 +100,10 @@ pub fn simhash(body: &str) -> u64 {
         shingle.clear();
         shingle.extend(&chars[start..(start + SHINGLE_CHARS).min(chars.len())]);
         let hash = xxh3_64(shingle.as_bytes());
+        // Without a branch, so that the compiler vectorises it: +1 for a set bit, -1
+        // for a clear one.
         for (bit, weight) in weights.iter_mut().enumerate() {
-            if hash & (1 << bit) != 0 {
-                *weight += 1;
-            } else {
-                *weight -= 1;
-            }
+            *weight += ((hash >> bit) & 1) as i32 * 2 - 1;
         }
     }
     weights
