@@ -410,7 +410,30 @@ fn interrupt_commits_the_current_batch(signal_name: &str) {
     assert!(wait_for(Duration::from_secs(60), || {
         index.join("baoku-writer.lock").exists()
     }));
-    std::thread::sleep(Duration::from_millis(300));
+    // A run first reads its inputs once to learn each source's furniture, then again
+    // to index them: the signal must come in the second reading, so wait until the
+    // process has read more than the corpus (`rchar` of /proc/PID/io).
+    let corpus_bytes: u64 = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    let io = format!("/proc/{}/io", child.id());
+    let read_so_far = || -> u64 {
+        std::fs::read_to_string(&io)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|line| line.strip_prefix("rchar: "))
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or(0)
+    };
+    assert!(
+        wait_for(Duration::from_secs(60), || read_so_far()
+            > corpus_bytes + corpus_bytes / 10),
+        "the run never began its second reading"
+    );
+    std::thread::sleep(Duration::from_millis(200));
     signal(child.id(), signal_name);
     let status = child.wait().unwrap();
     let err = std::fs::read_to_string(logs.join("stderr")).unwrap();
