@@ -95,7 +95,9 @@ pub fn words(text: &str) -> Vec<Token> {
 }
 
 /// [`words`] of `original`, from the spans [`word_spans_cached`] keeps: a body cut
-/// once for its words and for its names ([`entities_cached`]).
+/// once for its words and for its names ([`entities_cached`]). Only the cluster's
+/// documents need it (the embedded index's tokenizer cuts its own).
+#[cfg(feature = "cluster")]
 pub(crate) fn words_cached(original: &str) -> Vec<Token> {
     let (normalized, spans) = word_spans_cached(original);
     to_tokens(&normalized, spans.as_ref().clone())
