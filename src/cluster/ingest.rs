@@ -110,6 +110,7 @@ impl Cluster {
         let furniture = learn_furniture(
             pending.iter().map(|(f, _)| f.path.as_path()),
             &options.extract,
+            &|| !progress.interrupted(),
         );
         let outcome = shared.send_all(|feed| -> Result<()> {
             let mut inputs_done = 0;

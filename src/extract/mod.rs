@@ -85,7 +85,11 @@ pub fn extract_paths(
             return Ok(());
         }
     }
-    let furniture = learn_furniture(inputs.files.iter().map(|f| f.path.as_path()), options);
+    let furniture = learn_furniture(
+        inputs.files.iter().map(|f| f.path.as_path()),
+        options,
+        &|| true,
+    );
     let counters = ReadCounters::default();
     for input in &inputs.files {
         let mut going = true;
@@ -112,7 +116,7 @@ pub fn extract_path(
     options: &ExtractOptions,
     emit: &mut Emit<'_>,
 ) -> std::result::Result<(), Problem> {
-    let furniture = learn_furniture([path], options);
+    let furniture = learn_furniture([path], options, &|| true);
     extract_input(path, options, &ReadCounters::default(), &mut |item| {
         emit(cleaned(&furniture, item))
     })
@@ -120,19 +124,24 @@ pub fn extract_path(
 
 /// Learns the furniture of the inputs at `paths` ([`Furniture`]): one pass that
 /// extracts every article and counts the lines at the edges of its body. Problems are
-/// left to the pass that extracts.
+/// left to the pass that extracts. It stops, with what it has learned, as soon as
+/// `going` says no (an interrupted run must not read the whole archive first).
 pub fn learn_furniture<'a>(
     paths: impl IntoIterator<Item = &'a Path>,
     options: &ExtractOptions,
+    going: &dyn Fn() -> bool,
 ) -> Furniture {
     let mut furniture = Furniture::default();
     let counters = ReadCounters::default();
     for path in paths {
+        if !going() {
+            break;
+        }
         let _ = extract_input(path, options, &counters, &mut |item| {
             if let Ok(article) = item {
                 furniture.learn(&article);
             }
-            true
+            going()
         });
     }
     furniture

@@ -98,7 +98,11 @@ pub(super) fn run(
     } else {
         // What each source repeats at the edges of its bodies, learned from the
         // inputs of this run before any article is written (see `extract/furniture.rs`).
-        let furniture = learn_furniture(pending.iter().map(|p| p.path.as_path()), &options.extract);
+        let furniture = learn_furniture(
+            pending.iter().map(|p| p.path.as_path()),
+            &options.extract,
+            &|| !progress.interrupted(),
+        );
         read_all(&mut Run {
             pending: &pending,
             furniture: &furniture,
