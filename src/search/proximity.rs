@@ -71,14 +71,6 @@ struct Alternative {
 }
 
 impl Alternative {
-    fn doc(&self) -> DocId {
-        self.postings
-            .iter()
-            .map(|(p, _)| p.doc())
-            .max()
-            .unwrap_or(TERMINATED)
-    }
-
     /// Moves to the first document at or after `target` that holds every posting.
     fn seek(&mut self, target: DocId) -> DocId {
         let mut doc = target;
@@ -131,6 +123,10 @@ pub(crate) struct Occurrences {
     place: Place,
     len: u32,
     scratch: Vec<u32>,
+    /// The document the last seek agreed on; `None` before the first. Until then the
+    /// postings stand each on its own first document, and the furthest of them is not
+    /// a document holding the spelling.
+    current: Option<DocId>,
 }
 
 enum Place {
@@ -209,28 +205,25 @@ impl Occurrences {
             place,
             len: spelling.char_len(),
             scratch: Vec::new(),
+            current: None,
         }))
     }
 
-    fn doc(&self) -> DocId {
-        match &self.place {
-            Place::Tokens(alternative) => alternative.doc(),
-            Place::Char { docs, at } => docs.get(*at).map_or(TERMINATED, |(doc, _)| *doc),
-        }
-    }
-
-    /// Moves to the first document at or after `target` (not before the current one).
+    /// Moves to the first document at or after `target` that holds the spelling (not
+    /// before the one the previous seek found).
     pub(crate) fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc() >= target {
-            return self.doc();
+        if let Some(doc) = self.current.filter(|&doc| doc >= target) {
+            return doc;
         }
-        match &mut self.place {
+        let doc = match &mut self.place {
             Place::Tokens(alternative) => alternative.seek(target),
             Place::Char { docs, at } => {
                 *at += docs[*at..].partition_point(|(doc, _)| *doc < target);
                 docs.get(*at).map_or(TERMINATED, |(doc, _)| *doc)
             }
-        }
+        };
+        self.current = Some(doc);
+        doc
     }
 
     /// Where the spelling starts in the current document, sorted.
@@ -534,5 +527,40 @@ mod tests {
         );
         assert_eq!(Spelling::of("乡村振兴").char_len(), 4);
         assert_eq!(Spelling::of("covid 19").char_len(), 8);
+    }
+
+    #[test]
+    fn a_seek_lands_on_a_document_holding_every_token() {
+        // "cc" first stands in document 2, which lacks "aa": before the first seek the
+        // postings stand on documents 0 and 2, and 2 is not where "aa cc" is.
+        use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+        let mut builder = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = builder.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(indexing),
+        );
+        let index = tantivy::Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for body in ["aa zz", "zz zz", "cc", "zz aa cc"] {
+            writer.add_document(tantivy::doc!(text => body)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = searcher.segment_reader(0);
+        let spelling = Spelling::Tokens(vec![(0, "aa".into()), (1, "cc".into())]);
+        let mut occurrences = Occurrences::open(reader, text, &spelling).unwrap().unwrap();
+        assert_eq!(occurrences.seek(2), 3);
+        let mut starts = Vec::new();
+        occurrences.starts(&mut starts);
+        assert_eq!(starts, [1]);
+        assert_eq!(occurrences.seek(3), 3);
+        assert_eq!(occurrences.seek(4), TERMINATED);
+        // The same from the start of the segment.
+        let mut occurrences = Occurrences::open(reader, text, &spelling).unwrap().unwrap();
+        assert_eq!(occurrences.seek(0), 3);
     }
 }

@@ -31,6 +31,10 @@ pub(crate) fn comparator(
             .score
             .total_cmp(&a.score)
             .then(b.day.cmp(&a.day))
+            // Then by fingerprint, not by where the article stands in the index, so
+            // that the order does not depend on how the archive is split into
+            // segments (only articles of one fingerprint fall back on it).
+            .then(a.simhash.cmp(&b.simhash))
             .then(a.address.cmp(&b.address));
         // Undated articles last in both date orders.
         let dated_first = b.day.is_some().cmp(&a.day.is_some());

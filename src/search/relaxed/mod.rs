@@ -33,10 +33,11 @@ use crate::analyze::is_dictionary_word;
 use crate::error::Result;
 use crate::schema::{AnalyzerKind, IndexSchema};
 use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term as TantivyTerm};
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term as TantivyTerm};
 
 /// The weights of relaxed ranking: measured defaults, public so that evaluations can
 /// vary them (`benches/ranking.rs`).
@@ -118,7 +119,21 @@ pub(super) fn answer(
     let query = plan::with_constraints(schema, expr, any)?;
     let mut collected = Collected::default();
     let depth = params.candidates.max(needed).max(1);
-    let best = TopDocs::with_limit(depth).order_by_score();
+    // Candidates' scores are sums of a few constant weights and tie often. A tie is
+    // broken by the article's content hash, not by where the article stands in the
+    // index (tantivy's own order), so that which candidates go on to re-ranking does
+    // not depend on how the archive happens to be split into segments.
+    let best = TopDocs::with_limit(depth).tweak_score(|reader: &SegmentReader| {
+        let hashes = reader
+            .fast_fields()
+            .u64("content_hash")
+            .ok()
+            .map(|column| column.first_or_default_col(0));
+        move |doc: DocId, score: Score| {
+            let hash = hashes.as_ref().map_or(0, |hashes| hashes.get_val(doc));
+            (score, Reverse(hash))
+        }
+    });
     let (top, total) = if facets || names {
         let (top, all) = searcher.search(
             &*query,
@@ -138,6 +153,10 @@ pub(super) fn answer(
         let (top, count) = searcher.search(&*query, &(best, Count))?;
         (top, count as u64)
     };
+    let top = top
+        .into_iter()
+        .map(|((score, _), address)| (score, address))
+        .collect();
     if total == 0 {
         return Ok(Some(Answer {
             collected,
