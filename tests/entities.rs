@@ -115,6 +115,36 @@ fn filters_combine_with_words_and_negation() {
 }
 
 #[test]
+fn a_name_filter_finds_the_other_names_of_its_synonyms_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("names.txt");
+    std::fs::write(&file, "王毅,王外长\n李克强,李总理\n").unwrap();
+    let with = |args: &[&str]| {
+        let mut all = vec!["--synonyms", file.to_str().unwrap()];
+        all.extend_from_slice(args);
+        search(&all)
+    };
+    let results = with(&["person:王外长"]);
+    assert_eq!(total(&results), 1, "{results}");
+    assert_eq!(results["hits"][0]["id"], "cn3");
+    assert!(
+        results["notes"]
+            .to_string()
+            .contains("person:王外长 also as 王毅 (names.txt:1)"),
+        "{}",
+        results["notes"]
+    );
+    // The name the article holds is the one highlighted.
+    let snippet = &results["hits"][0]["snippets"][0];
+    let marked = support::chars_of(snippet["text"].as_str().unwrap(), &snippet["highlights"][0]);
+    assert_eq!(marked, "王毅");
+    assert_eq!(total(&with(&["-person:李总理"])), 3);
+    assert_eq!(total(&with(&["常务会议", "person:李总理"])), 1);
+    // Without the file, no article is tagged with the other name.
+    assert_eq!(total(&search(&["person:王外长"])), 0);
+}
+
+#[test]
 fn a_filtered_name_is_highlighted_in_the_snippet() {
     let results = search(&["person:王毅"]);
     let hit = &results["hits"][0];

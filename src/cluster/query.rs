@@ -59,7 +59,10 @@ fn expr_dsl(expr: &Expr) -> Value {
         Expr::Date(range) => {
             json!({"constant_score": {"filter": date_dsl(range), "boost": 0.0}})
         }
-        Expr::Entity(filter) => json!({"term": {filter.kind.name(): filter.name}}),
+        Expr::Entity(filter) => {
+            let names: Vec<&str> = filter.names().collect();
+            json!({"terms": {filter.kind.name(): names}})
+        }
         Expr::And(parts) if parts.is_empty() => json!({"match_all": {}}),
         Expr::And(parts) => {
             let (mut must, mut must_not) = (Vec::new(), Vec::new());

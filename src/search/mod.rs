@@ -421,11 +421,14 @@ fn collect_sources<'a>(expr: &'a mut Expr, out: &mut Vec<&'a mut SourceFilter>) 
 pub(crate) fn entity_highlights(expr: &Expr) -> Vec<Term> {
     expr.positive_entities()
         .into_iter()
-        .map(|entity| Term {
-            text: entity.typed.clone(),
-            normalized: entity.name.clone(),
-            quoted: true,
-            scope: Scope::Default,
+        .flat_map(|entity| {
+            let typed = std::iter::once(entity.typed.clone()).chain(entity.also.iter().cloned());
+            typed.zip(entity.names()).map(|(text, normalized)| Term {
+                text,
+                normalized: normalized.to_string(),
+                quoted: true,
+                scope: Scope::Default,
+            })
         })
         .collect()
 }

@@ -116,10 +116,18 @@ fn expr_query(schema: &IndexSchema, expr: &Expr) -> Result<Box<dyn Query>> {
             filter(Box::new(BooleanQuery::new(clauses)))
         }
         Expr::Entity(entity) => {
-            // The folded name, as the field's tokenizer indexed it.
-            let term =
-                TantivyTerm::from_field_text(schema.fields().entity(entity.kind), &entity.name);
-            filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+            // The folded names, as the field's tokenizer indexed them.
+            let field = schema.fields().entity(entity.kind);
+            let clauses: Vec<(Occur, Box<dyn Query>)> = entity
+                .names()
+                .map(|name| {
+                    let term = TantivyTerm::from_field_text(field, name);
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            filter(Box::new(BooleanQuery::new(clauses)))
         }
         Expr::Date(range) => filter(date_query(schema, range)),
         Expr::And(parts) => {

@@ -13,7 +13,7 @@
 
 use crate::analyze::{is_word_char, normalize_str};
 use crate::error::{Error, Result};
-use crate::search::query::{Expr, SourceFilter, Term};
+use crate::search::query::{EntityFilter, Expr, SourceFilter, Term};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -246,9 +246,34 @@ impl Synonyms {
                     self.rewrite(part, notes);
                 }
             }
+            Expr::Entity(filter) => {
+                // `person:习主席` finds the articles naming 习近平 too, when one line
+                // of the file holds both.
+                let typed = folded(&filter.typed);
+                if let Some(&group) = self.by_name.get(&typed) {
+                    let (line, names) = &self.groups[group];
+                    let mut added = Vec::new();
+                    for name in names.iter().filter(|n| folded(n) != typed) {
+                        if let Some(other) = EntityFilter::new(filter.kind, name) {
+                            if !filter.names().any(|known| known == other.name) {
+                                filter.also.push(other.name);
+                                added.push(name.clone());
+                            }
+                        }
+                    }
+                    if !added.is_empty() {
+                        notes.push(format!(
+                            "{}:{} also as {} ({}:{line})",
+                            filter.kind,
+                            filter.typed,
+                            added.join(", "),
+                            self.file_name()
+                        ));
+                    }
+                }
+            }
             Expr::Not(inner) => self.rewrite(inner, notes),
-            // Names of people are not expanded (yet): a filter is the name as typed.
-            Expr::Date(_) | Expr::Entity(_) => {}
+            Expr::Date(_) => {}
         }
     }
 
@@ -319,6 +344,28 @@ mod tests {
         let notes = synonyms().expand(&mut expr);
         assert_eq!(terms(&expr).len(), 6, "{expr:?}");
         assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn a_name_filter_admits_the_names_of_its_group() {
+        let synonyms = Synonyms::parse("习近平,习主席,習總書記\n", "syn.txt").unwrap();
+        let mut expr = parse("person:习主席 会见").unwrap().expr;
+        let notes = synonyms.expand(&mut expr);
+        let filters = expr.positive_entities();
+        assert_eq!(filters.len(), 1);
+        // Traditional names fold as the index folded them.
+        assert_eq!(
+            filters[0].names().collect::<Vec<_>>(),
+            ["习主席", "习近平", "习总书记"]
+        );
+        assert_eq!(
+            notes,
+            ["person:习主席 also as 习近平, 習總書記 (syn.txt:1)"]
+        );
+        // A name of no group, and a words' group that is not a filter's, stay.
+        let mut expr = parse("person:王毅").unwrap().expr;
+        assert!(synonyms.expand(&mut expr).is_empty());
+        assert!(expr.positive_entities()[0].also.is_empty());
     }
 
     #[test]

@@ -196,6 +196,9 @@ pub struct EntityFilter {
     pub typed: String,
     /// Normalised (NFKC, lowercase, simplified, no spaces): the term looked up.
     pub name: String,
+    /// Other names of the same person, place or organisation (from the synonyms
+    /// file), normalised as `name` is: an article naming any of them matches.
+    pub also: Vec<String>,
 }
 
 impl EntityFilter {
@@ -219,7 +222,21 @@ impl EntityFilter {
             kind,
             typed: typed.trim().to_string(),
             name,
+            also: Vec::new(),
         })
+    }
+
+    /// The normalised names an article may carry to match: `name`, then `also`.
+    ///
+    /// ```
+    /// use baoku::analyze::EntityKind;
+    /// use baoku::search::query::EntityFilter;
+    /// let mut filter = EntityFilter::new(EntityKind::Person, "习主席").unwrap();
+    /// filter.also.push("习近平".into());
+    /// assert_eq!(filter.names().collect::<Vec<_>>(), ["习主席", "习近平"]);
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.also.iter().map(String::as_str))
     }
 }
 
