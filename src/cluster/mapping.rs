@@ -279,9 +279,16 @@ mod tests {
             title: Some("鄉村振興".into()),
             date: Date::new(2022, 5, 17),
             body: "全省脫貧群眾人均收入達到１２０７９元".into(),
+            original: Original {
+                title: Some("鄉村振興_新華網".into()),
+                body: None,
+            },
             ..Article::default()
         };
         let doc = document(&article);
+        // What the input wrote is kept where cleaning changed it, and nowhere else.
+        assert_eq!(doc["raw_title"], "鄉村振興_新華網");
+        assert!(doc.get("raw_body").is_none());
         assert_eq!(doc["title_f"], "乡村振兴");
         assert_eq!(doc["body_f"], "全省脱贫群众人均收入达到12079元");
         assert!(doc["body_w"].as_str().unwrap().contains("收入"));
