@@ -287,6 +287,15 @@ class Article:
     def body(self) -> str: ...
     @property
     def path(self) -> Optional[str]: ...
+    @property
+    def raw_title(self) -> Optional[str]:
+        """The headline as the input wrote it, before cleaning (``title`` if unchanged)."""
+    @property
+    def raw_body(self) -> str:
+        """The body as the input wrote it, before cleaning (``body`` if unchanged)."""
+    @property
+    def was_cleaned(self) -> bool:
+        """Whether cleaning changed the headline or the body."""
     def to_dict(self) -> dict[str, Any]: ...
 
 class Match(Article):

@@ -29,6 +29,96 @@ pub struct Article {
     pub body: String,
     /// The input the article came from, when it came from a file.
     pub path: Option<String>,
+    /// The headline and body as the input wrote them, where cleaning changed them
+    /// ([`Article::raw_body`], `baoku show --raw`). Stored, never searched, and left
+    /// out of the article's JSON.
+    #[serde(skip)]
+    pub original: Original,
+}
+
+/// What cleaning changed in an article: its headline and body as the input wrote
+/// them, each only where cleaning (furniture learned from the source, Markdown or
+/// HTML in a record's body, a site's suffix on a record's headline) changed more than
+/// its whitespace. Empty for an article read as written, so a clean archive stores
+/// nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Original {
+    /// The headline as written, when cleaning changed it.
+    pub title: Option<String>,
+    /// The body as written, when cleaning changed it.
+    pub body: Option<String>,
+}
+
+impl Original {
+    /// Whether cleaning changed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.body.is_none()
+    }
+}
+
+impl Article {
+    /// The body as the input wrote it: the original when cleaning changed it, else
+    /// the body as stored.
+    ///
+    /// ```
+    /// use baoku::extract::ExtractOptions;
+    /// use baoku::{extract_bytes, Article};
+    ///
+    /// let record = r#"{"id": "a1", "title": "春耕忙_新华网", "body": "田里有**好消息**。"}"#;
+    /// let items = extract_bytes("feed.jsonl", record.as_bytes(), &ExtractOptions::default());
+    /// let article: &Article = items[0].as_ref().unwrap();
+    /// assert_eq!(article.body, "田里有好消息。");
+    /// assert_eq!(article.raw_body(), "田里有**好消息**。");
+    /// assert_eq!(article.title.as_deref(), Some("春耕忙"));
+    /// assert_eq!(article.raw_title(), Some("春耕忙_新华网"));
+    /// assert!(article.was_cleaned());
+    ///
+    /// let plain = Article { body: "正文。".into(), ..Article::default() };
+    /// assert_eq!(plain.raw_body(), "正文。");
+    /// assert!(!plain.was_cleaned());
+    /// ```
+    pub fn raw_body(&self) -> &str {
+        self.original.body.as_deref().unwrap_or(&self.body)
+    }
+
+    /// The headline as the input wrote it: the original when cleaning changed it,
+    /// else the headline as stored ([`Article::raw_body`] has an example).
+    pub fn raw_title(&self) -> Option<&str> {
+        self.original.title.as_deref().or(self.title.as_deref())
+    }
+
+    /// Whether cleaning changed the headline or the body (more than whitespace).
+    pub fn was_cleaned(&self) -> bool {
+        !self.original.is_empty()
+    }
+
+    /// Keeps `before`, the body as written, when it differs from the body now in more
+    /// than whitespace and no earlier original is kept (the first one is the input's).
+    pub(crate) fn keep_original_body(&mut self, before: &str) {
+        if self.original.body.is_none() && !same_but_whitespace(before, &self.body) {
+            self.original.body = Some(before.to_string());
+        }
+    }
+
+    /// Keeps `before`, the headline as written, as [`Article::keep_original_body`]
+    /// keeps a body.
+    pub(crate) fn keep_original_title(&mut self, before: Option<&str>) {
+        let Some(before) = before else {
+            return;
+        };
+        let now = self.title.as_deref().unwrap_or("");
+        if self.original.title.is_none() && !same_but_whitespace(before, now) {
+            self.original.title = Some(before.to_string());
+        }
+    }
+}
+
+/// Whether two texts differ in their whitespace only (tidying is not cleaning).
+fn same_but_whitespace(a: &str, b: &str) -> bool {
+    fn visible(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace())
+    }
+    a == b || visible(a).eq(visible(b))
 }
 
 /// A calendar date (proleptic Gregorian), serialised as `YYYY-MM-DD`.

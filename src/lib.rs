@@ -78,7 +78,7 @@ pub mod search;
 pub mod snippet;
 pub mod source;
 
-pub use article::{Article, Date};
+pub use article::{Article, Date, Original};
 pub use error::{Error, Result};
 pub use extract::{extract_bytes, extract_file, extract_path};
 pub use index::{Archive, ArchiveWriter, Stats, Upsert};

@@ -344,14 +344,23 @@ fn total_articles(results: &SearchResults) -> String {
 /// Writes an article opened for reading (`baoku show`): headline, metadata, the
 /// body with the query's words marked (when a query was given; with
 /// [`Markup::Plain`] the count of matches says where they are not marked), then the
-/// reprints of its story.
+/// reprints of its story. With [`Reading::raw`] (`show --raw`) the headline and body
+/// are those the input wrote, unmarked, and a line says whether cleaning changed them.
 pub fn write_reading(out: &mut impl Write, reading: &Reading, markup: Markup) -> io::Result<()> {
     let style = Style::new(markup);
     let article = &reading.article;
     let none = Highlights::default();
-    let marks = reading.highlights.as_ref().unwrap_or(&none);
+    // Marks count characters of the cleaned text; the original is shown unmarked.
+    let marks = match &reading.raw {
+        Some(_) => &none,
+        None => reading.highlights.as_ref().unwrap_or(&none),
+    };
+    let (title, body) = match &reading.raw {
+        Some(raw) => (&raw.title, &raw.body),
+        None => (&article.title, &article.body),
+    };
     write!(out, "{}", style.bold)?;
-    match &article.title {
+    match title {
         Some(title) => write_marked(out, title, &marks.title, markup, style.bold)?,
         None => write!(out, "(untitled)")?,
     }
@@ -375,7 +384,14 @@ pub fn write_reading(out: &mut impl Write, reading: &Reading, markup: Markup) ->
         }
     }
     writeln!(out, "{}id {}{}", style.dim, article.id, style.reset)?;
-    if let Some(marks) = &reading.highlights {
+    if let Some(raw) = &reading.raw {
+        let said = match raw.changed {
+            true => "as the input wrote it, before cleaning (without --raw: as indexed)",
+            false => "as the input wrote it: cleaning changed nothing, so as indexed",
+        };
+        writeln!(out, "{}{said}{}", style.dim, style.reset)?;
+    }
+    if let (Some(marks), None) = (&reading.highlights, &reading.raw) {
         writeln!(
             out,
             "{}{} of the query{}",
@@ -387,7 +403,7 @@ pub fn write_reading(out: &mut impl Write, reading: &Reading, markup: Markup) ->
     writeln!(out)?;
     // Highlights count characters of the whole body; each line takes its share.
     let mut at = 0;
-    for line in article.body.split('\n') {
+    for line in body.split('\n') {
         let len = line.chars().count();
         let line_marks: Vec<[usize; 2]> = marks
             .body

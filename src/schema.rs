@@ -6,7 +6,7 @@
 
 use crate::analyze::fingerprint::{content_hash, simhash};
 use crate::analyze::{entity_tokenizer_name, EntityKind, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
-use crate::article::{Article, Date};
+use crate::article::{Article, Date, Original};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -130,6 +130,10 @@ pub struct Fields {
     pub url: Field,
     /// Input path.
     pub path: Field,
+    /// The headline as written, where cleaning changed it (stored only).
+    pub raw_title: Field,
+    /// The body as written, where cleaning changed it (stored only).
+    pub raw_body: Field,
     /// The input an article was read from (exact).
     pub input: Field,
     /// Exact fingerprint of the title and body.
@@ -290,6 +294,8 @@ impl IndexSchema {
             editor: field("editor")?,
             url: field("url")?,
             path: field("path")?,
+            raw_title: field("raw_title")?,
+            raw_body: field("raw_body")?,
             input: field("input")?,
             content_hash: field("content_hash")?,
             simhash: field("simhash")?,
@@ -415,6 +421,10 @@ impl IndexSchema {
             url: text(f.url),
             body: text(f.body).unwrap_or_default(),
             path: text(f.path),
+            original: Original {
+                title: text(f.raw_title),
+                body: text(f.raw_body),
+            },
         }
     }
 }
@@ -439,7 +449,18 @@ fn text_options(analyzer: AnalyzerKind, stored: bool) -> TextOptions {
 
 /// The names of [`Article`]'s fields, which the schema file may refer to.
 const ARTICLE_FIELDS: &[&str] = &[
-    "id", "title", "subtitle", "date", "source", "author", "editor", "url", "body", "path",
+    "id",
+    "title",
+    "subtitle",
+    "date",
+    "source",
+    "author",
+    "editor",
+    "url",
+    "body",
+    "path",
+    "raw_title",
+    "raw_body",
 ];
 
 /// Fields baoku computes when it stores an article.
@@ -464,6 +485,8 @@ fn article_field<'a>(article: &'a Article, name: &str) -> Option<FieldValue<'a>>
         "url" => text(&article.url),
         "body" => Some(FieldValue::Text(&article.body)),
         "path" => text(&article.path),
+        "raw_title" => text(&article.original.title),
+        "raw_body" => text(&article.original.body),
         _ => None,
     }
 }
@@ -499,6 +522,10 @@ mod tests {
             url: None,
             body: "5月的吉林乡村".into(),
             path: Some("sample_corpus/000.txt".into()),
+            original: Original {
+                title: None,
+                body: Some("5月的**吉林**乡村".into()),
+            },
         };
         let doc = schema.to_document(&article, Some("/archive/a.txt"));
         assert_eq!(schema.to_article(&doc), article);

@@ -490,6 +490,13 @@ fn the_cluster_answers_the_bench_queries_as_the_embedded_index_does() {
         stdout(&output),
         stdout(&run(&local, &["show", "--json", &id]))
     );
+    // And what its input wrote, before cleaning (`raw_title`, `raw_body`).
+    let output = on_engine(&engine, &["show", "--raw", "--json", &id]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        stdout(&run(&local, &["show", "--raw", "--json", &id]))
+    );
     let output = on_engine(&engine, &["show", "no-such-article"]);
     assert_eq!(output.status.code(), Some(1));
 

@@ -19,12 +19,16 @@ fn baoku(index: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-#[test]
-fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
-    let dir = tempfile::tempdir().unwrap();
-    let feed = dir.path().join("feed.jsonl");
-    let appeal = "請加入成為眾新聞的月費訂戶，長期支持我們的工作。";
-    let quote = "「香港是我家，我們要守護它。」";
+const APPEAL: &str = "請加入成為眾新聞的月費訂戶，長期支持我們的工作。";
+const QUOTE: &str = "「香港是我家，我們要守護它。」";
+
+/// Writes `feed.jsonl` in `dir`: 30 records of one source whose bodies carry Markdown
+/// emphasis and end with the source's subscription appeal (learned as furniture),
+/// every tenth with a quote (too rare to be furniture), and whose headlines carry the
+/// site's name.
+fn feed_with_furniture(dir: &std::path::Path) -> std::path::PathBuf {
+    let feed = dir.join("feed.jsonl");
+    let (appeal, quote) = (APPEAL, QUOTE);
     let mut lines = String::new();
     for n in 0..30 {
         let shared = if n % 10 == 0 {
@@ -37,6 +41,14 @@ fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
         ));
     }
     std::fs::write(&feed, lines).unwrap();
+    feed
+}
+
+#[test]
+fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = feed_with_furniture(dir.path());
+    let quote = QUOTE;
     let index = dir.path().join("index");
     baoku(&index, &["index", feed.to_str().unwrap()]);
 
@@ -76,5 +88,65 @@ fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
     assert_eq!(
         first["body"],
         format!("今日第0篇報道講述海港的變化，碼頭工人談生計。\n{quote}")
+    );
+}
+
+/// `show --raw` gives back what cleaning took: the record's body with its Markdown
+/// and the learned appeal, and its headline with the site's name; an article that
+/// cleaning left alone is given as stored, and says so.
+#[test]
+fn show_raw_gives_the_record_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = feed_with_furniture(dir.path());
+    let plain = dir.path().join("plain.jsonl");
+    std::fs::write(
+        &plain,
+        "{\"id\": \"p1\", \"title\": \"碼頭的早晨\", \"source\": \"明報\", \"body\": \"清晨六點，碼頭已經忙碌起來。\\n工人們開始一天的工作。\"}\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    baoku(
+        &index,
+        &["index", feed.to_str().unwrap(), plain.to_str().unwrap()],
+    );
+
+    let shown = baoku(&index, &["show", "a3"]);
+    assert!(
+        !shown.contains("月費訂戶") && !shown.contains("**") && !shown.contains("_眾新聞"),
+        "{shown}"
+    );
+    let raw = baoku(&index, &["show", "--raw", "a3"]);
+    assert!(
+        raw.contains(APPEAL) && raw.contains("**海港**") && raw.contains("第3篇_眾新聞"),
+        "{raw}"
+    );
+    assert!(raw.contains("before cleaning"), "{raw}");
+
+    let json = baoku(&index, &["show", "--raw", "--json", "a3"]);
+    let reading: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let body = reading["body"].as_str().unwrap();
+    let raw_body = reading["raw"]["body"].as_str().unwrap();
+    assert!(!body.contains("月費訂戶") && !body.contains("**"), "{json}");
+    assert!(
+        raw_body.contains(APPEAL) && raw_body.contains("**海港**"),
+        "{json}"
+    );
+    assert_eq!(reading["raw"]["title"], "第3篇_眾新聞");
+    assert_eq!(reading["raw"]["changed"], true);
+    // Without --raw the JSON is the article as indexed, nothing more.
+    let plain_json: serde_json::Value =
+        serde_json::from_str(&baoku(&index, &["show", "--json", "a3"])).unwrap();
+    assert!(plain_json.get("raw").is_none(), "{plain_json}");
+
+    let unchanged: serde_json::Value =
+        serde_json::from_str(&baoku(&index, &["show", "--raw", "--json", "p1"])).unwrap();
+    assert_eq!(unchanged["raw"]["body"], unchanged["body"]);
+    assert_eq!(unchanged["raw"]["title"], unchanged["title"]);
+    assert_eq!(unchanged["raw"]["changed"], false);
+    let unchanged_text = baoku(&index, &["show", "--raw", "p1"]);
+    assert!(
+        unchanged_text.contains("cleaning changed nothing")
+            && unchanged_text.contains("清晨六點，碼頭已經忙碌起來。"),
+        "{unchanged_text}"
     );
 }

@@ -826,6 +826,18 @@ fn articles_are_served_by_id() {
     assert_eq!(article, cli, "the article as `baoku show --json` prints it");
     assert_eq!(article["title"], hit["title"]);
     assert!(article["body"].as_str().unwrap().chars().count() > 100);
+    assert!(article.get("raw").is_none(), "raw only when asked for");
+
+    // `raw` adds what the input wrote, as `show --raw --json` prints it.
+    let raw = server.get(&format!("/api/articles/{}?raw=1", percent_encode(id)));
+    assert_eq!(raw.status, 200, "{}", raw.text());
+    let shown = support::run(index, &["show", "--raw", "--json", id]);
+    let cli: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(raw.json(), cli);
+    assert!(cli["raw"]["body"].is_string(), "{cli}");
+    let bad = server.get(&format!("/api/articles/{}?raw=maybe", percent_encode(id)));
+    assert_eq!(bad.status, 400);
+    assert!(bad.error().contains("raw"), "{}", bad.error());
 
     let missing = server.get("/api/articles/0000000000000000");
     assert_eq!(missing.status, 404);

@@ -416,6 +416,24 @@ impl Article {
     fn path(&self) -> Option<&str> {
         self.0.path.as_deref()
     }
+    /// The headline as the input wrote it, before cleaning (``baoku show --raw``):
+    /// ``title`` when cleaning changed nothing.
+    #[getter]
+    fn raw_title(&self) -> Option<&str> {
+        self.0.raw_title()
+    }
+    /// The body as the input wrote it, before cleaning removed the source's
+    /// furniture, Markdown or HTML (``baoku show --raw``): ``body`` when cleaning
+    /// changed nothing.
+    #[getter]
+    fn raw_body(&self) -> &str {
+        self.0.raw_body()
+    }
+    /// Whether cleaning changed the headline or the body.
+    #[getter]
+    fn was_cleaned(&self) -> bool {
+        self.0.was_cleaned()
+    }
 
     /// The article as a dict, as ``baoku extract`` prints it (``date`` a datetime.date).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

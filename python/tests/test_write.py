@@ -240,3 +240,20 @@ def test_index_reports_problems_and_skips_unchanged_inputs(empty, tmp_path):
     assert (unchanged.inputs_unchanged, unchanged.added, unchanged.unchanged) == (1, 0, 1)
     with pytest.raises(baoku.Error, match=f"{feed}:2"):
         baoku.Archive.create(tmp_path / "strict").index(feed, strict=True)
+
+
+def test_an_article_keeps_what_its_record_wrote(empty, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "m1", "title": "春耕忙_新华网", "body": "田里有**好消息**。"}\n'
+        '{"id": "p1", "title": "秋收", "body": "粮食丰收。"}\n',
+        encoding="utf-8",
+    )
+    assert empty.index(feed).added == 2
+    marked = empty.get("m1")
+    assert (marked.title, marked.body) == ("春耕忙", "田里有好消息。")
+    assert (marked.raw_title, marked.raw_body) == ("春耕忙_新华网", "田里有**好消息**。")
+    assert marked.was_cleaned
+    plain = empty.get("p1")
+    assert (plain.raw_title, plain.raw_body) == (plain.title, plain.body)
+    assert not plain.was_cleaned

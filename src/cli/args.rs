@@ -439,6 +439,12 @@ pub(super) struct ShowArgs {
     #[arg(long)]
     pub(super) json: bool,
 
+    /// Print the headline and body as the input wrote them, before cleaning removed
+    /// the source's furniture, Markdown or HTML, or a headline's site suffix (the
+    /// article as indexed when cleaning changed nothing); in JSON, under "raw".
+    #[arg(long, conflicts_with = "query")]
+    pub(super) raw: bool,
+
     /// When to use colour: auto, always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub(super) color: ColorChoice,

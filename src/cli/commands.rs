@@ -306,9 +306,12 @@ pub(super) fn kwic(dir: &Path, engine: Option<&str>, args: &KwicArgs) -> anyhow:
 pub(super) fn show(dir: &Path, engine: Option<&str>, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(dir, engine)?;
     let location = engine.location();
-    let Some(reading) = engine.read(&args.id, args.query.as_deref())? else {
+    let Some(mut reading) = engine.read(&args.id, args.query.as_deref())? else {
         return Ok(no_article(&args.id, &location));
     };
+    if args.raw {
+        reading = reading.with_raw();
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

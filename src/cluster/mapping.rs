@@ -23,7 +23,7 @@ use crate::analyze::fingerprint::simhash;
 use crate::analyze::{
     entities_cached, normalize_str, words_cached, Entities, EntityKind, ANALYZER_VERSION,
 };
-use crate::article::{Article, Date};
+use crate::article::{Article, Date, Original};
 use crate::schema::IndexSchema;
 use crate::search::NEAR_DUPLICATE_BITS;
 use serde_json::{json, Map, Value};
@@ -59,9 +59,21 @@ pub(crate) fn bands(hash: u64) -> Vec<String> {
         .collect()
 }
 
-/// The article's fields stored in `_source` as written.
+/// The article's fields stored in `_source` as written (`raw_title` and `raw_body`
+/// only where cleaning changed the headline or body: [`crate::Original`]).
 pub(crate) const STORED: &[&str] = &[
-    "id", "title", "subtitle", "date", "source", "author", "editor", "url", "body", "path",
+    "id",
+    "title",
+    "subtitle",
+    "date",
+    "source",
+    "author",
+    "editor",
+    "url",
+    "body",
+    "path",
+    "raw_title",
+    "raw_body",
 ];
 
 /// The settings and mappings baoku creates the index with.
@@ -72,7 +84,16 @@ pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
     }
     // The author is both an exact value (`--author`, facets) and searchable text.
     properties.insert("author".into(), json!({"type": "keyword"}));
-    for name in ["title", "subtitle", "body", "editor", "url", "path"] {
+    for name in [
+        "title",
+        "subtitle",
+        "body",
+        "editor",
+        "url",
+        "path",
+        "raw_title",
+        "raw_body",
+    ] {
         properties.insert(name.into(), json!({"type": "text", "index": false}));
     }
     properties.insert(
@@ -163,6 +184,8 @@ pub(crate) fn document(article: &Article) -> Value {
         ("editor", &article.editor),
         ("url", &article.url),
         ("path", &article.path),
+        ("raw_title", &article.original.title),
+        ("raw_body", &article.original.body),
     ];
     for (name, value) in optional {
         if let Some(value) = value {
@@ -238,6 +261,10 @@ pub(crate) fn article_of(source: &Value) -> Article {
         url: text("url"),
         body: text("body").unwrap_or_default(),
         path: text("path"),
+        original: Original {
+            title: text("raw_title"),
+            body: text("raw_body"),
+        },
     }
 }
 
@@ -252,9 +279,16 @@ mod tests {
             title: Some("鄉村振興".into()),
             date: Date::new(2022, 5, 17),
             body: "全省脫貧群眾人均收入達到１２０７９元".into(),
+            original: Original {
+                title: Some("鄉村振興_新華網".into()),
+                body: None,
+            },
             ..Article::default()
         };
         let doc = document(&article);
+        // What the input wrote is kept where cleaning changed it, and nowhere else.
+        assert_eq!(doc["raw_title"], "鄉村振興_新華網");
+        assert!(doc.get("raw_body").is_none());
         assert_eq!(doc["title_f"], "乡村振兴");
         assert_eq!(doc["body_f"], "全省脱贫群众人均收入达到12079元");
         assert!(doc["body_w"].as_str().unwrap().contains("收入"));

@@ -46,6 +46,7 @@ impl Cluster {
             highlights,
             reprints,
             names,
+            raw: None,
         }))
     }
 

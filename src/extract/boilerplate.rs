@@ -211,6 +211,32 @@ fn is_footer_line(lower_compact: &str) -> bool {
     hits >= 2 || (hits == 1 && lower_compact.chars().count() <= 80)
 }
 
+/// Labels of a line that only prints an address (matched on the normalised, lowercase,
+/// space-free text, at the end of what stands before the address).
+const ADDRESS_LABELS: &[&str] = &["网址", "链接", "地址", "网站", "url", "link"];
+
+/// A line that only prints a web address under a label: `网址：http://…`,
+/// `(看中国首发) 网址: http://www.…`, `本文链接：https://…`. Under an article's text it
+/// is the page's or the site's address, not the article; within the text (`报名网址：…`
+/// in a notice) it may be the article's, so callers only drop it at the end.
+pub fn is_address_line(compact: &str) -> bool {
+    let lower = compact.to_lowercase();
+    let Some(at) = ["http://", "https://", "www."]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min()
+    else {
+        return false;
+    };
+    let (label, address) = lower.split_at(at);
+    // Nothing but the address after the label (an address is ASCII).
+    if !address.is_ascii() {
+        return false;
+    }
+    let label = label.trim_end_matches([':', '：']);
+    label.chars().count() <= 16 && ADDRESS_LABELS.iter().any(|l| label.ends_with(l))
+}
+
 /// An end-of-article marker on its own line: `(完)`, `（完）`.
 pub fn is_end_marker(compact: &str) -> bool {
     END_MARKERS.contains(&compact)
@@ -232,6 +258,27 @@ mod tests {
 
     fn c(line: &str) -> String {
         compact(&normalize_str(line))
+    }
+
+    #[test]
+    fn address_lines() {
+        for line in [
+            "(看中国首发) 网址: http://www.example-kzg.com/2007/07/15/a5388.htm",
+            "网址：www.example.com",
+            "本文链接：https://example.com/a/1.html",
+            "URL: http://example.com/",
+        ] {
+            assert!(is_address_line(&c(line)), "{line}");
+        }
+        for line in [
+            "报名请登录网址http://example.com，截止日期为本月底。",
+            "http://example.com",
+            "详情请见本报昨日刊发的长篇报道及其所附的全部网址：http://example.com",
+            "网址：暂无",
+            "市民可通过网站查询。",
+        ] {
+            assert!(!is_address_line(&c(line)), "{line}");
+        }
     }
 
     #[test]

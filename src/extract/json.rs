@@ -129,12 +129,10 @@ pub fn extract_json_record(
     fields: &FieldMap,
 ) -> Result<(Article, Option<String>), String> {
     let text = |field| fields.lookup(record, field).and_then(field_text);
-    let body = fields
-        .lookup(record, ArticleField::Body)
-        .and_then(field_text)
-        .map(|b| clean_body(&b))
-        .unwrap_or_default();
-    let title = text(ArticleField::Title).and_then(|t| clean_headline_field(&t));
+    let raw_body = text(ArticleField::Body);
+    let body = raw_body.as_deref().map(clean_body).unwrap_or_default();
+    let raw_title = text(ArticleField::Title);
+    let title = raw_title.as_deref().and_then(clean_headline_field);
     // A headline without text is still an article people search for (archives hold
     // many); a record with neither is not.
     if body.is_empty() && title.is_none() {
@@ -152,7 +150,7 @@ pub fn extract_json_record(
             format!("date {value} is not a date (expected e.g. 2022-05-17, 2022年05月17日 or epoch seconds)")
         })?),
     };
-    let article = Article {
+    let mut article = Article {
         id: String::new(),
         title,
         subtitle: text(ArticleField::Subtitle),
@@ -163,7 +161,13 @@ pub fn extract_json_record(
         url: text(ArticleField::Url),
         body,
         path: None,
+        original: Default::default(),
     };
+    // What the record wrote, where Markdown, HTML or a headline's suffix was cleaned.
+    article.keep_original_title(raw_title.as_deref());
+    if let Some(raw_body) = &raw_body {
+        article.keep_original_body(raw_body);
+    }
     Ok((article, text(ArticleField::Id)))
 }
 

@@ -87,7 +87,9 @@ pub fn extract_markdown(text: &str) -> Result<(Article, Option<String>), String>
         return Err("no article text found".to_string());
     }
     article.body = body.join("\n");
-    article.title = article.title.and_then(|t| clean_headline_field(&t));
+    let raw_title = article.title.take();
+    article.title = raw_title.as_deref().and_then(clean_headline_field);
+    article.keep_original_title(raw_title.as_deref());
     Ok((article, id))
 }
 

@@ -6,7 +6,7 @@
 //! traditional (`來源`, `編輯`) and full-width (`来源：`) forms need no extra patterns;
 //! values are cut from the original line, so names stay as written.
 
-use super::boilerplate::{compact, is_widget, strip_end_marker};
+use super::boilerplate::{compact, is_address_line, is_widget, strip_end_marker};
 use super::date::{find_date, parse_date_value};
 use crate::analyze::{normalize, Normalized};
 use crate::article::Date;
@@ -437,7 +437,7 @@ pub fn clean_people(value: &str) -> Option<String> {
 
 /// Drops `(完)` and a trailing `（责任编辑：…）` from the last paragraph (recording what
 /// the parenthesis says in `meta`), and trailing paragraphs that are only furniture
-/// (a counter, a widget) or were left empty.
+/// (a counter, a widget, a labelled address: `网址：http://…`) or were left empty.
 pub(super) fn strip_trailing_metadata(paragraphs: &mut Vec<String>, meta: &mut Meta) {
     let chars_of = |text: &str| -> (Vec<char>, Vec<char>) {
         (
@@ -470,7 +470,8 @@ pub(super) fn strip_trailing_metadata(paragraphs: &mut Vec<String>, meta: &mut M
                 *last = trimmed(&chars[..open]);
             }
         }
-        if last.is_empty() || is_widget(&compact(&crate::analyze::normalize_str(last))) {
+        let compact_last = compact(&crate::analyze::normalize_str(last));
+        if last.is_empty() || is_widget(&compact_last) || is_address_line(&compact_last) {
             paragraphs.pop();
             continue;
         }
@@ -623,6 +624,25 @@ mod tests {
 
     fn meta(line: &str) -> Meta {
         parse_meta_line(line).unwrap_or_else(|| panic!("not a metadata line: {line}"))
+    }
+
+    /// A labelled address under the text is the page's, not the article's; within
+    /// the text it stays.
+    #[test]
+    fn a_trailing_address_line_is_dropped() {
+        let mut paragraphs: Vec<String> = [
+            "报名网址：http://example.com/signup",
+            "截止日期为本月底。",
+            "(看中国首发) 网址: http://www.example.com/2007/07/15/a1.htm",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut meta = Meta::default();
+        strip_trailing_metadata(&mut paragraphs, &mut meta);
+        assert_eq!(
+            paragraphs,
+            ["报名网址：http://example.com/signup", "截止日期为本月底。"]
+        );
     }
 
     #[test]

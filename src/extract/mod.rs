@@ -147,13 +147,21 @@ pub fn learn_furniture<'a>(
     furniture
 }
 
-/// An extracted article with its source's furniture removed ([`Furniture::clean`]).
+/// An extracted article with its source's furniture removed ([`Furniture::clean`]);
+/// the body as it was read is kept in [`Article::original`] when furniture went
+/// (unless the format kept the record's own first).
 pub fn cleaned(
     furniture: &Furniture,
     item: std::result::Result<Article, Problem>,
 ) -> std::result::Result<Article, Problem> {
     item.map(|mut article| {
-        furniture.clean(&mut article);
+        if furniture.is_empty() {
+            return article;
+        }
+        let before = article.body.clone();
+        if furniture.clean(&mut article) > 0 {
+            article.keep_original_body(&before);
+        }
         article
     })
 }
@@ -329,6 +337,59 @@ mod bytes_tests {
             let title = extracted(name, content).title;
             assert_eq!(title.as_deref(), Some("春耕忙"), "{name}: {content}");
         }
+    }
+
+    /// Cleaning keeps what the input wrote: the body before learned furniture went
+    /// (a record's own body when Markdown went first); tidied whitespace alone and a
+    /// page's body are not kept.
+    #[test]
+    fn cleaning_keeps_the_original_where_it_changed_something() {
+        let mut feed = String::new();
+        for n in 0..12 {
+            let body = match n {
+                0 => "第0段正文，講述碼頭。\n\n  第二段。  \n歡迎訂閱本報。".to_string(),
+                1 => "第1段正文，**講述**碼頭。\n歡迎訂閱本報。".to_string(),
+                n => format!("第{n}段正文，講述碼頭。\n歡迎訂閱本報。"),
+            };
+            let record = serde_json::json!({"id": format!("a{n}"), "title": format!("第{n}篇"), "source": "本報", "body": body});
+            feed.push_str(&format!("{record}\n"));
+        }
+        feed.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"id": "alone", "title": "獨篇", "source": "他報", "body": "第一段。\n\n第二段。"})
+        ));
+        let items = extract_bytes("feed.jsonl", feed.as_bytes(), &ExtractOptions::default());
+        let article = |id: &str| {
+            items
+                .iter()
+                .flatten()
+                .find(|a| a.id == id)
+                .unwrap_or_else(|| panic!("{id}: {items:?}"))
+        };
+        let furnished = article("a0");
+        assert_eq!(furnished.body, "第0段正文，講述碼頭。\n第二段。");
+        assert_eq!(
+            furnished.raw_body(),
+            "第0段正文，講述碼頭。\n第二段。\n歡迎訂閱本報。"
+        );
+        assert!(furnished.original.title.is_none());
+        let marked = article("a1");
+        assert_eq!(marked.body, "第1段正文，講述碼頭。");
+        assert_eq!(
+            marked.raw_body(),
+            "第1段正文，**講述**碼頭。\n歡迎訂閱本報。"
+        );
+        let alone = article("alone");
+        assert_eq!(alone.body, "第一段。\n第二段。");
+        assert!(!alone.was_cleaned(), "{alone:?}");
+        assert_eq!(alone.raw_body(), alone.body);
+
+        let page = extract_bytes(
+            "page.txt",
+            "標題\n\n第一段正文。\n第二段。".as_bytes(),
+            &ExtractOptions::default(),
+        );
+        assert!(!page[0].as_ref().unwrap().was_cleaned());
     }
 
     #[test]

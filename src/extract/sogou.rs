@@ -70,7 +70,8 @@ pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), S
         .map(|p| p.trim_matches(|c: char| c.is_whitespace()).to_string())
         .filter(|p| !p.is_empty())
         .collect();
-    let title = tag(record, "contenttitle").and_then(|t| clean_headline_field(&t));
+    let raw_title = tag(record, "contenttitle");
+    let title = raw_title.as_deref().and_then(clean_headline_field);
     // A headline without text is still worth finding (SogouCA has many).
     if body.is_empty() && title.is_none() {
         return Err("record has neither <contenttitle> nor <content> text".to_string());
@@ -79,7 +80,7 @@ pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), S
         .first()
         .and_then(|first| parse_dateline(first))
         .unwrap_or_default();
-    let article = Article {
+    let mut article = Article {
         title,
         date: url.as_deref().and_then(date_from_url),
         source: dateline.source,
@@ -88,6 +89,8 @@ pub fn extract_sogou_record(record: &str) -> Result<(Article, Option<String>), S
         body: body.join("\n"),
         ..Article::default()
     };
+    // What the record wrote, where a headline's suffix was cleaned.
+    article.keep_original_title(raw_title.as_deref());
     Ok((article, tag(record, "docno")))
 }
 

@@ -165,6 +165,8 @@ pub fn extract_text_page(text: &str) -> Result<Article, String> {
         url: meta.url,
         body: body.join("\n"),
         path: None,
+        // A page's original is its file (`path`); only furniture is kept.
+        original: Default::default(),
     })
 }
 

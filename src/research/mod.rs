@@ -18,5 +18,5 @@ pub mod trend;
 
 pub use export::{Export, Field, Row};
 pub use kwic::{Kwic, KwicOptions, KwicResults, KwicSort, Line};
-pub use reading::{Highlights, Reading, Related, SimilarOptions, MAX_SIMILAR};
+pub use reading::{Highlights, RawArticle, Reading, Related, SimilarOptions, MAX_SIMILAR};
 pub use trend::{Interval, Point, Series, Trend, TrendRequest, MAX_PERIODS, MAX_QUERIES};

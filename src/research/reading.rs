@@ -52,6 +52,57 @@ pub struct Reading {
     /// characters), as the JSON keys `person`, `place` and `org`.
     #[serde(flatten)]
     pub names: crate::analyze::Entities,
+    /// The article as its input wrote it, when asked for ([`Reading::with_raw`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<RawArticle>,
+}
+
+impl Reading {
+    /// The reading with the article as its input wrote it (`baoku show --raw`).
+    pub fn with_raw(mut self) -> Reading {
+        self.raw = Some(RawArticle::of(&self.article));
+        self
+    }
+}
+
+/// An article's headline and body as its input wrote them, before cleaning
+/// ([`crate::Original`]), as `baoku show --raw --json` prints them under `"raw"`.
+///
+/// ```
+/// use baoku::research::RawArticle;
+/// use baoku::{Article, Original};
+///
+/// let article = Article {
+///     title: Some("春耕忙".into()),
+///     body: "田里有好消息。".into(),
+///     original: Original { title: None, body: Some("田里有**好消息**。".into()) },
+///     ..Article::default()
+/// };
+/// let raw = RawArticle::of(&article);
+/// assert!(raw.changed);
+/// assert_eq!(raw.title.as_deref(), Some("春耕忙"));
+/// assert_eq!(raw.body, "田里有**好消息**。");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawArticle {
+    /// Whether cleaning changed the headline or the body; when not, they are the
+    /// article as stored.
+    pub changed: bool,
+    /// The headline as written.
+    pub title: Option<String>,
+    /// The body as written.
+    pub body: String,
+}
+
+impl RawArticle {
+    /// The headline and body of `article` as its input wrote them.
+    pub fn of(article: &Article) -> RawArticle {
+        RawArticle {
+            changed: article.was_cleaned(),
+            title: article.raw_title().map(str::to_string),
+            body: article.raw_body().to_string(),
+        }
+    }
 }
 
 /// Character ranges `[start, end)` of the query's words in each part of an article,
@@ -177,6 +228,7 @@ impl Archive {
             highlights,
             reprints,
             names,
+            raw: None,
         }))
     }
 

@@ -410,14 +410,15 @@ fn internal_error() -> ApiError {
 }
 
 /// The query parameters `/api/articles/{id}` understands.
-pub const ARTICLE_PARAMS: &[&str] = &["q"];
+pub const ARTICLE_PARAMS: &[&str] = &["q", "raw"];
 
 /// The query parameters `/api/articles/{id}/similar` understands.
 pub const SIMILAR_PARAMS: &[&str] = &["limit", "reprints"];
 
 /// `GET /api/articles/{id}`: one whole article opened for reading — the
 /// [`baoku::research::Reading`] of `baoku show --json`: the article, its reprints and,
-/// with `q`, where the query's words are in it — or 404.
+/// with `q`, where the query's words are in it, with `raw` its headline and body as
+/// the input wrote them (`show --raw --json`) — or 404.
 pub async fn article(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -431,6 +432,7 @@ pub async fn article(
     if let Some(query) = &query {
         searchable(query)?;
     }
+    let raw = flag(value_of(&params, "raw"), "raw", false)?;
     let wanted = id.clone();
     let hide_paths = state.hides_paths(caller);
     match state
@@ -440,6 +442,9 @@ pub async fn article(
         Some(mut reading) => {
             if hide_paths {
                 reading.article.path = None;
+            }
+            if raw {
+                reading = reading.with_raw();
             }
             Ok(Json(reading).into_response())
         }

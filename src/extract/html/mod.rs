@@ -203,5 +203,7 @@ pub fn extract_html_page(html: &str, url: Option<&str>) -> Result<Article, Strin
         url: page_url,
         body: body.paragraphs.join("\n"),
         path: None,
+        // A page's original is its file (`path`); only furniture is kept.
+        original: Default::default(),
     })
 }
