@@ -448,7 +448,7 @@ fn text_options(analyzer: AnalyzerKind, stored: bool) -> TextOptions {
 }
 
 /// The names of [`Article`]'s fields, which the schema file may refer to.
-const ARTICLE_FIELDS: &[&str] = &[
+pub(crate) const ARTICLE_FIELDS: &[&str] = &[
     "id",
     "title",
     "subtitle",

@@ -60,21 +60,9 @@ pub(crate) fn bands(hash: u64) -> Vec<String> {
 }
 
 /// The article's fields stored in `_source` as written (`raw_title` and `raw_body`
-/// only where cleaning changed the headline or body: [`crate::Original`]).
-pub(crate) const STORED: &[&str] = &[
-    "id",
-    "title",
-    "subtitle",
-    "date",
-    "source",
-    "author",
-    "editor",
-    "url",
-    "body",
-    "path",
-    "raw_title",
-    "raw_body",
-];
+/// only where cleaning changed the headline or body: [`crate::Original`]): every field
+/// of [`crate::Article`].
+pub(crate) const STORED: &[&str] = crate::schema::ARTICLE_FIELDS;
 
 /// The settings and mappings baoku creates the index with.
 pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
