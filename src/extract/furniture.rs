@@ -88,8 +88,10 @@ impl Furniture {
     }
 
     /// Removes the furniture lines at the head and tail of `article`'s body and
-    /// returns how many were removed. A body that is furniture throughout is left as
-    /// it is: its source repeats it, but it is all the article says.
+    /// returns how many were removed; the body as it was is kept in
+    /// [`Article::original`] (unless the format kept the record's own first). A body
+    /// that is furniture throughout is left as it is: its source repeats it, but it
+    /// is all the article says.
     pub fn clean(&self, article: &mut Article) -> usize {
         let Some(source) = self.sources.get(source_key(article)) else {
             return 0;
@@ -116,7 +118,9 @@ impl Furniture {
         if head + tail == 0 || head + tail >= lines.len() {
             return 0;
         }
-        article.body = lines[head..lines.len() - tail].join("\n");
+        let kept = lines[head..lines.len() - tail].join("\n");
+        let before = std::mem::replace(&mut article.body, kept);
+        article.keep_original_body(&before);
         head + tail
     }
 

@@ -155,13 +155,7 @@ pub fn cleaned(
     item: std::result::Result<Article, Problem>,
 ) -> std::result::Result<Article, Problem> {
     item.map(|mut article| {
-        if furniture.is_empty() {
-            return article;
-        }
-        let before = article.body.clone();
-        if furniture.clean(&mut article) > 0 {
-            article.keep_original_body(&before);
-        }
+        furniture.clean(&mut article);
         article
     })
 }
