@@ -25,7 +25,7 @@ const QUOTE: &str = "「香港是我家，我們要守護它。」";
 /// Writes `feed.jsonl` in `dir`: 30 records of one source whose bodies carry Markdown
 /// emphasis and end with the source's subscription appeal (learned as furniture),
 /// every tenth with a quote (too rare to be furniture), and whose headlines carry the
-/// site's name.
+/// site's name; and a 31st, `a30`, that ends with the appeal reworded, alone.
 fn feed_with_furniture(dir: &std::path::Path) -> std::path::PathBuf {
     let feed = dir.join("feed.jsonl");
     let (appeal, quote) = (APPEAL, QUOTE);
@@ -40,6 +40,7 @@ fn feed_with_furniture(dir: &std::path::Path) -> std::path::PathBuf {
             "{{\"id\": \"a{n}\", \"title\": \"第{n}篇_眾新聞\", \"source\": \"眾新聞\", \"body\": \"今日第{n}篇報道講述**海港**的變化，碼頭工人談生計。{shared}\\n\\n---\\n\\n{appeal}\\n\\n月費訂戶 網址：hkcnews.com/aboutus/#subscribe\"}}\n"
         ));
     }
+    lines.push_str("{\"id\": \"a30\", \"title\": \"夜班\", \"source\": \"眾新聞\", \"body\": \"今日第30篇報道講述碼頭的夜班。\\n\\n請加入成為眾新聞的月費訂戶，長期支持我們。\"}\n");
     std::fs::write(&feed, lines).unwrap();
     feed
 }
@@ -66,7 +67,8 @@ fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
         .args(["search", "--json", "月費訂戶"])
         .output()
         .unwrap();
-    // Exit status 1: found nothing (the appeal is not indexed).
+    // Exit status 1: found nothing (the appeal is not indexed, nor its rewording: the
+    // source names itself in it).
     assert_eq!(appeal_search.status.code(), Some(1), "{appeal_search:?}");
 
     let shown = baoku(&index, &["show", "--json", "a0"]);
@@ -89,6 +91,12 @@ fn learned_furniture_is_not_indexed_and_extract_shows_the_cleaned_body() {
         first["body"],
         format!("今日第0篇報道講述海港的變化，碼頭工人談生計。\n{quote}")
     );
+    let reworded = extracted
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|a| a["id"] == "a30")
+        .expect("a30 extracted");
+    assert_eq!(reworded["body"], "今日第30篇報道講述碼頭的夜班。");
 }
 
 /// `show --raw` gives back what cleaning took: the record's body with its Markdown
