@@ -10,6 +10,7 @@ mod check;
 #[cfg(feature = "fault-injection")]
 mod faults;
 mod lock;
+mod names;
 mod rebuild;
 mod stats;
 mod version;
@@ -55,6 +56,7 @@ struct Inner {
     index: Index,
     reader: IndexReader,
     schema: &'static IndexSchema,
+    names: names::NameCache,
 }
 
 impl std::fmt::Debug for Archive {
@@ -167,6 +169,7 @@ impl Archive {
                 index,
                 reader,
                 schema: IndexSchema::embedded(),
+                names: names::NameCache::default(),
             }),
             synonyms: None,
         })
@@ -274,32 +277,14 @@ impl Archive {
     }
 
     /// The names an article holds, read from the `person`, `place` and `org` columns
-    /// (folded, as indexing found them; in the column's order, which is alphabetical).
+    /// (folded, as indexing found them; in the column's order, which is alphabetical),
+    /// through the handle's cache of decoded name dictionaries (`index/names.rs`).
     pub(crate) fn names_at(
         &self,
         searcher: &tantivy::Searcher,
         address: tantivy::DocAddress,
     ) -> Result<crate::analyze::Entities> {
-        use crate::analyze::{Entities, EntityKind};
-        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-        let mut names = Entities::default();
-        let mut text = String::new();
-        for kind in EntityKind::ALL {
-            let Some(column) = fast.str(kind.name())? else {
-                continue;
-            };
-            let out = names.of_mut(kind);
-            for ord in column.ords().values_for_doc(address.doc_id) {
-                text.clear();
-                let found = column
-                    .ord_to_str(ord, &mut text)
-                    .map_err(tantivy::TantivyError::from)?;
-                if found && !out.contains(&text) {
-                    out.push(text.clone());
-                }
-            }
-        }
-        Ok(names)
+        self.inner.names.names_at(searcher, address)
     }
 
     /// Where the article with this id is in `searcher`, if there is one.
