@@ -288,6 +288,10 @@ def score(pages, results):
         if e.get("author"):
             s["author"][0] += norm_ws(r.get("author")) == norm_ws(e["author"])
             s["author"][1] += 1
+        elif "author" in e:
+            # A page that credits no writer: naming one is wrong.
+            s["no_author"][0] += not r.get("author")
+            s["no_author"][1] += 1
         if e.get("body"):
             s["body"][0] += bigram_f1(r["body"], e["body"])
             s["body"][1] += 1
@@ -341,15 +345,15 @@ def main():
 
     print(
         "| pages | extractor | title acc | title contained | date acc | body bigram F1 "
-        "| author | with found | without absent |"
+        "| author | no writer, none named | with found | without absent |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for group, members in groups.items():
         for extractor, res in results.items():
             s = score(members, res)
             print(
                 f"| {group} | {extractor} | {cell(s['title'])} | {cell(s['title_in'])} | {cell(s['date'])} | "
-                f"{cell(s['body'], percent=False)} | {cell(s['author'])} | {cell(s['with'])} | {cell(s['without'])} |"
+                f"{cell(s['body'], percent=False)} | {cell(s['author'])} | {cell(s['no_author'])} | {cell(s['with'])} | {cell(s['without'])} |"
             )
 
     if args.details:
@@ -363,6 +367,8 @@ def main():
                 problems.append(f"title {r['title']!r} != {e['title']!r}")
             if (e.get("date") or "author" in e) and (r["date"] or "") != (e["date"] or "")[:10]:
                 problems.append(f"date {r['date']} != {e['date']}")
+            if "author" in e and not e.get("author") and r.get("author"):
+                problems.append(f"author {r.get('author')!r} where the page credits no writer")
             if e.get("author") and norm_ws(r.get("author")) != norm_ws(e["author"]):
                 problems.append(f"author {r.get('author')!r} != {e['author']!r}")
             if e.get("body"):

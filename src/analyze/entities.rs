@@ -263,6 +263,37 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
     }
 }
 
+/// Whether `text` alone is a person's name as a byline shows it bare, with no label
+/// (`赵丽华`, `吴静`, `陳敏`): two or three characters, a surname first, and not a word of
+/// the dictionary that is not a name (`前天`, `高原`) nor one that ends like a clause.
+///
+/// ```
+/// use baoku::analyze::is_bare_person_name;
+/// assert!(is_bare_person_name("赵丽华") && is_bare_person_name("吴静"));
+/// assert!(is_bare_person_name("陳敏"));
+/// assert!(!is_bare_person_name("前天") && !is_bare_person_name("新华社"));
+/// assert!(!is_bare_person_name("李先生") && !is_bare_person_name("某某文旅"));
+/// ```
+pub fn is_bare_person_name(text: &str) -> bool {
+    let text = super::normalize_str(text.trim());
+    let chars: Vec<char> = text.chars().collect();
+    if !(2..=3).contains(&chars.len()) || !chars.iter().all(|&c| is_cjk(c)) {
+        return false;
+    }
+    let (first, second, last) = (chars[0], chars[1], chars[chars.len() - 1]);
+    if !SURNAMES.contains(first)
+        || NOT_GIVEN_NAME.contains(second)
+        || NOT_NAME_ENDINGS.contains(last)
+        || COMMON_WORDS.contains(&text.as_str())
+    {
+        return false;
+    }
+    match segment::name_entry(&text) {
+        Some((_, code)) => code == EntityKind::Person.code(),
+        None => !segment::is_dictionary_word(&text),
+    }
+}
+
 /// Tagged words that the news corpora use mostly as common words, or as another kind
 /// of name than their tag (measured in bench/entities/).
 #[rustfmt::skip]

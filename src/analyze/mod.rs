@@ -22,7 +22,7 @@ mod normalize;
 mod segment;
 mod tokenizer;
 
-pub use entities::{entities, Entities, EntityKind};
+pub use entities::{entities, is_bare_person_name, Entities, EntityKind};
 pub use normalize::{normalize, normalize_chars, normalize_str, Normalized, NormalizedChars};
 pub use tokenizer::{register_tokenizers, BigramTokenizer, EntityTokenizer, WordTokenizer};
 

@@ -8,7 +8,7 @@
 use super::blocks::Block;
 use super::hints::{is_author_hint, is_source_hint};
 use super::tree::Doc;
-use crate::analyze::normalize_str;
+use crate::analyze::{is_bare_person_name, normalize_str};
 use crate::article::Date;
 use crate::extract::date::{find_date, split_date};
 use crate::extract::meta::{clean_people, labelled_date, parse_meta_line, DateLabel, Meta};
@@ -41,6 +41,11 @@ pub(super) struct FooterMeta {
     /// An update time stated there (`更新时间：…`).
     pub(super) updated: Option<Date>,
 }
+
+/// A date as a byline may show it: relative (`昨天`, `3小时前`, `刚刚`).
+static RELATIVE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:今天|昨天|前天|刚刚|\d+\s*(?:秒|分钟|小时|天)前)").expect("valid regex")
+});
 
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:更新时间|最后更新|更新于|修改时间|更新日期)\s*[:]?\s*").expect("valid regex")
@@ -127,7 +132,41 @@ pub(super) fn header_meta(
             }
         }
     }
+    if header.meta.author.is_none() {
+        header.meta.author = blocks[range.clone()]
+            .iter()
+            .enumerate()
+            .find_map(|(at, block)| bare_byline_name(block, at == 0));
+    }
     header
+}
+
+/// The writer of a byline line that names them bare, without a label or a class that
+/// says so (WeChat's `赵丽华 | 某某文旅 | 昨天`): of the line's short pieces, exactly one
+/// is a person's name ([`is_bare_person_name`]), and another is a date — or the line
+/// stands right under the headline (where a script fills the date in later).
+fn bare_byline_name(block: &Block, under_headline: bool) -> Option<String> {
+    if block.chars > 60 || block.context.furniture {
+        return None;
+    }
+    let pieces: Vec<&str> = block
+        .meta_text
+        .split(" | ")
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+        .collect();
+    if pieces.len() < 2 || pieces.iter().any(|piece| piece.chars().count() > 20) {
+        return None;
+    }
+    let dated = pieces.iter().any(|piece| {
+        let norm = normalize_str(piece);
+        RELATIVE_DATE.is_match(&norm) || find_date(&norm).is_some()
+    });
+    let mut names = pieces.iter().filter(|piece| is_bare_person_name(piece));
+    match (dated || under_headline, names.next(), names.next()) {
+        (true, Some(name), None) => Some(name.to_string()),
+        _ => None,
+    }
 }
 
 /// The lines just after the body: `责任编辑：…`, `（来源：…）`, and the date of pages that

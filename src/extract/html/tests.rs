@@ -476,3 +476,43 @@ fn headline_is_the_shown_part_of_the_title() {
         assert_eq!(a.title.as_deref(), Some(expected), "{title}");
     }
 }
+
+/// A byline that names the writer bare (WeChat: name, account, date, no label): the
+/// one person's name among the line's pieces is the writer — with the date in the
+/// line, or right under the headline where a script fills the date in; a line of
+/// an account and a date alone names no one, and neither does a line of two names.
+#[test]
+fn a_bare_name_in_the_byline_is_the_writer() {
+    let page = |meta: &str| {
+        format!(
+            "<html><head><title>植树活动启动</title></head><body><h1 class=\"rich_media_title\">植树活动启动</h1>\
+             <div id=\"meta_content\">{meta}</div><div class=\"rich_media_content\">{TEXT}</div></body></html>"
+        )
+    };
+    let span =
+        |text: &str| format!("<span class=\"rich_media_meta rich_media_meta_text\">{text}</span>");
+    let account = "<span class=\"rich_media_meta_nickname\"><a id=\"js_name\">某某文旅</a></span>";
+    let cases = [
+        (
+            format!("{}{account}{}", span("赵丽华"), span("2023-10-08")),
+            Some("赵丽华"),
+        ),
+        (
+            format!("{}{account}<em id=\"publish_time\"></em>", span("吴静")),
+            Some("吴静"),
+        ),
+        (
+            format!("{}{account}{}", span("陳敏"), span("昨天")),
+            Some("陳敏"),
+        ),
+        (format!("{account}{}", span("2023-10-08")), None),
+        (
+            format!("{}{}{}", span("王毅"), span("李强"), span("2023-10-08")),
+            None,
+        ),
+    ];
+    for (meta, writer) in cases {
+        let a = extract(&page(&meta), None);
+        assert_eq!(a.author.as_deref(), writer, "{meta}");
+    }
+}
