@@ -8,11 +8,13 @@
 # (RssAnon, sampled every 20 ms during each export); target ≥ 20,000 articles/s in
 # ≤ 200 MB. One export is run first to warm the page cache.
 #
-#   flock /tmp/baoku-bench.lock bench/export_serve.sh [--baoku BIN] [--work DIR] [--query Q]
+#   flock /tmp/baoku-bench.lock bench/export_serve.sh [--baoku BIN] [--work DIR] [--query Q] [--index DIR]
 #
 # BIN defaults to target/release/baoku (built with `cargo build --release` when
 # missing); the index of ../shared/corpus/*.jsonl.zst is built once in WORK (default
-# /tmp/baoku-export-serve, never ../shared) and reused while this baoku can open it.
+# /tmp/baoku-export-serve, never ../shared) and reused while this baoku can open it;
+# --index measures an index built elsewhere instead (the 1M articles of
+# `bench/run.sh --only scale`).
 # Q defaults to `的 OR 是 OR 在`. Take the lock: the numbers mean nothing while
 # another benchmark runs. Prints a Markdown table.
 set -euo pipefail
@@ -25,17 +27,20 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --baoku) BAOKU=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
+    --index) GIVEN_INDEX=$2; shift 2 ;;
     --query) QUERY=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "export_serve.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [ -x "$BAOKU" ] || cargo build --release
 CORPUS=../shared/corpus
-INDEX=$WORK/index
+INDEX=${GIVEN_INDEX:-$WORK/index}
 mkdir -p "$WORK"
 
-if ! "$BAOKU" --index "$INDEX" stats >/dev/null 2>&1; then
+if [ -n "${GIVEN_INDEX:-}" ]; then
+  "$BAOKU" --index "$INDEX" stats >/dev/null || { echo "export_serve.sh: --index $INDEX: this baoku cannot open it" >&2; exit 1; }
+elif ! "$BAOKU" --index "$INDEX" stats >/dev/null 2>&1; then
   rm -rf "$INDEX"
   echo "export_serve.sh: indexing the shared corpora into $INDEX (once)" >&2
   "$BAOKU" --index "$INDEX" index --quiet "$CORPUS"/cctv_xwlb.jsonl.zst \

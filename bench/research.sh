@@ -5,12 +5,14 @@
 #           engine's took_ms and the wall time of GET /api/trend (cache off), p50/p95
 #           over 30 requests after 3 to warm up; target ≤ 50 ms.
 #
-#   flock /tmp/baoku-bench.lock bench/research.sh [--baoku BIN] [--work DIR] [--runs N]
+#   flock /tmp/baoku-bench.lock bench/research.sh [--baoku BIN] [--work DIR] [--runs N] [--index DIR]
 #
 # BIN defaults to target/release/baoku (built with `cargo build --release` when
 # missing); the index of ../shared/corpus/*.jsonl.zst is built once in WORK (default
-# /tmp/baoku-research) and reused while this baoku can open it. Take the lock: the
-# numbers mean nothing while another benchmark runs. Prints a Markdown table.
+# /tmp/baoku-research) and reused while this baoku can open it; --index measures an
+# index built elsewhere instead (the 1M articles of `bench/run.sh --only scale`).
+# Take the lock: the numbers mean nothing while another benchmark runs. Prints a
+# Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --baoku) BAOKU=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
+    --index) GIVEN_INDEX=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "research.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -28,10 +31,12 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$BAOKU" ] || cargo build --release
 CORPUS=../shared/corpus
-INDEX=$WORK/index
+INDEX=${GIVEN_INDEX:-$WORK/index}
 mkdir -p "$WORK"
 
-if ! "$BAOKU" --index "$INDEX" stats >/dev/null 2>&1; then
+if [ -n "${GIVEN_INDEX:-}" ]; then
+  "$BAOKU" --index "$INDEX" stats >/dev/null || { echo "research.sh: --index $INDEX: this baoku cannot open it" >&2; exit 1; }
+elif ! "$BAOKU" --index "$INDEX" stats >/dev/null 2>&1; then
   rm -rf "$INDEX"
   echo "research.sh: indexing the shared corpora into $INDEX (once)" >&2
   "$BAOKU" --index "$INDEX" index --quiet "$CORPUS"/cctv_xwlb.jsonl.zst \
