@@ -109,48 +109,40 @@ pub(crate) fn page(
 /// that differ in at most three bits share at least one band, so only articles sharing
 /// a band are compared.
 pub(crate) fn stories(ordered: &[Candidate]) -> Vec<usize> {
-    // Per band, the fingerprints of the stories' first articles, kept together by the
+    // Per band, a table of chains through the stories' first articles, indexed by the
     // band's low bits: sharing a slot is necessary for sharing a band, and every
-    // fingerprint met is compared in full, so the answer is that of one exact map per
-    // band. A slot's fingerprints lie side by side in one flat array (its room counted
-    // beforehand: at most every article of the slot is a first), so a trend over half
-    // a million matches reads a cache line or two per band and article, not a chain
-    // of scattered articles, and allocates nothing per article.
+    // article met is compared in full, so the answer is that of one exact map per
+    // band, without an allocation per article (a trend collapses tens of thousands).
+    const END: u32 = u32::MAX;
     let slots = (ordered.len() * 2).next_power_of_two().clamp(16, 1 << 16);
     let slot =
         |hash: u64, band: usize| band * slots + ((hash >> (band * 16)) as usize & (slots - 1));
-    let fingerprinted = || ordered.iter().map(|c| c.simhash).filter(|&h| h != 0);
-    let mut start = vec![0usize; 4 * slots + 1];
-    for hash in fingerprinted() {
-        for band in 0..4 {
-            start[slot(hash, band) + 1] += 1;
-        }
-    }
-    for at in 1..start.len() {
-        start[at] += start[at - 1];
-    }
-    let mut end = start[..4 * slots].to_vec();
-    let mut firsts_of = vec![0u64; start[4 * slots]];
+    let mut heads = vec![END; 4 * slots];
+    let mut next = vec![END; 4 * ordered.len()];
     let mut firsts: Vec<usize> = Vec::new();
     for (index, candidate) in ordered.iter().enumerate() {
-        let hash = candidate.simhash;
         // An empty body has no fingerprint to compare.
-        if hash == 0 {
+        if candidate.simhash == 0 {
             firsts.push(index);
             continue;
         }
         let reprint = (0..4).any(|band| {
-            let at = slot(hash, band);
-            firsts_of[start[at]..end[at]]
-                .iter()
-                .any(|&first| distance(first, hash) <= NEAR_DUPLICATE_BITS)
+            let mut earlier = heads[slot(candidate.simhash, band)];
+            while earlier != END {
+                let e = earlier as usize;
+                if distance(ordered[e].simhash, candidate.simhash) <= NEAR_DUPLICATE_BITS {
+                    return true;
+                }
+                earlier = next[e * 4 + band];
+            }
+            false
         });
         if !reprint {
             firsts.push(index);
             for band in 0..4 {
-                let at = slot(hash, band);
-                firsts_of[end[at]] = hash;
-                end[at] += 1;
+                let at = slot(candidate.simhash, band);
+                next[index * 4 + band] = heads[at];
+                heads[at] = index as u32;
             }
         }
     }
