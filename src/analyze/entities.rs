@@ -166,12 +166,15 @@ pub(crate) fn entities_of(normalized: &Normalized, spans: &[Span]) -> Entities {
             // 公安局, 人民法院: an organisation only with the place before it
             // (杭州市公安局); alone, the kind of institution, not one of them.
             let (previous, previous_chars) = i.checked_sub(1).map_or(("", 0), |b| words[b]);
-            if kind_of(previous, previous_chars, "", word) == Some(EntityKind::Place) {
+            if kind_of(previous, previous_chars, false) == Some(EntityKind::Place) {
                 found.add(EntityKind::Org, &format!("{previous}{word}"));
             }
             continue;
         }
-        if let Some(kind) = kind_of(word, chars, before, after) {
+        // A title before (外长王毅) or a verb of speech after (王毅表示) vouches for a
+        // two-character name.
+        let vouched = TITLES.contains(&before) || SPEECH.contains(&after);
+        if let Some(kind) = kind_of(word, chars, vouched) {
             found.add(kind, word);
         }
     }
@@ -207,9 +210,10 @@ const INSTITUTIONS: &[&str] = &[
     "农委",
 ];
 
-/// What kind of name a whole word of `chars` characters is, if any, between the words
-/// `before` and `after`.
-fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<EntityKind> {
+/// What kind of name a whole word of `chars` characters is, if any; `vouched`: where
+/// it stands says it is a person's name (after a title, before a verb of speech, alone
+/// in a byline).
+fn kind_of(word: &str, chars: usize, vouched: bool) -> Option<EntityKind> {
     if chars < 2 || !word.chars().all(is_cjk) {
         return None;
     }
@@ -254,8 +258,7 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
                     && !NOT_GIVEN_NAME.contains(last)
                     && !ADDRESSES.iter().any(|a| word.ends_with(a)))
                 .then_some(EntityKind::Person),
-                2 => (TITLES.contains(&before) || SPEECH.contains(&after))
-                    .then_some(EntityKind::Person),
+                2 => vouched.then_some(EntityKind::Person),
                 _ => None,
             }
         }
@@ -264,8 +267,8 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
 }
 
 /// Whether `text` alone is a person's name as a byline shows it bare, with no label
-/// (`赵丽华`, `吴静`, `陳敏`): two or three characters, a surname first, and not a word of
-/// the dictionary that is not a name (`前天`, `高原`) nor one that ends like a clause.
+/// (`赵丽华`, `吴静`, `陳敏`): what analysis takes for a person's name when a title
+/// stands before it (so not `前天` or `高原`), and two-character dictionary names.
 ///
 /// ```
 /// use baoku::analyze::is_bare_person_name;
@@ -276,22 +279,16 @@ fn kind_of(word: &str, chars: usize, before: &str, after: &str) -> Option<Entity
 /// ```
 pub fn is_bare_person_name(text: &str) -> bool {
     let text = super::normalize_str(text.trim());
-    let chars: Vec<char> = text.chars().collect();
-    if !(2..=3).contains(&chars.len()) || !chars.iter().all(|&c| is_cjk(c)) {
-        return false;
-    }
-    let (first, second, last) = (chars[0], chars[1], chars[chars.len() - 1]);
-    if !SURNAMES.contains(first)
-        || NOT_GIVEN_NAME.contains(second)
-        || NOT_NAME_ENDINGS.contains(last)
-        || COMMON_WORDS.contains(&text.as_str())
-    {
-        return false;
-    }
-    match segment::name_entry(&text) {
-        Some((_, code)) => code == EntityKind::Person.code(),
-        None => !segment::is_dictionary_word(&text),
-    }
+    let chars = text.chars().count();
+    // Standing alone among a byline's pieces vouches for it as a title would; and a
+    // two-character name of the dictionary (李强), which running text mostly uses as
+    // a common word, is a name there when a surname leads.
+    kind_of(&text, chars, true) == Some(EntityKind::Person)
+        || (chars == 2
+            && text.chars().next().is_some_and(|c| SURNAMES.contains(c))
+            && !COMMON_WORDS.contains(&text.as_str())
+            && segment::name_entry(&text)
+                .is_some_and(|(_, code)| code == EntityKind::Person.code()))
 }
 
 /// Tagged words that the news corpora use mostly as common words, or as another kind

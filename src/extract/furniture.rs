@@ -76,12 +76,14 @@ pub struct Furniture {
 /// One source's articles and how many of them carry each edge line.
 #[derive(Debug, Default, Clone)]
 struct SourceLines {
+    /// The names the source goes by in its own text ([`source_names`]).
+    names: Vec<String>,
     articles: u64,
     counts: HashMap<u64, u32>,
-    /// The text of each line once it reached [`MIN_REPEATS`], for rewordings of it.
-    repeated: HashMap<u64, String>,
-    /// The character pairs of the repeated lines in which the source speaks of
-    /// itself, made at the first cleaning.
+    /// The short lines naming the source, each once it reached [`MIN_REPEATS`]: what
+    /// a rewording of the source speaking of itself is compared with.
+    naming_lines: HashMap<u64, String>,
+    /// Their character pairs, made at the first cleaning.
     near: OnceLock<NearLines>,
 }
 
@@ -96,12 +98,15 @@ struct NearLines {
 impl Furniture {
     /// Counts the lines at the edges of `article`'s body under its source.
     pub fn learn(&mut self, article: &Article) {
+        let key = source_key(article);
         let source = self
             .sources
-            .entry(source_key(article).to_string())
-            .or_default();
+            .entry(key.to_string())
+            .or_insert_with(|| SourceLines {
+                names: source_names(key).into_iter().map(str::to_string).collect(),
+                ..SourceLines::default()
+            });
         source.articles += 1;
-        let counts = &mut source.counts;
         let lines: Vec<&str> = body_lines(&article.body).collect();
         let mut seen: Vec<(u64, &str)> = edge_indices(lines.len())
             .map(|i| (line_hash(lines[i]), lines[i]))
@@ -109,14 +114,15 @@ impl Furniture {
         seen.sort_unstable_by_key(|&(hash, _)| hash);
         seen.dedup_by_key(|&mut (hash, _)| hash);
         for (hash, line) in seen {
-            let count = counts.entry(hash).or_insert(0);
+            let count = source.counts.entry(hash).or_insert(0);
             *count += 1;
-            if *count == MIN_REPEATS {
-                source.repeated.insert(hash, line.to_string());
+            let reached = *count == MIN_REPEATS;
+            if reached && source.short_and_naming(line) {
+                source.naming_lines.insert(hash, line.to_string());
             }
         }
-        if counts.len() > MAX_TRACKED {
-            counts.retain(|_, n| *n > 1);
+        if source.counts.len() > MAX_TRACKED {
+            source.counts.retain(|_, n| *n > 1);
         }
         source.near = OnceLock::new();
     }
@@ -135,15 +141,14 @@ impl Furniture {
         let edge = EDGE_LINES.min(lines.len());
         let head_edge = &lines[..edge];
         let tail_edge: Vec<&str> = lines[lines.len() - edge..].iter().rev().copied().collect();
-        let names = source_names(source_key(article));
-        let mut head = source.run(head_edge, &names, false);
-        let mut tail = source.run(&tail_edge, &names, false);
+        let mut head = source.run(head_edge, false);
+        let mut tail = source.run(&tail_edge, false);
         if head + tail >= lines.len() {
             // Lines repeated by a run of articles (a live report's opening) may cover
             // what the site's own lines leave: only the lines a share of the source
             // carries go then, and a body of nothing else is all furniture.
-            head = source.run(head_edge, &names, true);
-            tail = source.run(&tail_edge, &names, true);
+            head = source.run(head_edge, true);
+            tail = source.run(&tail_edge, true);
         }
         if head + tail == 0 {
             return 0;
@@ -179,15 +184,15 @@ impl SourceLines {
     /// How many of `edge`'s lines (a body's first lines, or its last ones from the
     /// end) are furniture. With `strong`, only lines that [`SINGLE_LINE_SHARE`] of the
     /// source's articles carry count.
-    fn run(&self, edge: &[&str], names: &[&str], strong: bool) -> usize {
+    fn run(&self, edge: &[&str], strong: bool) -> usize {
         let share = self.share();
         let minimum = if strong { share } else { MIN_REPEATS };
         let site_line =
-            |line: &str| self.repeats(line) >= minimum || (!strong && self.speaks_for(line, names));
+            |line: &str| self.repeats(line) >= minimum || (!strong && self.speaks_for(line));
         match edge.iter().take_while(|line| site_line(line)).count() {
             // A run of one line must be carried by a share of the source's articles,
             // or be the source speaking of itself.
-            1 if self.repeats(edge[0]) < share && !self.speaks_for(edge[0], names) => 0,
+            1 if self.repeats(edge[0]) < share && !self.speaks_for(edge[0]) => 0,
             n => n,
         }
     }
@@ -196,27 +201,23 @@ impl SourceLines {
     /// (`請支持《眾新聞》，成為訂戶`, `《眾新聞》製圖`), repeated, or a rewording of such a
     /// line that is — not a dateline with the article's first sentence behind it
     /// (`央视网消息（新闻联播）：欢迎仪式后，两国总理举行会谈。`), nor a paragraph.
-    fn speaks_for(&self, line: &str, names: &[&str]) -> bool {
-        if !self.names_itself(line, names) {
+    fn speaks_for(&self, line: &str) -> bool {
+        if !self.names_itself(line) {
             return false;
         }
         if self.repeats(line) >= MIN_REPEATS {
             return true;
         }
         let near = self.near.get_or_init(|| {
-            NearLines::of(
-                self.repeated
-                    .values()
-                    .filter(|l| self.names_itself(l, names)),
-            )
+            NearLines::of(self.naming_lines.values().filter(|l| self.names_itself(l)))
         });
         near.holds_a_variant_of(line)
     }
 
     /// A short line naming the source that does not begin with a line the source's
     /// share of articles carries.
-    fn names_itself(&self, line: &str, names: &[&str]) -> bool {
-        if line.chars().nth(SELF_LINE_CHARS).is_some() || !names.iter().any(|n| line.contains(n)) {
+    fn names_itself(&self, line: &str) -> bool {
+        if !self.short_and_naming(line) {
             return false;
         }
         let share = self.share();
@@ -224,6 +225,12 @@ impl SourceLines {
             .char_indices()
             .skip(1)
             .any(|(at, _)| self.repeats(&line[..at]) >= share)
+    }
+
+    /// At most [`SELF_LINE_CHARS`] long, and holding one of the source's names.
+    fn short_and_naming(&self, line: &str) -> bool {
+        line.chars().nth(SELF_LINE_CHARS).is_none()
+            && self.names.iter().any(|name| line.contains(name.as_str()))
     }
 }
 

@@ -277,8 +277,9 @@ impl Archive {
     }
 
     /// The names an article holds, read from the `person`, `place` and `org` columns
-    /// (folded, as indexing found them; in the column's order, which is alphabetical),
-    /// through the handle's cache of decoded name dictionaries (`index/names.rs`).
+    /// (folded, as indexing found them; in the order the column gives them, each
+    /// once), through the handle's cache of decoded name dictionaries
+    /// (`index/names.rs`).
     pub(crate) fn names_at(
         &self,
         searcher: &tantivy::Searcher,

@@ -6,7 +6,7 @@
 //! new zstd context each time), and ten hits name ~100: on CCTV that was 60 % of a
 //! two-word query's time. So each segment's dictionary of a kind is decoded whole
 //! once its lookups would have cost about as much as decoding it
-//! ([`DECODE_WHOLE_AFTER`]), and read from memory from then on: a process that answers
+//! ([`NAMES_PER_LOOKUP`]), and read from memory from then on: a process that answers
 //! one query never pays for a whole dictionary, one that answers many pays at most
 //! about twice what it would have had it known. Memory is the decoded dictionaries of
 //! the segments searched (26,688 names, 260 KB of text, on 74,504 CCTV items), and a
@@ -21,21 +21,22 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher};
 
-/// A dictionary is decoded whole once it was read name by name this many times per
-/// 128 names it holds (one name read alone costs about what decoding 128 in a row
-/// does: 20 µs against 0.12 µs a name on CCTV).
-pub(crate) const DECODE_WHOLE_AFTER: usize = 1;
+/// A dictionary is decoded whole once it was read name by name once per this many
+/// names it holds: one name read alone costs about what decoding this many in a row
+/// does (20 µs against 0.12 µs a name on CCTV).
+pub(crate) const NAMES_PER_LOOKUP: usize = 128;
 
 /// The decoded name dictionaries of the segments searched.
 pub(crate) struct NameCache {
-    /// [`DECODE_WHOLE_AFTER`], but for tests.
-    decode_whole_after: usize,
+    /// [`NAMES_PER_LOOKUP`], but for tests (0: never decode whole; `usize::MAX`: at
+    /// the first lookup).
+    names_per_lookup: usize,
     segments: Mutex<HashMap<SegmentId, Arc<SegmentNames>>>,
 }
 
 impl Default for NameCache {
     fn default() -> Self {
-        NameCache::decoding_whole_after(DECODE_WHOLE_AFTER)
+        NameCache::with_names_per_lookup(NAMES_PER_LOOKUP)
     }
 }
 
@@ -51,15 +52,15 @@ struct KindNames {
 }
 
 impl NameCache {
-    fn decoding_whole_after(lookups_per_128_names: usize) -> Self {
+    fn with_names_per_lookup(names_per_lookup: usize) -> Self {
         NameCache {
-            decode_whole_after: lookups_per_128_names,
+            names_per_lookup,
             segments: Mutex::default(),
         }
     }
 
     /// The names the article at `address` holds (folded, as indexing found them; in
-    /// the column's order, which is alphabetical).
+    /// the order the column gives them, each once).
     pub(crate) fn names_at(&self, searcher: &Searcher, address: DocAddress) -> Result<Entities> {
         let reader = searcher.segment_reader(address.segment_ord);
         let segment = self.segment(searcher, reader.segment_id());
@@ -73,7 +74,7 @@ impl NameCache {
             let cache = &segment.kinds[at];
             let out = names.of_mut(kind);
             for ord in column.ords().values_for_doc(address.doc_id) {
-                let name = match cache.whole_if_worth_it(&column, self.decode_whole_after)? {
+                let name = match cache.whole_if_worth_it(&column, self.names_per_lookup)? {
                     Some(whole) => whole.get(ord as usize).map(|name| &**name),
                     None => {
                         text.clear();
@@ -113,12 +114,16 @@ impl NameCache {
 impl KindNames {
     /// The whole dictionary of `column`, decoded now if one more lookup makes that
     /// worth it, or `None` while reading names one by one is still cheaper.
-    fn whole_if_worth_it(&self, column: &StrColumn, after: usize) -> Result<Option<&[Box<str>]>> {
+    fn whole_if_worth_it(
+        &self,
+        column: &StrColumn,
+        names_per_lookup: usize,
+    ) -> Result<Option<&[Box<str>]>> {
         if let Some(whole) = self.whole.get() {
             return Ok(Some(whole));
         }
         let lookups = self.lookups.fetch_add(1, Ordering::Relaxed) + 1;
-        if lookups.saturating_mul(128) < column.num_terms().saturating_mul(after) {
+        if lookups.saturating_mul(names_per_lookup) < column.num_terms() {
             return Ok(None);
         }
         let mut whole = Vec::with_capacity(column.num_terms());
@@ -180,8 +185,8 @@ mod tests {
                 .map(|&a| cache.names_at(&searcher, a).unwrap())
                 .collect()
         };
-        let alone = NameCache::decoding_whole_after(usize::MAX);
-        let whole = NameCache::decoding_whole_after(0);
+        let alone = NameCache::with_names_per_lookup(0);
+        let whole = NameCache::with_names_per_lookup(usize::MAX);
         let (one_by_one, decoded) = (read(&alone), read(&whole));
         assert_eq!(one_by_one, decoded);
         assert_eq!(
