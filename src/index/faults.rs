@@ -5,7 +5,7 @@
 //! (never a release build), and switched on by the environment variable
 //! `BAOKU_TEST_FAIL_WRITES_AFTER=BYTES`, read when an archive is opened, so that the
 //! tests of the real `baoku` binary can make a commit fail halfway. Otherwise the
-//! index is opened on tantivy's `MmapDirectory` as it is. This module must not change
+//! index is opened on the archive's directory (`index/directory.rs`) as it is. This module must not change
 //! what is written, only whether a write succeeds.
 
 use std::io::{self, BufWriter, Write};
@@ -14,23 +14,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, TerminatingWrite,
-    WatchCallback, WatchHandle, WritePtr,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, TerminatingWrite, WatchCallback,
+    WatchHandle, WritePtr,
 };
 
 /// The environment variable that turns fault injection on.
 pub(crate) const FAIL_WRITES_AFTER: &str = "BAOKU_TEST_FAIL_WRITES_AFTER";
 
-/// The tantivy directory for the index in `dir`: an `MmapDirectory`, wrapped in a
+/// The tantivy directory for the index in `dir`: the archive's directory, wrapped in a
 /// [`FailingDirectory`] when [`FAIL_WRITES_AFTER`] is set.
 pub(crate) fn open_directory(dir: &Path) -> tantivy::Result<Box<dyn Directory>> {
-    let mmap = MmapDirectory::open(dir)?;
+    let archive = super::directory::ArchiveDirectory::open(dir)?;
     let limit = std::env::var(FAIL_WRITES_AFTER)
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok());
     Ok(match limit {
-        Some(bytes) => Box::new(FailingDirectory::new(mmap, bytes)),
-        None => Box::new(mmap),
+        Some(bytes) => Box::new(FailingDirectory::new(archive, bytes)),
+        None => Box::new(archive),
     })
 }
 
@@ -123,7 +123,7 @@ impl<D: Directory + Clone> Directory for FailingDirectory<D> {
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        // The inner directory's locks (flock for MmapDirectory), not the trait's
+        // The inner directory's locks (flock for the archive's directory), not the trait's
         // default file-exists locks, which a killed process would leave behind.
         self.inner.acquire_lock(lock)
     }

@@ -7,6 +7,7 @@
 //! This module owns the index files; it must not parse inputs or queries.
 
 mod check;
+mod directory;
 #[cfg(feature = "fault-injection")]
 mod faults;
 mod lock;
@@ -67,13 +68,13 @@ impl std::fmt::Debug for Archive {
     }
 }
 
-/// The tantivy directory of the index in `dir` (in test builds, one that can be told
-/// to fail its writes).
+/// The tantivy directory of the index in `dir` (`index/directory.rs`; in test builds,
+/// one that can be told to fail its writes).
 fn open_directory(dir: &Path) -> tantivy::Result<Box<dyn tantivy::Directory>> {
     #[cfg(feature = "fault-injection")]
     return faults::open_directory(dir);
     #[cfg(not(feature = "fault-injection"))]
-    Ok(Box::new(tantivy::directory::MmapDirectory::open(dir)?))
+    Ok(Box::new(directory::ArchiveDirectory::open(dir)?))
 }
 
 impl Archive {
