@@ -575,13 +575,15 @@ def extra_latency_table(extra):
     return "\n".join(lines) + "\n"
 
 
-def read_passage_qrels():
-    return score.read_qrels(REL / "qrels" / f"{PASSAGE_SET}.tsv")
+def read_passage_qrels(asked=None):
+    """The judgements of the passage questions (of those in `asked` only, when given: --quick)."""
+    qrels = score.read_qrels(REL / "qrels" / f"{PASSAGE_SET}.tsv")
+    return {q: g for q, g in qrels.items() if asked is None or q in asked}
 
 
-def passage_boost_table(boost_runs):
+def passage_boost_table(boost_runs, asked=None):
     """Each peer on qa_passages without and with the 3x title boost; → (markdown, {peer: chosen boost})."""
-    qrels = read_passage_qrels()
+    qrels = read_passage_qrels(asked)
     lines = ["### qa_passages: the peers' title weight", "", "MRR@10 / Recall@10 / nDCG@10 of each peer with OR semantics, title weighted like the body (1×) or 3×; bold: the one in the table above.", ""]
     lines += ["| engine | " + " | ".join(f"title {b:g}×" for b in PASSAGE_BOOSTS) + " |", "|---|" + "---|" * len(PASSAGE_BOOSTS)]
     best = {}
@@ -752,12 +754,14 @@ def main():
                 write_jsonl(raw / f"passages_{n}_title{b:g}_{PASSAGE_SET}.jsonl", rows)
                 boost_runs.setdefault(n, {})[b] = rows
             save()
-        bt, best = passage_boost_table(boost_runs)
+        # --quick asks 40 of the questions: only those are scored
+        asked = {q for q, _ in read_tsv(query_file(PASSAGE_SET, args.quick))} if args.quick else None
+        bt, best = passage_boost_table(boost_runs, asked)
         for n in engines:
             if n != "baoku":
                 pruns[n] = boost_runs[n][best[n]]
-        pt, pm = score.question_tables(REL, {PASSAGE_SET: pruns}, "qa_passages: questions on 1,104 short passages (indexed alone; peers: OR of the query's tokens, BM25, the stronger title weight)")
-        res_p.update({"sets": pm, "title_boost": {n: {f"{b:g}": score.aggregate(score.per_query(read_passage_qrels(), r)) for b, r in by.items()} for n, by in boost_runs.items()},
+        pt, pm = score.question_tables(REL, {PASSAGE_SET: pruns}, "qa_passages: questions on 1,104 short passages (indexed alone; peers: OR of the query's tokens, BM25, the stronger title weight)", asked)
+        res_p.update({"sets": pm, "title_boost": {n: {f"{b:g}": score.aggregate(score.per_query(read_passage_qrels(asked), r)) for b, r in by.items()} for n, by in boost_runs.items()},
                       "chosen_boost": best, "minutes": (time.perf_counter() - t_p) / 60})
         md += [pt, bt, passage_misses(pruns, corpora[PASSAGE_SET][0], raw)]
         print("\n".join(md[-3:]), flush=True)

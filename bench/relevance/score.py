@@ -105,9 +105,10 @@ def aggregate(pq, qids=None):
     }
 
 
-def question_tables(rel_dir: Path, runs, title):
+def question_tables(rel_dir: Path, runs, title, asked=None):
     """The question and topical sets: per set, then per kind over all the question sets.
-    runs: {set: {engine: rows}} → (markdown, {set: {engine: {"all": m, "kinds": {kind: m}}}})"""
+    runs: {set: {engine: rows}} → (markdown, {set: {engine: {"all": m, "kinds": {kind: m}}}});
+    asked: the only question ids scored, when not all were asked (--quick)."""
     engines = list(dict.fromkeys(e for s in runs.values() for e in s))
     metrics = {}
     per_q = {}  # engine → {(set, qid): per-query}
@@ -122,8 +123,8 @@ def question_tables(rel_dir: Path, runs, title):
         return f"{mark}{m['mrr10']:.3f} / {m['recall10']:.3f} / {m['ndcg10']:.3f}{mark} ({m['no_hits']}{err})"
 
     for s, by_engine in runs.items():
-        qrels = read_qrels(rel_dir / "qrels" / f"{s}.tsv")
-        kinds = read_kinds(rel_dir / "kinds" / f"{s}.tsv")
+        qrels = {q: g for q, g in read_qrels(rel_dir / "qrels" / f"{s}.tsv").items() if asked is None or q in asked}
+        kinds = {q: k for q, k in read_kinds(rel_dir / "kinds" / f"{s}.tsv").items() if q in qrels}
         metrics[s] = {}
         for e, rows in by_engine.items():
             pq = per_query(qrels, rows)
