@@ -9,7 +9,7 @@
 //! `../shared/corpus` (bench/entities/, bench/README.md § Entities).
 //!
 //! Names are folded as the analyzer folds all text (NFKC, lowercase, traditional →
-//! simplified), so 林鄭月娥 and 林郑月娥 are one name, shown in simplified characters.
+//! simplified), so 曾蔭權 and 曾荫权 are one name, shown in simplified characters.
 //!
 //! This module owns what counts as a name; it must not know about fields or queries.
 
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
-    /// A person (王毅, 林郑月娥, 特朗普).
+    /// A person (王毅, 曾荫权, 特朗普).
     Person,
     /// A place (新疆, 香港, 北京).
     Place,

@@ -60,7 +60,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ("source:吉林日报", "only that outlet"),
     (
         "person:王毅",
-        "articles that name this person (林鄭月娥 = 林郑月娥)",
+        "articles that name this person (曾蔭權 = 曾荫权)",
     ),
     ("place:新疆", "articles that name this place"),
     ("org:世界卫生组织", "articles that name this organisation"),
@@ -207,8 +207,8 @@ impl EntityFilter {
     /// ```
     /// use baoku::analyze::EntityKind;
     /// use baoku::search::query::EntityFilter;
-    /// let filter = EntityFilter::new(EntityKind::Person, "林鄭月娥").unwrap();
-    /// assert_eq!(filter.name, "林郑月娥");
+    /// let filter = EntityFilter::new(EntityKind::Person, "曾蔭權").unwrap();
+    /// assert_eq!(filter.name, "曾荫权");
     /// ```
     pub fn new(kind: EntityKind, typed: &str) -> Option<EntityFilter> {
         let name: String = normalize_str(typed)
