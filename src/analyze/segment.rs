@@ -7,9 +7,11 @@
 //! compiled into the binary (`build.rs`), plus one placeholder word that carries the
 //! rest of the dictionary's frequency mass. jieba chooses among the words that occur
 //! in the text and weighs them by their frequency against the dictionary's total, so
-//! this segments exactly as the whole dictionary does (tested below).
+//! this segments exactly as the whole dictionary does (tested below). A process that
+//! goes on segmenting (a server, a batch) builds the whole dictionary after a while.
 
 use jieba_rs::Jieba;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 static JIEBA: OnceLock<Jieba> = OnceLock::new();
@@ -50,7 +52,9 @@ pub(super) fn search_words(text: &str) -> impl Iterator<Item = WordSpan<'_>> {
 }
 
 /// Plain segmentation: the coarsest words, not overlapping. Uses the whole dictionary
-/// if this process has built it already, else a dictionary of just the text's words.
+/// if this process has built it already, else a dictionary of just the text's words;
+/// the [`SMALL_BUILDS_BEFORE_WHOLE`]th of those starts building the whole one on a
+/// thread of its own, for a process that segments many texts (a server, a batch).
 pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
     let spans = |jieba: &Jieba| -> Vec<WordSpan<'_>> {
         jieba
@@ -61,9 +65,27 @@ pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
     };
     match JIEBA.get() {
         Some(jieba) => spans(jieba),
-        None => spans(&jieba_for(text)),
+        None => {
+            if SMALL_BUILDS.fetch_add(1, Ordering::Relaxed) + 1 == SMALL_BUILDS_BEFORE_WHOLE {
+                // If no thread can be had, texts go on with dictionaries of their own.
+                let _ = std::thread::Builder::new()
+                    .name("baoku-dictionary".into())
+                    .spawn(warm_up);
+            }
+            spans(&jieba_for(text))
+        }
     }
 }
+
+/// How many texts are segmented with a dictionary of their own words before the whole
+/// dictionary is built: a small one costs ~77 µs, the whole one ~170 ms (and ~35 MB),
+/// so a process pays at most about twice what the better choice would have cost. A
+/// search builds 10–20 small ones (highlighting whole words in its snippets), so a
+/// single search never builds the whole dictionary, and a server does after about a
+/// hundred searches (bench/README.md § "Whole words in snippets").
+const SMALL_BUILDS_BEFORE_WHOLE: usize = 2_000;
+
+static SMALL_BUILDS: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether `word` is in jieba's dictionary (so that search-mode segmentation emits it
 /// wherever it stands as a word).
