@@ -80,9 +80,10 @@ pub(super) fn plain_words(text: &str) -> Vec<WordSpan<'_>> {
 /// How many texts are segmented with a dictionary of their own words before the whole
 /// dictionary is built: a small one costs ~77 µs, the whole one ~170 ms (and ~35 MB),
 /// so a process pays at most about twice what the better choice would have cost. A
-/// search builds 10–20 small ones (highlighting whole words in its snippets), so a
-/// single search never builds the whole dictionary, and a server does after about a
-/// hundred searches (bench/README.md § "Whole words in snippets").
+/// search for a page of hits builds a few (2–4 for one or two words) to a few dozen
+/// (questions: 27 on average over 1,091 bench queries), mostly to mark whole words in
+/// its snippets; so one such search never builds the whole dictionary, and a server
+/// does after some 75–300 searches (bench/README.md § "Whole words in snippets").
 const SMALL_BUILDS_BEFORE_WHOLE: usize = 2_000;
 
 static SMALL_BUILDS: AtomicUsize = AtomicUsize::new(0);
