@@ -71,6 +71,7 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+mod line_delta;
 pub mod output;
 pub mod research;
 pub mod schema;

@@ -8,6 +8,7 @@ use crate::analyze::fingerprint::{content_hash, simhash};
 use crate::analyze::{entity_tokenizer_name, EntityKind, BIGRAM_TOKENIZER, WORDS_TOKENIZER};
 use crate::article::{Article, Date, Original};
 use crate::error::{Error, Result};
+use crate::line_delta;
 use serde::Deserialize;
 use std::sync::OnceLock;
 use tantivy::schema::{
@@ -352,6 +353,13 @@ impl IndexSchema {
     /// `input` (the file it came from, if any).
     pub fn to_document(&self, article: &Article, input: Option<&str>) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
+        // The body as written is kept as what it adds to the body as cleaned
+        // (`line_delta`): most of it is the same lines.
+        let raw_body = article
+            .original
+            .body
+            .as_deref()
+            .map(|raw| line_delta::encode(raw, &article.body));
         for (spec, analyzed) in self.specs.iter().zip(&self.analyzed) {
             if spec.kind == FieldKind::Entity {
                 // The field's tokenizer keeps only the names (analyze::EntityTokenizer),
@@ -367,6 +375,7 @@ impl IndexSchema {
                 "input" => input.map(FieldValue::Text),
                 "content_hash" => Some(FieldValue::U64(content_hash(article))),
                 "simhash" => Some(FieldValue::U64(simhash(&article.body))),
+                "raw_body" => raw_body.as_deref().map(FieldValue::Text),
                 name => article_field(article, name),
             };
             let Some(value) = value else {
@@ -410,6 +419,10 @@ impl IndexSchema {
                 }
                 _ => None,
             });
+        let body = text(f.body).unwrap_or_default();
+        // An original that is not a delta of the body is a damaged store: the article
+        // is still shown, as cleaned.
+        let raw_body = text(f.raw_body).and_then(|delta| line_delta::decode(&delta, &body));
         Article {
             id: text(f.id).unwrap_or_default(),
             title: text(f.title),
@@ -419,11 +432,11 @@ impl IndexSchema {
             author: text(f.author),
             editor: text(f.editor),
             url: text(f.url),
-            body: text(f.body).unwrap_or_default(),
+            body,
             path: text(f.path),
             original: Original {
                 title: text(f.raw_title),
-                body: text(f.raw_body),
+                body: raw_body,
             },
         }
     }
@@ -486,7 +499,6 @@ fn article_field<'a>(article: &'a Article, name: &str) -> Option<FieldValue<'a>>
         "body" => Some(FieldValue::Text(&article.body)),
         "path" => text(&article.path),
         "raw_title" => text(&article.original.title),
-        "raw_body" => text(&article.original.body),
         _ => None,
     }
 }
@@ -533,6 +545,29 @@ mod tests {
             .get_first(schema.fields().input)
             .and_then(|v| v.as_str());
         assert_eq!(input, Some("/archive/a.txt"));
+    }
+
+    #[test]
+    fn a_body_as_written_is_stored_as_what_it_adds_to_the_cleaned_one() {
+        let schema = IndexSchema::embedded();
+        let body = "眾新聞記者報道。\n第二段很長很長的正文。\n第三段。";
+        let written = format!("{body}\n---\n請支持眾新聞，捐款。");
+        let article = Article {
+            id: "hk1".into(),
+            body: body.into(),
+            original: Original {
+                title: None,
+                body: Some(written.clone()),
+            },
+            ..Article::default()
+        };
+        let doc = schema.to_document(&article, None);
+        let stored = doc
+            .get_first(schema.fields().raw_body)
+            .and_then(|v| v.as_str())
+            .unwrap();
+        assert_eq!(stored, "=0,3\n+---\n+請支持眾新聞，捐款。");
+        assert_eq!(schema.to_article(&doc).raw_body(), written);
     }
 
     #[test]
