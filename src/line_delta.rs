@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 /// One op of a delta.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 enum Op<'a> {
     /// `len` lines of the cleaned text from line `start`.
     Copy { start: usize, len: usize },
@@ -61,16 +61,9 @@ pub(crate) fn encode(original: &str, cleaned: &str) -> String {
             None => ops.push(Op::Line(line)),
         }
     }
-    let mut out = String::with_capacity(original.len() / 8);
-    let mut first = true;
-    let mut begin_op = |out: &mut String| {
-        if !first {
-            out.push('\n');
-        }
-        first = false;
-    };
-    for op in &ops {
-        match *op {
+    let mut out: Vec<String> = Vec::with_capacity(ops.len());
+    for op in ops {
+        match op {
             Op::Copy { start, len } => {
                 let copy = format!("={start},{len}");
                 let copied = &lines[start..start + len];
@@ -78,24 +71,15 @@ pub(crate) fn encode(original: &str, cleaned: &str) -> String {
                 // is never longer than the original with a `+` a line.
                 let written = copied.iter().map(|l| l.len() + 1).sum::<usize>() + len - 1;
                 if written <= copy.len() {
-                    for line in copied {
-                        begin_op(&mut out);
-                        out.push('+');
-                        out.push_str(line);
-                    }
+                    out.extend(copied.iter().map(|line| format!("+{line}")));
                 } else {
-                    begin_op(&mut out);
-                    out.push_str(&copy);
+                    out.push(copy);
                 }
             }
-            Op::Line(line) => {
-                begin_op(&mut out);
-                out.push('+');
-                out.push_str(line);
-            }
+            Op::Line(line) => out.push(format!("+{line}")),
         }
     }
-    out
+    out.join("\n")
 }
 
 /// The original that `delta` ([`encode`]) describes against `cleaned`; `None` when
@@ -103,28 +87,18 @@ pub(crate) fn encode(original: &str, cleaned: &str) -> String {
 /// not have).
 pub(crate) fn decode(delta: &str, cleaned: &str) -> Option<String> {
     let lines: Vec<&str> = cleaned.split('\n').collect();
-    let mut out = String::with_capacity(cleaned.len() + delta.len());
-    let mut first = true;
-    let mut push = |line: &str, out: &mut String| {
-        if !first {
-            out.push('\n');
-        }
-        first = false;
-        out.push_str(line);
-    };
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
     for op in delta.split('\n') {
         if let Some(line) = op.strip_prefix('+') {
-            push(line, &mut out);
+            out.push(line);
         } else {
             let (start, len) = op.strip_prefix('=')?.split_once(',')?;
             let start: usize = start.parse().ok()?;
             let len: usize = len.parse().ok()?;
-            for line in lines.get(start..start.checked_add(len)?)? {
-                push(line, &mut out);
-            }
+            out.extend_from_slice(lines.get(start..start.checked_add(len)?)?);
         }
     }
-    Some(out)
+    Some(out.join("\n"))
 }
 
 #[cfg(test)]
@@ -211,7 +185,13 @@ mod tests {
             let delta = encode(&original, &cleaned);
             prop_assert_eq!(decode(&delta, &cleaned), Some(original.clone()));
             let dropped: usize = lines.len() - kept.len();
-            let dropped_bytes: usize = original.len() + 1 - cleaned.len() - usize::from(!kept.is_empty());
+            // Each dropped line with its newline.
+            let dropped_bytes: usize = lines
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| !**k)
+                .map(|(l, _)| l.len() + 1)
+                .sum();
             // The dropped lines and a short op for each run kept.
             prop_assert!(delta.len() <= dropped_bytes + dropped + 12 * (dropped + 1));
         }
